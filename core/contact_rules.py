@@ -1,0 +1,174 @@
+"""Contact-rule guards: may we contact this debtor on this channel right now?
+
+Follows US Regulation F (12 CFR 1006) as described in PRODUCT.md: quiet hours at the
+debtor's local time, the 7-in-7 call limit, the 7-day pause after a telephone
+conversation, channel opt-outs, and holds (dispute, breathing space, cease communication).
+Days are always the debtor's local calendar days, so daylight-saving changes never stretch
+or shrink a "day".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
+
+CHANNELS: tuple[str, ...] = ("phone", "sms", "email", "video", "letter")
+
+EARLIEST = time(8, 0)
+LATEST = time(21, 0)
+CALL_LIMIT = 7
+CALL_WINDOW_DAYS = 7
+CONVERSATION_PAUSE_DAYS = 7
+FRIENDLY_CALL_TIME = time(9, 0)
+
+
+@dataclass(frozen=True, slots=True)
+class ContactCheck:
+    """Whether a contact is allowed, and every plain-English reason it is not."""
+
+    allowed: bool
+    reasons: tuple[str, ...] = ()
+
+
+@cache
+def _known_timezones() -> frozenset[str]:
+    # Only IANA names count: ZoneInfo alone would also accept machine-specific files
+    # such as "localtime", which mean different things on different machines.
+    return frozenset(available_timezones())
+
+
+def is_valid_timezone(name: str) -> bool:
+    """Return True when `name` is a known IANA timezone such as "Europe/London"."""
+    return isinstance(name, str) and name in _known_timezones()
+
+
+def _zone(name: str) -> ZoneInfo:
+    if not is_valid_timezone(name):
+        raise ValueError(
+            f"Unknown timezone {name!r}: use an IANA name such as 'Europe/London'."
+        )
+    return ZoneInfo(name)
+
+
+def _require_aware(value: datetime, what: str) -> None:
+    if not isinstance(value, datetime):
+        raise ValueError(f"{what} must be a datetime, not {type(value).__name__}.")
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError(
+            f"{what} is a naive datetime ({value.isoformat()}); "
+            "give it a timezone, e.g. UTC."
+        )
+
+
+def local_now(at: datetime, tz: str) -> datetime:
+    """Return `at` as the wall-clock time in timezone `tz`."""
+    _require_aware(at, "at")
+    return at.astimezone(_zone(tz))
+
+
+def _local_days(values: Iterable[datetime], zone: ZoneInfo, what: str) -> list[date]:
+    days = []
+    for value in values:
+        _require_aware(value, what)
+        days.append(value.astimezone(zone).date())
+    return days
+
+
+def _day_month(day: date) -> str:
+    return f"{day.day} {day:%B}"
+
+
+def check_contact(
+    *,
+    channel: str,
+    at: datetime,
+    debtor_timezone: str,
+    previous_calls: Iterable[datetime] = (),
+    conversations: Iterable[datetime] = (),
+    opted_out: Collection[str] = (),
+    holds: Collection[str] = (),
+) -> ContactCheck:
+    """Check whether contacting the debtor on `channel` at `at` is allowed, and why not."""
+    if channel not in CHANNELS:
+        raise ValueError(f"Unknown channel {channel!r}: use one of {', '.join(CHANNELS)}.")
+    _require_aware(at, "at")
+    zone = _zone(debtor_timezone)
+    local = at.astimezone(zone)
+    today = local.date()
+    call_days = _local_days(previous_calls, zone, "previous_calls")
+    conversation_days = _local_days(conversations, zone, "conversations")
+
+    reasons: list[str] = []
+
+    hold_names = sorted({hold.replace("_", " ").strip() for hold in holds if hold})
+    if hold_names:
+        reasons.append(f"The account is on hold ({', '.join(hold_names)}).")
+
+    if channel in opted_out:
+        reasons.append(f"They asked us not to use {channel}.")
+
+    if channel != "letter" and not (EARLIEST <= local.time() < LATEST):
+        reasons.append(
+            f"It is {local:%H:%M} for them ({debtor_timezone}); contact is allowed from "
+            f"{EARLIEST:%H:%M} to {LATEST:%H:%M} their time."
+        )
+
+    if channel == "phone":
+        # The window is the day of `at` and the 6 local days before it.
+        window_start = today - timedelta(days=CALL_WINDOW_DAYS - 1)
+        recent_calls = sum(1 for day in call_days if window_start <= day <= today)
+        if recent_calls >= CALL_LIMIT:
+            reasons.append(
+                f"{recent_calls} call attempts already in the last {CALL_WINDOW_DAYS} days "
+                f"(limit {CALL_LIMIT})."
+            )
+
+        # The conversation day is day 1 of the pause, so calls resume on day 8.
+        pause_start = today - timedelta(days=CONVERSATION_PAUSE_DAYS - 1)
+        recent_talks = [day for day in conversation_days if pause_start <= day <= today]
+        if recent_talks:
+            last = max(recent_talks)
+            resume = last + timedelta(days=CONVERSATION_PAUSE_DAYS)
+            reasons.append(
+                f"We spoke by phone on {_day_month(last)}; no calls until "
+                f"{_day_month(resume)} ({CONVERSATION_PAUSE_DAYS}-day rule)."
+            )
+
+    return ContactCheck(allowed=not reasons, reasons=tuple(reasons))
+
+
+def next_allowed_call(
+    *,
+    after: datetime,
+    debtor_timezone: str,
+    previous_calls: Iterable[datetime] = (),
+    conversations: Iterable[datetime] = (),
+    opted_out: Collection[str] = (),
+    holds: Collection[str] = (),
+    horizon_days: int = 30,
+) -> datetime | None:
+    """Return 09:00 their time on the first local day after `after`'s day when a call is allowed."""
+    _require_aware(after, "after")
+    zone = _zone(debtor_timezone)
+    if "phone" in opted_out or any(holds):
+        return None
+    calls = tuple(previous_calls)
+    talks = tuple(conversations)
+    start = after.astimezone(zone).date()
+    for offset in range(1, horizon_days + 1):
+        candidate = datetime.combine(start + timedelta(days=offset), FRIENDLY_CALL_TIME, zone)
+        check = check_contact(
+            channel="phone",
+            at=candidate,
+            debtor_timezone=debtor_timezone,
+            previous_calls=calls,
+            conversations=talks,
+            opted_out=opted_out,
+            holds=holds,
+        )
+        if check.allowed:
+            return candidate
+    return None

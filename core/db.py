@@ -1,0 +1,178 @@
+"""Engines, sessions and migrations for SQLite (default) and PostgreSQL."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, create_engine, event, inspect, text, update
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlmodel import Session, SQLModel
+
+from core import models  # noqa: F401  (registers every table on the metadata)
+from core.config import ROOT, ConfigError, database_url
+
+log = logging.getLogger(__name__)
+
+MIGRATIONS = ROOT / "migrations"
+_engines: dict[str, Engine] = {}
+_lock = threading.Lock()
+
+
+class StaleRecordError(RuntimeError):
+    """Somebody else saved this record since it was read."""
+
+    def __init__(self, entity: str = "record") -> None:
+        super().__init__(f"This {entity} was changed by someone else — reload to see their change.")
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    # Python's sqlite3 must not open transactions itself; the "begin" hook below does.
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _sqlite_begin(conn) -> None:
+    # Writers take the write lock up front so two agents saving at once queue (busy_timeout)
+    # instead of failing with "database is locked" when a read transaction tries to upgrade.
+    if conn.get_execution_options().get("write"):
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
+    else:
+        conn.exec_driver_sql("BEGIN")
+
+
+def make_engine(url: str | None = None) -> Engine:
+    """A new engine for `url` (default: the configured DATABASE_URL)."""
+    url = url or database_url()
+    parsed = make_url(url)
+    if parsed.get_backend_name() == "sqlite":
+        if parsed.database and parsed.database != ":memory:":
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    else:
+        engine = create_engine(
+            url,
+            pool_pre_ping=True,
+            pool_size=10,
+            max_overflow=20,
+            connect_args={"connect_timeout": 5},
+        )
+    return engine
+
+
+def get_engine(url: str | None = None) -> Engine:
+    """The process-wide engine for `url`, made once."""
+    url = url or database_url()
+    with _lock:
+        if url not in _engines:
+            _engines[url] = make_engine(url)
+        return _engines[url]
+
+
+def dispose_engines() -> None:
+    """Close every cached engine (tests and CLIs)."""
+    with _lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    """A session for reading; nothing it does is committed."""
+    with Session(engine, expire_on_commit=False) as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session that commits on success and rolls everything back on any error."""
+    with Session(engine.execution_options(write=True), expire_on_commit=False) as session:
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+
+
+def check_connection(engine: Engine) -> None:
+    """Raise ConfigError with one plain sentence if the database cannot be reached."""
+    try:
+        with engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+    except OperationalError as exc:
+        where = engine.url.render_as_string(hide_password=True)
+        raise ConfigError(
+            f"Cannot reach the database at {where}; check DATABASE_URL and that the server "
+            "is running."
+        ) from exc
+
+
+def _alembic_config(engine: Engine):
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", engine.url.render_as_string(hide_password=False))
+    return cfg
+
+
+def migrate(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema up to `revision`; running it again changes nothing."""
+    from alembic import command
+
+    check_connection(engine)
+    cfg = _alembic_config(engine)
+    with engine.begin() as conn:
+        if conn.dialect.name == "postgresql":
+            # One app instance migrates at a time.
+            conn.execute(text("SELECT pg_advisory_xact_lock(715517)"))
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """The Alembic revision the database is at, or None when it has none."""
+    from alembic.runtime.migration import MigrationContext
+
+    with engine.connect() as conn:
+        return MigrationContext.configure(conn).get_current_revision()
+
+
+def table_names(engine: Engine) -> set[str]:
+    """The tables that exist in the database."""
+    return set(inspect(engine).get_table_names())
+
+
+def save_versioned(session: Session, obj: SQLModel, changes: dict, *, expected_version: int,
+                   entity: str) -> None:
+    """Apply `changes` to `obj` only if nobody saved it since `expected_version` was read."""
+    table = type(obj).__table__
+    values = dict(changes, version=expected_version + 1)
+    result = session.execute(
+        update(table)
+        .where(table.c.id == obj.id, table.c.version == expected_version)
+        .values(**values)
+    )
+    if result.rowcount != 1:
+        raise StaleRecordError(entity)
+    for key, value in values.items():
+        set_committed_value(obj, key, value)
+
+
+def create_all_for_tests(engine: Engine) -> None:
+    """Only for throwaway databases: the schema straight from the models."""
+    SQLModel.metadata.create_all(engine)

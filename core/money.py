@@ -1,0 +1,32 @@
+"""Money helpers: amounts are int minor units (pence, cents) and are formatted only at the edge."""
+
+import operator
+from decimal import Decimal
+
+from babel.numbers import format_currency, get_currency_precision, is_currency
+
+DEFAULT_CURRENCY = "GBP"
+DEFAULT_LOCALE = "en_GB"
+
+
+def format_money(
+    cents: int,
+    currency: str = DEFAULT_CURRENCY,
+    *,
+    drop_zero_cents: bool = False,
+    locale: str = DEFAULT_LOCALE,
+) -> str:
+    """Format minor units as money, e.g. 123450 -> "£1,234.50" (or "£50" for 5000, trimmed)."""
+    if isinstance(cents, bool):
+        raise TypeError("Money must be a whole number of minor units, not a bool.")
+    cents = operator.index(cents)
+    if not is_currency(currency):
+        raise ValueError(f"Unknown currency code: {currency!r}.")
+    digits = get_currency_precision(currency)
+    amount = Decimal(cents).scaleb(-digits)
+    if drop_zero_cents and cents % 10**digits == 0:
+        # A pattern without decimals; currency_digits=False stops babel forcing them back.
+        return format_currency(
+            amount, currency, format="¤#,##0", locale=locale, currency_digits=False
+        )
+    return format_currency(amount, currency, locale=locale)

@@ -1,0 +1,97 @@
+"""Team-wide settings stored in the database, with defaults."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlmodel import Session
+
+from core import audit
+from core.models import Setting, User
+from core.permissions import require_role
+
+DEFAULTS: dict[str, str] = {
+    "office_timezone": "Europe/London",
+    "discount_limit_agent": "10",
+    "discount_limit_lead": "30",
+    "discount_limit_admin": "100",
+    "grace_days": "3",
+    "idle_timeout_minutes": "480",
+    "demo_data": "false",
+}
+LABELS: dict[str, str] = {
+    "office_timezone": "Office timezone (decides what 'today' means)",
+    "discount_limit_agent": "Settlement discount an agent may give without approval (%)",
+    "discount_limit_lead": "Settlement discount a lead may give without approval (%)",
+    "discount_limit_admin": "Settlement discount an admin may give without approval (%)",
+    "grace_days": "Days after its date before an unpaid instalment counts as missed",
+    "idle_timeout_minutes": "Sign out after this many idle minutes",
+}
+
+
+def get(session: Session, key: str) -> str:
+    """A setting's value, or its default."""
+    row = session.get(Setting, key)
+    return row.value if row else DEFAULTS[key]
+
+
+def get_int(session: Session, key: str) -> int:
+    """A whole-number setting."""
+    return int(get(session, key))
+
+
+def office_zone(session: Session) -> ZoneInfo:
+    """The office timezone."""
+    return ZoneInfo(get(session, "office_timezone"))
+
+
+def discount_limit(session: Session, role: str) -> Decimal:
+    """The largest settlement discount `role` may give without a lead's approval."""
+    return Decimal(get(session, f"discount_limit_{role}"))
+
+
+def validate(key: str, value: str) -> str:
+    """Check one setting's value; raise ValueError with a plain message."""
+    value = value.strip()
+    if key not in DEFAULTS:
+        raise ValueError(f"There is no setting called {key}.")
+    if key == "office_timezone":
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"'{value}' is not a timezone name like Europe/London.") from exc
+    elif key.startswith("discount_limit_"):
+        try:
+            number = Decimal(value)
+        except ArithmeticError as exc:
+            raise ValueError("A discount limit is a number from 0 to 100.") from exc
+        if not 0 <= number <= 100:
+            raise ValueError("A discount limit is a number from 0 to 100.")
+    elif key in {"grace_days", "idle_timeout_minutes"}:
+        if not value.isdigit() or int(value) < 1 or int(value) > 100_000:
+            raise ValueError("Enter a whole number above zero.")
+    return value
+
+
+def set_value(session: Session, *, actor: User, key: str, value: str) -> None:
+    """Change a setting (admins only)."""
+    require_role(actor, "admin")
+    value = validate(key, value)
+    row = session.get(Setting, key)
+    before = {key: get(session, key)}
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value
+    audit.record(session, actor_id=actor.id, action="setting.change", entity="setting",
+                 entity_id=None, before=before, after={key: value})
+
+
+def set_system(session: Session, key: str, value: str) -> None:
+    """Set a setting from set-up code (no actor), e.g. the demo loader's flag."""
+    row = session.get(Setting, key)
+    if row is None:
+        session.add(Setting(key=key, value=value))
+    else:
+        row.value = value

@@ -1,0 +1,34 @@
+"""Alembic environment: runs on the connection core.db.migrate hands over."""
+
+from alembic import context
+from sqlmodel import SQLModel
+
+from core import models  # noqa: F401
+
+target_metadata = SQLModel.metadata
+
+
+def run_migrations_online() -> None:
+    connection = context.config.attributes.get("connection")
+    if connection is None:
+        from core.db import make_engine
+
+        engine = make_engine(context.config.get_main_option("sqlalchemy.url"))
+        with engine.begin() as conn:
+            _run(conn)
+        return
+    _run(connection)
+
+
+def _run(connection) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=target_metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+run_migrations_online()
