@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 CHANNELS: tuple[str, ...] = ("phone", "sms", "email", "video", "letter")
 
@@ -33,16 +32,20 @@ class ContactCheck:
     reasons: tuple[str, ...] = ()
 
 
-@cache
-def _known_timezones() -> frozenset[str]:
-    # Only IANA names count: ZoneInfo alone would also accept machine-specific files
-    # such as "localtime", which mean different things on different machines.
-    return frozenset(available_timezones())
+# Files in the tz database folder that are not zone names: they mean different things on
+# different machines, so a debtor's record must never depend on them.
+_NOT_ZONE_NAMES = frozenset({"localtime", "posixrules"})
 
 
 def is_valid_timezone(name: str) -> bool:
     """Return True when `name` is a known IANA timezone such as "Europe/London"."""
-    return isinstance(name, str) and name in _known_timezones()
+    if not isinstance(name, str) or not name or name in _NOT_ZONE_NAMES:
+        return False
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return False
+    return True
 
 
 def _zone(name: str) -> ZoneInfo:

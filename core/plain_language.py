@@ -136,7 +136,7 @@ def _plan_line(plan_summary: str | None, amount: str | None, due: date | None) -
         return f"You will pay {amount} each time."
     if due:
         return f"Your first payment is on {_format_due(due)}."
-    return "It is the plan we talked about."
+    return "Just ask me if you would like the dates and amounts again."
 
 
 def _sms(template: str, name: str, agent: str, amount: str | None, due: date | None,

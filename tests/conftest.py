@@ -15,7 +15,7 @@ from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
 from core import db
-from core.config import normalise_url
+from core.config import ROOT, normalise_url
 from tests.pg import TempPostgres
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -137,3 +137,38 @@ def session(engine: Engine) -> Iterator[Session]:
     """A session on the fresh database; tests commit when they mean to."""
     with Session(engine.execution_options(write=True), expire_on_commit=False) as s:
         yield s
+
+
+# ---------------------------------------------------------------- pages (AppTest)
+
+
+@pytest.fixture
+def app_url(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Point the app at this test's SQLite file."""
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    return sqlite_url
+
+
+@pytest.fixture
+def app_session(app_url: str) -> Iterator[Session]:
+    """A session on the app's database, for giving a page something to show."""
+    engine = db.make_engine(app_url)
+    with Session(engine.execution_options(write=True), expire_on_commit=False) as s:
+        yield s
+    engine.dispose()
+
+
+def open_app(page: str | None = None, user=None, timeout: float = 30, **state):
+    """Run app.py in AppTest, signed in as `user`, on `page` (e.g. 'pages/home.py')."""
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
+    if user is not None:
+        at.session_state["user_id"] = user.id
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    if page is not None:
+        at.switch_page(page)
+        at.run()
+    return at

@@ -1,0 +1,38 @@
+"""Router: page config, sign-in, and the navigation each role may see."""
+
+import streamlit as st
+
+import ui
+from core.models import Role
+
+st.set_page_config(page_title="Recovery team dashboard", page_icon="🤝", layout="wide")
+
+ui.engine()
+user = ui.current_user()
+
+if user is None:
+    page = st.navigation([st.Page("pages/sign_in.py", title="Sign in", icon="🔑")],
+                         position="hidden")
+else:
+    work = [
+        st.Page(ui.PAGES["home"], title="My day", icon="🏠", default=True),
+        st.Page(ui.PAGES["debtors"], title="Debtors", icon="👥"),
+        st.Page(ui.PAGES["checkins"], title="Check-ins", icon="💬"),
+        st.Page(ui.PAGES["plans"], title="Payment plans", icon="📅"),
+        st.Page(ui.PAGES["followups"], title="Follow-ups", icon="📌"),
+        st.Page(ui.PAGES["standup"], title="Stand-up", icon="📊"),
+    ]
+    sections = {"Work": work}
+    if user.role in (Role.LEAD, Role.ADMIN):
+        sections["Oversight"] = [st.Page(ui.PAGES["audit"], title="Audit trail", icon="🧾")]
+    if user.role == Role.ADMIN:
+        sections.setdefault("Oversight", []).append(
+            st.Page(ui.PAGES["admin"], title="Admin", icon="⚙️"))
+    page = st.navigation(sections)
+    with st.sidebar:
+        st.caption(f"Signed in as **{ui.md(user.display_name)}** ({user.role})")
+        if st.button("Sign out", key="app_sign_out"):
+            ui.sign_out()
+            st.rerun()
+
+page.run()

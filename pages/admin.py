@@ -1,0 +1,87 @@
+"""Admin: users, teams and team-wide settings."""
+
+import streamlit as st
+
+import ui
+from core import settings, users
+from core.models import Role, UserCreate, UserUpdate
+
+me = ui.require_user()
+st.title("Admin")
+if me.role != Role.ADMIN:
+    st.error("Only an admin can open this page.")
+    st.stop()
+
+with ui.reading() as session:
+    everyone = users.list_users(session, actor=me)
+    teams = users.list_teams(session)
+    current = {key: settings.get(session, key) for key in settings.LABELS}
+
+team_names = {t.id: t.name for t in teams}
+roles = [r.value for r in Role]
+
+tab_users, tab_add, tab_teams, tab_settings = st.tabs(["Users", "Add a user", "Teams", "Settings"])
+
+with tab_users:
+    st.dataframe(
+        [{"Username": u.username, "Name": u.display_name, "Role": u.role,
+          "Team": team_names.get(u.team_id, "—"), "Active": "yes" if u.active else "no"}
+         for u in everyone],
+        hide_index=True, width="stretch",
+    )
+    by_label = {f"{u.display_name} ({u.username})": u for u in everyone}
+    chosen_label = st.selectbox("Choose a user to change", list(by_label), key="admin_user")
+    chosen = by_label[chosen_label]
+    with st.form("admin_edit_user"):
+        role = st.selectbox("Role", roles, index=roles.index(chosen.role), key="admin_edit_role")
+        team_options = [None, *team_names]
+        team_id = st.selectbox(
+            "Team", team_options, index=team_options.index(chosen.team_id),
+            format_func=lambda t: "No team" if t is None else team_names[t], key="admin_edit_team",
+        )
+        active = st.checkbox("Active (can sign in)", value=chosen.active, key="admin_edit_active")
+        if st.form_submit_button("Save changes"):
+            update = UserUpdate(role=role, team_id=team_id, active=active)
+            if ui.write(lambda s: users.update_user(s, actor=me, user_id=chosen.id,
+                                                    user_update=update), success="Saved."):
+                st.rerun()
+    with st.form("admin_reset_password", clear_on_submit=True):
+        new_password = st.text_input("New password", type="password", key="admin_new_password")
+        if st.form_submit_button("Reset password"):
+            ui.write(lambda s: users.reset_password(s, actor=me, user_id=chosen.id,
+                                                    new_password=new_password),
+                     success=f"Password reset for {chosen.username}.")
+
+with tab_add, st.form("admin_add_user"):
+    username = st.text_input("Username", key="admin_add_username")
+    display_name = st.text_input("Full name", key="admin_add_name")
+    password = st.text_input("Password", type="password", key="admin_add_password")
+    role = st.selectbox("Role", roles, key="admin_add_role")
+    team_id = st.selectbox("Team", [None, *team_names], key="admin_add_team",
+                           format_func=lambda t: "No team" if t is None else team_names[t])
+    if st.form_submit_button("Add user"):
+        create = UserCreate(username=username, display_name=display_name, password=password,
+                            role=role, team_id=team_id)
+        if ui.write(lambda s: users.create_user(s, actor=me, user_create=create),
+                    success=f"Added {username}."):
+            st.rerun()
+
+with tab_teams:
+    st.write(", ".join(ui.md(name) for name in team_names.values()) or "No teams yet.")
+    with st.form("admin_add_team", clear_on_submit=True):
+        name = st.text_input("New team name", key="admin_team_name")
+        if st.form_submit_button("Add team") and ui.write(
+                lambda s: users.create_team(s, actor=me, name=name), success="Team added."):
+            st.rerun()
+
+with tab_settings, st.form("admin_settings"):
+    values = {key: st.text_input(label, value=current[key], key=f"admin_setting_{key}")
+              for key, label in settings.LABELS.items()}
+    if st.form_submit_button("Save settings"):
+        def _save(session):
+            for key, value in values.items():
+                if value != current[key]:
+                    settings.set_value(session, actor=me, key=key, value=value)
+            return True
+
+        ui.write(_save, success="Settings saved.")

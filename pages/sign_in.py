@@ -1,0 +1,71 @@
+"""Sign in; on a brand-new database, create the first admin or load the demo team."""
+
+import streamlit as st
+
+import ui
+from core import settings, users
+from core.models import UserCreate
+
+st.title("🤝 Recovery team dashboard")
+
+with ui.reading() as session:
+    user_count = users.count_users(session)
+    demo_mode = settings.get(session, "demo_data") == "true"
+
+if reason := st.session_state.pop("signed_out_reason", None):
+    st.info(reason)
+
+if user_count == 0:
+    st.subheader("Welcome — let's set up")
+    st.write("There are no users yet. Create the first admin, or load a demo team to explore.")
+    left, right = st.columns(2)
+    with left, st.form("setup_admin"):
+        st.markdown("**Create the first admin**")
+        display_name = st.text_input("Your name", key="setup_display_name")
+        username = st.text_input("Username", key="setup_username")
+        password = st.text_input("Password", type="password", key="setup_password")
+        if st.form_submit_button("Create admin"):
+            created = ui.write(lambda s: users.create_first_admin(s, user_create=UserCreate(
+                username=username, display_name=display_name or username, password=password)))
+            if created:
+                ui.sign_in(created)
+                st.rerun()
+    with right:
+        st.markdown("**Or load the demo team**")
+        st.caption("About 400 debtors, six months of history, users admin / lead / agent "
+                   "with password demo.")
+        if st.button("Load the demo team", key="setup_demo"):
+            with st.spinner("Loading the demo team…"):
+                try:
+                    from core.demo import load_demo
+
+                    load_demo(ui.engine())
+                except Exception:
+                    ui.log.exception("Demo load failed")
+                    st.error("The demo team could not be loaded. Please try again.")
+                else:
+                    st.rerun()
+    st.stop()
+
+with st.form("sign_in"):
+    username = st.text_input("Username", key="sign_in_username")
+    password = st.text_input("Password", type="password", key="sign_in_password")
+    submitted = st.form_submit_button("Sign in", type="primary")
+
+if submitted:
+    def _attempt(session):
+        try:
+            return users.authenticate(session, username=username, password=password)
+        except users.SignInError as exc:
+            return exc
+
+    result = ui.write(_attempt)
+    if isinstance(result, users.SignInError):
+        st.error(str(result))
+    elif result is not None:
+        ui.sign_in(result)
+        st.rerun()
+
+if demo_mode:
+    st.info("Demo mode: sign in as **admin**, **lead** or **agent** (or priya, tom, amara …) "
+            "with the password **demo**.")
