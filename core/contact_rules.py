@@ -50,9 +50,7 @@ def is_valid_timezone(name: str) -> bool:
 
 def _zone(name: str) -> ZoneInfo:
     if not is_valid_timezone(name):
-        raise ValueError(
-            f"Unknown timezone {name!r}: use an IANA name such as 'Europe/London'."
-        )
+        raise ValueError(f"Unknown timezone {name!r}: use an IANA name such as 'Europe/London'.")
     return ZoneInfo(name)
 
 
@@ -61,8 +59,7 @@ def _require_aware(value: datetime, what: str) -> None:
         raise ValueError(f"{what} must be a datetime, not {type(value).__name__}.")
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError(
-            f"{what} is a naive datetime ({value.isoformat()}); "
-            "give it a timezone, e.g. UTC."
+            f"{what} is a naive datetime ({value.isoformat()}); give it a timezone, e.g. UTC."
         )
 
 

@@ -152,6 +152,13 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
+def head_revision() -> str:
+    """The newest revision the code knows."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head()
+
+
 def table_names(engine: Engine) -> set[str]:
     """The tables that exist in the database."""
     return set(inspect(engine).get_table_names())

@@ -39,6 +39,7 @@ JARGON: dict[str, str] = {
     "outstanding balance": "what is left to pay",
     "balance outstanding": "what is left to pay",
     "default": "missed payments",
+    "default notice": "letter about missed payments",
     "creditor": "the company you owe",
     "instalment arrangement": "payment plan",
     "arrangement to pay": "payment plan",
@@ -139,8 +140,14 @@ def _plan_line(plan_summary: str | None, amount: str | None, due: date | None) -
     return "Just ask me if you would like the dates and amounts again."
 
 
-def _sms(template: str, name: str, agent: str, amount: str | None, due: date | None,
-         plan_summary: str | None) -> str:
+def _sms(
+    template: str,
+    name: str,
+    agent: str,
+    amount: str | None,
+    due: date | None,
+    plan_summary: str | None,
+) -> str:
     hello = f"Hi {name}, it's {agent}." if name else f"Hi, it's {agent}."
     if template == "checkin":
         body = "Just checking in to see how you are. Call or text me back when it suits you."
@@ -154,8 +161,9 @@ def _sms(template: str, name: str, agent: str, amount: str | None, due: date | N
     return f"{hello} {body}"
 
 
-def _long_body(template: str, channel: str, amount: str | None, due: date | None,
-               plan_summary: str | None) -> list[str]:
+def _long_body(
+    template: str, channel: str, amount: str | None, due: date | None, plan_summary: str | None
+) -> list[str]:
     reply = "reply to this email or give me a call" if channel == "email" else "give me a call"
     if template == "checkin":
         return [

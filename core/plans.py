@@ -157,9 +157,7 @@ def build_schedule(
     if balance <= 0:
         raise PlanError("The balance must be more than zero.")
     if instalment_cents is not None and count is not None:
-        raise PlanError(
-            "Choose either an instalment amount or a number of instalments, not both."
-        )
+        raise PlanError("Choose either an instalment amount or a number of instalments, not both.")
     if instalment_cents is None and count is None:
         raise PlanError("Choose an instalment amount or a number of instalments.")
     step = _whole(step_cents, "The rounding step must be a whole number of pence.")
@@ -219,7 +217,12 @@ def build_schedule(
             amounts, interests = _fixed_amount(principal, amount, rate_num, rate_den * 100 * ppy)
 
     return _assemble(
-        amounts, interests, freq=freq, start=start, settled=settled, forgiven=forgiven,
+        amounts,
+        interests,
+        freq=freq,
+        start=start,
+        settled=settled,
+        forgiven=forgiven,
         upfront=upfront,
     )
 

@@ -94,9 +94,7 @@ def test_quiet_hours_reason_names_their_local_time_and_zone() -> None:
         ("Pacific/Honolulu", utc(2026, 6, 2, 7, 0), False),
     ],
 )
-def test_quiet_hours_in_timezones_far_from_the_office(
-    tz: str, at: datetime, allowed: bool
-) -> None:
+def test_quiet_hours_in_timezones_far_from_the_office(tz: str, at: datetime, allowed: bool) -> None:
     # Given a debtor far from the office and a moment given in UTC
     # When we check a phone call
     check = check_contact(channel="phone", at=at, debtor_timezone=tz)
@@ -132,9 +130,7 @@ def test_office_lunchtime_is_the_middle_of_the_night_in_auckland() -> None:
         (utc(2026, 3, 7, 13, 0), True),  # 08:00 EST the day before
     ],
 )
-def test_new_york_08_00_boundary_right_after_clocks_go_forward(
-    at: datetime, allowed: bool
-) -> None:
+def test_new_york_08_00_boundary_right_after_clocks_go_forward(at: datetime, allowed: bool) -> None:
     # Given moments around the spring-forward change in New York
     # When we check a call
     check = check_contact(channel="phone", at=at, debtor_timezone=NEW_YORK)
@@ -171,9 +167,7 @@ def test_call_seven_local_days_back_is_outside_the_window_across_spring_forward(
     assert at - calls[0] < timedelta(days=7)
 
     # When we check the call
-    check = check_contact(
-        channel="phone", at=at, debtor_timezone=NEW_YORK, previous_calls=calls
-    )
+    check = check_contact(channel="phone", at=at, debtor_timezone=NEW_YORK, previous_calls=calls)
 
     # Then it is allowed
     assert check.allowed, check.reasons
@@ -185,9 +179,7 @@ def test_call_six_local_days_back_counts_across_spring_forward() -> None:
     at = local(NEW_YORK, 2026, 3, 8, 8, 30)
 
     # When we check the call
-    check = check_contact(
-        channel="phone", at=at, debtor_timezone=NEW_YORK, previous_calls=calls
-    )
+    check = check_contact(channel="phone", at=at, debtor_timezone=NEW_YORK, previous_calls=calls)
 
     # Then the limit applies
     assert check.reasons == ("7 call attempts already in the last 7 days (limit 7).",)
@@ -308,9 +300,7 @@ def test_call_limit_applies_to_phone_only() -> None:
 
     # When we check the other channels
     checks = {
-        channel: check_contact(
-            channel=channel, at=at, debtor_timezone=LONDON, previous_calls=calls
-        )
+        channel: check_contact(channel=channel, at=at, debtor_timezone=LONDON, previous_calls=calls)
         for channel in CHANNELS
     }
 
@@ -357,9 +347,7 @@ def test_conversation_earlier_today_refuses_a_call() -> None:
     check = check_contact(channel="phone", at=at, debtor_timezone=LONDON, conversations=[talk])
 
     # Then it is refused
-    assert check.reasons == (
-        "We spoke by phone on 9 March; no calls until 16 March (7-day rule).",
-    )
+    assert check.reasons == ("We spoke by phone on 9 March; no calls until 16 March (7-day rule).",)
 
 
 def test_the_latest_conversation_sets_the_resume_date() -> None:
@@ -371,9 +359,7 @@ def test_the_latest_conversation_sets_the_resume_date() -> None:
     check = check_contact(channel="phone", at=at, debtor_timezone=LONDON, conversations=talks)
 
     # Then calls resume 7 days after the latest one
-    assert check.reasons == (
-        "We spoke by phone on 5 March; no calls until 12 March (7-day rule).",
-    )
+    assert check.reasons == ("We spoke by phone on 5 March; no calls until 12 March (7-day rule).",)
 
 
 def test_conversation_pause_does_not_stop_a_text() -> None:

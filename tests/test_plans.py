@@ -115,9 +115,7 @@ def test_monthly_plan_from_leap_day_falls_on_28_february_next_year() -> None:
 @pytest.mark.parametrize(
     ("frequency", "days"), [("weekly", 7), ("fortnightly", 14), ("four_weekly", 28)]
 )
-def test_week_based_frequencies_step_whole_days_across_leap_day(
-    frequency: str, days: int
-) -> None:
+def test_week_based_frequencies_step_whole_days_across_leap_day(frequency: str, days: int) -> None:
     # Given a plan that starts just before 29 February 2024 / When built
     start = date(2024, 2, 26)
     schedule = build_schedule(40_000, frequency=frequency, start=start, count=4)
@@ -280,7 +278,9 @@ def test_discount_and_upfront_plans_add_up_to_what_is_settled(
     if settled < 2:
         return
     upfront = data.draw(st.integers(min_value=1, max_value=settled - 1), label="upfront")
-    count = data.draw(st.integers(min_value=1, max_value=min(12, settled - upfront)), "count")
+    # n(n - 1) < what is left guarantees ceil(left / n) × (n - 1) < left: a positive last one
+    most = max(n for n in range(1, 13) if n * (n - 1) < settled - upfront)
+    count = data.draw(st.integers(min_value=1, max_value=most), label="count")
     # When built
     schedule = build_schedule(
         balance,
@@ -431,6 +431,7 @@ def test_count_plan_with_interest_has_exactly_count_instalments_or_refuses(
         (1_000, {"count": 3, "upfront_cents": 900, "discount_pct": 10}, "up front must be less"),
         (1_000, {"count": 3, "annual_rate_pct": -1}, "cannot be negative"),
         (100_000, {"instalment_cents": 1_000, "annual_rate_pct": 12}, "never go down"),
+        (100, {"instalment_cents": 1, "annual_rate_pct": 12}, "never go down"),
         (1_000_000, {"instalment_cents": 10_001, "annual_rate_pct": 12}, "most allowed is 520"),
     ],
 )
@@ -446,11 +447,11 @@ def test_impossible_plans_raise_plan_error_in_plain_english(
 @pytest.mark.parametrize(
     ("balance", "kwargs"),
     [
-        (100_000, {"count": 520}),
+        (520_000, {"count": 520}),
         (520, {"instalment_cents": 1}),
-        (1_000, {"count": 3, "discount_pct": "99.99"}),
-        (1_000, {"count": 3, "upfront_cents": 899, "discount_pct": 10}),
-        (100_000, {"instalment_cents": 1_001, "annual_rate_pct": 12}),
+        (100_000, {"count": 3, "discount_pct": "99.99"}),
+        (1_000, {"count": 1, "upfront_cents": 899, "discount_pct": 10}),
+        (100, {"instalment_cents": 2, "annual_rate_pct": 12}),
     ],
 )
 def test_plans_right_at_the_limits_are_allowed(balance: int, kwargs: dict[str, object]) -> None:

@@ -1,0 +1,157 @@
+"""The main flows in a real browser: Debian's Chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from core import db
+from core.config import ROOT
+from tests.conftest import need
+from tests.pg import free_port
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
+                 "--disable-background-networking", "--disable-component-update",
+                 "--no-first-run"]
+SHOTS = ROOT / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`streamlit run app.py` on a free port, on a temporary database with the demo team."""
+    path = tmp_path_factory.mktemp("live") / "recovery.db"
+    url = f"sqlite:///{path}"
+    from core.demo import load_demo
+
+    engine = db.make_engine(url)
+    load_demo(engine, debtors=120)
+    engine.dispose()
+    port = free_port()
+    env = dict(os.environ, DATABASE_URL=url)
+    log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+         "--server.port", str(port), "--server.address", "127.0.0.1"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(120):
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
+                    if resp.status == 200:
+                        break
+            except OSError:
+                time.sleep(0.25)
+        else:
+            raise RuntimeError("streamlit did not start: " + path.with_suffix(".log").read_text())
+        yield base
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, headless."""
+    need(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        need(False, "The playwright package")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_app):
+    """A fresh browser tab (own cookies and session) at the app."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    tab.goto(live_app)
+    yield tab
+    context.close()
+
+
+def sign_in(page, username: str, password: str = "demo") -> None:
+    """Fill the sign-in form and wait for the navigation to appear."""
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Signed in as").wait_for()
+
+
+def wait_idle(page) -> None:
+    """Wait until Streamlit has finished running the script."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30_000)
+
+
+def go(page, title: str) -> None:
+    """Open a page from the sidebar navigation."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role(
+        "link", name=re.compile(title)).click()
+    wait_idle(page)
+
+
+def shot(page, name: str) -> Path:
+    """Save a full-page screenshot under artifacts/screenshots."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    path = SHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def assert_no_error(page) -> None:
+    """No exception box and no error alert on the page."""
+    assert page.locator('[data-testid="stException"]').count() == 0
+    errors = page.locator('[data-testid="stAlertContentError"]')
+    assert errors.count() == 0, errors.all_inner_texts()
+
+
+PAGES = ["My day", "Debtors", "Check-ins", "Payment plans", "Follow-ups", "Stand-up"]
+
+
+def test_agent_signs_in_and_opens_every_page(page):
+    # Given the sign-in page
+    shot(page, "sign_in")
+    # When the agent signs in and opens every page
+    sign_in(page, "agent")
+    for title in PAGES:
+        go(page, title)
+        # Then each renders without an error
+        assert_no_error(page)
+        shot(page, "agent_" + title.lower().replace(" ", "_").replace("-", "_"))
+    assert page.locator('[data-testid="stSidebarNav"]').get_by_text("Admin").count() == 0
+
+
+def test_wrong_password_shows_one_plain_message(page):
+    page.get_by_label("Username").fill("agent")
+    page.get_by_label("Password").fill("not-it")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("don't match").wait_for()
+    assert page.get_by_text("Signed in as").count() == 0
+
+
+def test_admin_sees_the_admin_page(page):
+    sign_in(page, "admin")
+    go(page, "Admin")
+    assert_no_error(page)
+    page.get_by_text("Add a user").wait_for()
+    shot(page, "admin_admin")
