@@ -24,7 +24,10 @@ else:
     ]
     sections = {"Work": work}
     if user.role in (Role.LEAD, Role.ADMIN):
-        sections["Oversight"] = [st.Page(ui.PAGES["audit"], title="Audit trail", icon="🧾")]
+        sections["Oversight"] = [
+            st.Page(ui.PAGES["import"], title="Import data", icon="📥"),
+            st.Page(ui.PAGES["audit"], title="Audit trail", icon="🧾"),
+        ]
     if user.role == Role.ADMIN:
         sections.setdefault("Oversight", []).append(
             st.Page(ui.PAGES["admin"], title="Admin", icon="⚙️"))

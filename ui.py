@@ -32,6 +32,7 @@ PAGES = {
     "followups": "pages/followups.py",
     "standup": "pages/standup.py",
     "audit": "pages/audit.py",
+    "import": "pages/import_data.py",
     "admin": "pages/admin.py",
 }
 # Errors whose message is written for people: shown as they are.

@@ -45,3 +45,49 @@ def record(session: Session, *, actor_id: int | None, action: str, entity: str,
     )
     session.add(event)
     return event
+
+
+def list_events(session: Session, *, actor, entity: str | None = None,
+                entity_id: int | None = None, actor_id: int | None = None,
+                action: str | None = None, since: datetime | None = None,
+                until: datetime | None = None, flagged_only: bool = False,
+                limit: int = 200, offset: int = 0) -> list[dict[str, Any]]:
+    """Audit events, newest first, for leads and admins."""
+    from sqlmodel import select
+
+    from core.models import User
+    from core.permissions import require_lead
+
+    require_lead(actor)
+    query = select(AuditEvent, User.display_name).join(
+        User, User.id == AuditEvent.actor_id, isouter=True)
+    if entity:
+        query = query.where(AuditEvent.entity == entity)
+    if entity_id is not None:
+        query = query.where(AuditEvent.entity_id == entity_id)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if action:
+        query = query.where(AuditEvent.action.startswith(action))
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.at < until)
+    if flagged_only:
+        query = query.where(AuditEvent.flagged.is_(True))
+    rows = session.exec(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)
+    ).all()
+    return [
+        {"when": event.at, "who": name or "system", "action": event.action,
+         "entity": event.entity, "entity_id": event.entity_id, "flagged": event.flagged,
+         "before": event.before_json, "after": event.after_json}
+        for event, name in rows
+    ]
+
+
+def entities(session: Session) -> list[str]:
+    """The kinds of record that have audit events."""
+    from sqlmodel import select
+
+    return list(session.exec(select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)))

@@ -417,10 +417,13 @@ class FollowUp(FollowUpBase, table=True):
         Index("ix_followup_status_owner_id_due_on", "status", "owner_id", "due_on"),
         Index("ix_followup_status_due_on", "status", "due_on"),
         Index("ix_followup_debtor_id", "debtor_id"),
+        # The backlog list: open follow-ups by priority, then the most overdue.
+        Index("ix_followup_status_priority_due_on", "status", "priority", "due_on"),
     )
     id: int | None = Field(default=None, primary_key=True)
     status: str = Field(default=FollowUpStatus.OPEN, max_length=10)
     snooze_count: int = 0
+    snooze_reason: str = _text(default="")  # why it was last snoozed
     plan_id: int | None = Field(default=None, foreign_key="payment_plan.id")
     checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
     created_by: int | None = Field(default=None, foreign_key="app_user.id")

@@ -236,3 +236,8 @@ def create_team(session: Session, *, actor: User, name: str) -> Team:
 def get_user(session: Session, user_id: int) -> User | None:
     """One user by id."""
     return session.get(User, user_id)
+
+
+def user_names(session: Session) -> dict[int, str]:
+    """Every user's display name by id (for labels, not for access)."""
+    return dict(session.exec(select(User.id, User.display_name).order_by(User.display_name)).all())

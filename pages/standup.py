@@ -1,8 +1,119 @@
-"""Placeholder until this page is built."""
+"""Stand-up: the last working day's results, today's load, blockers and the 14-day trend.
+
+Built to be read from the shared screen across the room: big numbers first, tables after.
+"""
+
+from __future__ import annotations
+
+from datetime import date
 
 import streamlit as st
 
 import ui
+from core import backlog, standup, users
+from core.charts.backlog import trend_chart
+from core.money import format_money
+from core.permissions import is_lead
 
-ui.require_user()
-st.title("standup")
+user = ui.require_user()
+lead = is_lead(user)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _today() -> date:
+    with ui.reading() as session:
+        return backlog.office_today(session)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _teams() -> dict[int, str]:
+    with ui.reading() as session:
+        return {t.id: t.name for t in users.list_teams(session)}
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def _report(today: date, team_id: int | None) -> standup.StandupReport:
+    with ui.reading() as session:
+        return standup.standup_report(session, today=today, team_id=team_id)
+
+
+today = _today()
+teams = _teams()
+team_options = [None, *teams]
+
+head, pick = st.columns([3, 1], vertical_alignment="bottom")
+team_id = pick.selectbox(
+    "Team", team_options, key="standup_team",
+    index=team_options.index(user.team_id) if user.team_id in team_options else 0,
+    format_func=lambda t: "All teams" if t is None else teams[t])
+report = _report(today, team_id)
+head.title("Stand-up")
+head.markdown(f"### Results of {report.day:%A %d %B} · today's load for {today:%A %d %B}")
+
+t = report.total
+st.subheader(f"{ui.md(t.name)} — {report.day:%A}")
+m = st.columns(4)
+m[0].metric("Check-ins logged", f"{t.checkins:,}", border=True)
+m[1].metric("Conversations reached", f"{t.conversations:,}", border=True)
+m[2].metric("Plans agreed", f"{t.plans_agreed:,}", border=True,
+            help=f"Worth {format_money(t.plans_value_cents)} in total.")
+m[3].metric("Payments received", format_money(t.payments_cents, drop_zero_cents=True),
+            f"{t.payments:,} payment{'s' if t.payments != 1 else ''}", delta_color="off",
+            border=True)
+m = st.columns(4)
+m[0].metric("Promises kept", f"{t.promises_kept:,}", border=True)
+m[1].metric("Promises broken", f"{t.promises_broken:,}", border=True)
+m[2].metric("Average wellbeing (1–5)",
+            "–" if t.wellbeing_avg is None else f"{t.wellbeing_avg:.1f}", border=True)
+m[3].metric("Plans agreed, value", format_money(t.plans_value_cents, drop_zero_cents=True),
+            border=True)
+
+st.subheader("Today's load")
+m = st.columns(3)
+m[0].metric("Due today", f"{t.due_today:,}", border=True)
+m[1].metric("Overdue", f"{t.overdue:,}", border=True)
+m[2].metric("More than 7 days overdue", f"{t.overdue_7plus:,}", border=True)
+
+for hint in report.hints:
+    st.warning(ui.md(hint.message), icon="⚖️")
+    if lead and st.button(f"Show {ui.md(hint.agent_name)}'s follow-ups",
+                          key=f"standup_hint_{hint.agent_id}"):
+        ui.open_page("followups", followups_team=None, followups_agent=hint.agent_id)
+
+if report.agents:
+    st.markdown("#### By agent")
+    st.dataframe(standup.agent_records(report.agents), hide_index=True, key="standup_agents")
+    if len(report.teams) > 1:
+        st.markdown("#### By team")
+        st.dataframe(standup.agent_records(report.teams), hide_index=True, key="standup_teams")
+else:
+    st.info("Nobody in this team owns a caseload yet.")
+
+st.subheader("Blockers")
+b1, b2, b3 = st.columns(3)
+b1.metric("Follow-ups more than 7 days overdue", f"{report.overdue_7plus_count:,}", border=True)
+b2.metric(f"Plans broken since {report.day:%A}", f"{report.broken_plans_count:,}", border=True)
+b3.metric(f"Vulnerable debtors not contacted in {standup.QUIET_DAYS} days",
+          f"{report.quiet_vulnerable_count:,}", border=True)
+with st.expander(f"Oldest overdue follow-ups ({report.overdue_7plus_count:,})"):
+    if report.overdue_7plus:
+        st.dataframe(backlog.display_records(report.overdue_7plus), hide_index=True,
+                     key="standup_overdue")
+    else:
+        st.info("Nothing more than a week overdue.")
+with st.expander(f"Broken plans ({report.broken_plans_count:,})"):
+    if report.broken_plans:
+        st.dataframe(standup.broken_plan_records(report.broken_plans), hide_index=True,
+                     key="standup_broken")
+    else:
+        st.info(f"No plan has broken since {report.day:%A}.")
+with st.expander(f"Vulnerable debtors to contact ({report.quiet_vulnerable_count:,})"):
+    if report.quiet_vulnerable:
+        st.dataframe(standup.quiet_records(report.quiet_vulnerable), hide_index=True,
+                     key="standup_quiet")
+    else:
+        st.info(f"Every vulnerable debtor has had a check-in in the last {standup.QUIET_DAYS} "
+                "days.")
+
+st.subheader(f"The last {standup.TREND_DAYS} days")
+st.altair_chart(trend_chart(report.trend), key="standup_trend", width="stretch")

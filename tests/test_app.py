@@ -62,3 +62,46 @@ def test_admin_page_only_for_admins(app_url, app_session, role, admin_visible):
     else:
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page("pages/admin.py")
+
+
+def test_idle_session_is_signed_out(app_url, app_session):
+    # Given a user whose last activity was nine hours ago (default idle limit: 8 hours)
+    from datetime import timedelta
+
+    from core.models import utcnow
+
+    user = make_user(app_session, "agent")
+    app_session.commit()
+    # When the app reruns
+    at = open_app(user=user, last_seen=utcnow() - timedelta(hours=9))
+    # Then they are back at the sign-in page with a plain note
+    assert not at.exception
+    assert "user_id" not in at.session_state
+    assert "idle" in at.info[0].value
+    assert "Sign in" in [b.label for b in at.button]
+
+
+def test_recently_active_session_stays_signed_in(app_url, app_session):
+    from datetime import timedelta
+
+    from core.models import utcnow
+
+    user = make_user(app_session, "agent")
+    app_session.commit()
+    at = open_app(user=user, last_seen=utcnow() - timedelta(hours=7))
+    assert at.session_state["user_id"] == user.id
+
+
+def test_bad_database_url_shows_one_sentence(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "mysql://nobody@nowhere/db")
+    at = open_app()
+    assert not at.exception
+    assert len(at.error) == 1
+    assert "DATABASE_URL" in at.error[0].value
+
+
+def test_unreachable_postgres_shows_one_sentence(monkeypatch):
+    monkeypatch.setenv("DATABASE_URL", "postgresql://nobody@127.0.0.1:1/none")
+    at = open_app()
+    assert not at.exception
+    assert "Cannot reach the database" in at.error[0].value

@@ -1,0 +1,460 @@
+"""The team's follow-up backlog, counted in the database: by owner, team and lateness.
+
+"Today" is the office's calendar day (the `office_timezone` setting). Due dates are plain
+dates, so once today is known every bucket is a range of dates: the edges stay right around
+midnight and across a daylight-saving change because only `today_in_office` sees a clock.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlmodel import Session
+
+from core import settings
+from core.models import (
+    Account,
+    Channel,
+    Debtor,
+    FollowUp,
+    FollowUpReason,
+    FollowUpStatus,
+    Team,
+    User,
+    utcnow,
+)
+from core.text import csv_safe
+
+BUCKETS: tuple[str, ...] = ("overdue_7plus", "overdue_1_7", "today", "this_week", "later")
+BUCKET_LABELS: dict[str, str] = {
+    "overdue_7plus": "More than 7 days overdue",
+    "overdue_1_7": "1–7 days overdue",
+    "today": "Due today",
+    "this_week": "Later this week",
+    "later": "Later",
+}
+PRIORITY_LABELS: dict[int, str] = {1: "High", 2: "Normal", 3: "Low"}
+REASON_LABELS: dict[str, str] = {
+    FollowUpReason.CALL_BACK: "Call back",
+    FollowUpReason.REVIEW_PLAN: "Review plan",
+    FollowUpReason.MISSED_INSTALMENT: "Missed instalment",
+    FollowUpReason.PROMISE_CHECK: "Promise check",
+    FollowUpReason.CHECK_IN: "Check-in",
+}
+DEFAULT_PAGE_SIZE = 50
+NO_MATCHES = "No follow-ups match these filters."
+
+
+# ---------------------------------------------------------------- what "today" means
+
+
+def today_in_office(now: datetime, zone: ZoneInfo) -> date:
+    """The office's calendar date at the aware instant `now`."""
+    if now.tzinfo is None:
+        raise ValueError("The current time must be timezone-aware.")
+    return now.astimezone(zone).date()
+
+
+def office_today(session: Session, now: datetime | None = None) -> date:
+    """Today in the office timezone setting."""
+    return today_in_office(now or utcnow(), settings.office_zone(session))
+
+
+@dataclass(frozen=True)
+class BucketEdges:
+    """The dates that split the buckets for one `today`."""
+
+    today: date
+    overdue_7_from: date  # due before this: more than 7 days overdue
+    week_end: date  # the Sunday ending today's ISO week
+
+
+def bucket_edges(today: date) -> BucketEdges:
+    """Bucket edges for `today`."""
+    return BucketEdges(
+        today=today,
+        overdue_7_from=today - timedelta(days=7),
+        week_end=today + timedelta(days=6 - today.weekday()),
+    )
+
+
+def bucket_range(bucket: str, today: date) -> tuple[date | None, date | None]:
+    """The first and last due date (inclusive, None = open) that fall in `bucket`."""
+    e = bucket_edges(today)
+    ranges: dict[str, tuple[date | None, date | None]] = {
+        "overdue_7plus": (None, e.overdue_7_from - timedelta(days=1)),
+        "overdue_1_7": (e.overdue_7_from, today - timedelta(days=1)),
+        "today": (today, today),
+        "this_week": (today + timedelta(days=1), e.week_end),
+        "later": (e.week_end + timedelta(days=1), None),
+    }
+    if bucket not in ranges:
+        raise ValueError(f"'{bucket}' is not a backlog bucket.")
+    return ranges[bucket]
+
+
+def bucket_of(due_on: date, today: date) -> str:
+    """The bucket of one due date (for the rows already on a page)."""
+    e = bucket_edges(today)
+    if due_on < e.overdue_7_from:
+        return "overdue_7plus"
+    if due_on < today:
+        return "overdue_1_7"
+    if due_on == today:
+        return "today"
+    if due_on <= e.week_end:
+        return "this_week"
+    return "later"
+
+
+def _bucket_conditions(today: date) -> dict[str, ColumnElement[bool]]:
+    e = bucket_edges(today)
+    due = FollowUp.due_on
+    return {
+        "overdue_7plus": due < e.overdue_7_from,
+        "overdue_1_7": and_(due >= e.overdue_7_from, due < today),
+        "today": due == today,
+        "this_week": and_(due > today, due <= e.week_end),
+        "later": due > e.week_end,
+    }
+
+
+def _bucket_counts_columns(today: date) -> list[Any]:
+    # COUNT ignores NULLs, so a CASE without ELSE counts only the rows in the bucket.
+    return [
+        func.count(case((condition, 1))).label(name)
+        for name, condition in _bucket_conditions(today).items()
+    ] + [func.count().label("total")]
+
+
+# ---------------------------------------------------------------- filters
+
+
+@dataclass(frozen=True)
+class BacklogFilter:
+    """What the backlog is narrowed to; None means any."""
+
+    team_id: int | None = None
+    agent_id: int | None = None
+    reason: str | None = None
+    priority: int | None = None
+    channel: str | None = None
+    vulnerable_only: bool = False
+    bucket: str | None = None
+
+    def validate(self) -> None:
+        """Raise ValueError with a plain message for a value no follow-up can have."""
+        if self.reason is not None and self.reason not in set(FollowUpReason):
+            raise ValueError(f"'{self.reason}' is not a follow-up reason.")
+        if self.channel is not None and self.channel not in set(Channel):
+            raise ValueError(f"'{self.channel}' is not a channel.")
+        if self.priority is not None and self.priority not in PRIORITY_LABELS:
+            raise ValueError("Priority must be 1 (high), 2 (normal) or 3 (low).")
+        if self.bucket is not None and self.bucket not in BUCKETS:
+            raise ValueError(f"'{self.bucket}' is not a backlog bucket.")
+
+
+def filter_conditions(filters: BacklogFilter, today: date) -> list[ColumnElement[bool]]:
+    """WHERE conditions on FollowUp alone (team and vulnerability as sub-selects)."""
+    filters.validate()
+    conds: list[ColumnElement[bool]] = [FollowUp.status == FollowUpStatus.OPEN]
+    if filters.agent_id is not None:
+        conds.append(FollowUp.owner_id == filters.agent_id)
+    if filters.team_id is not None:
+        conds.append(FollowUp.owner_id.in_(select(User.id).where(User.team_id == filters.team_id)))
+    if filters.reason is not None:
+        conds.append(FollowUp.reason == filters.reason)
+    if filters.priority is not None:
+        conds.append(FollowUp.priority == filters.priority)
+    if filters.channel is not None:
+        conds.append(FollowUp.channel == filters.channel)
+    if filters.vulnerable_only:
+        conds.append(
+            FollowUp.debtor_id.in_(select(Debtor.id).where(Debtor.vulnerable.is_(True)))
+        )
+    if filters.bucket is not None:
+        # A date range rather than the CASE, so the (status, owner, due) index is used.
+        first, last = bucket_range(filters.bucket, today)
+        if first is not None:
+            conds.append(FollowUp.due_on >= first)
+        if last is not None:
+            conds.append(FollowUp.due_on <= last)
+    return conds
+
+
+# ---------------------------------------------------------------- counts by bucket
+
+
+@dataclass(frozen=True)
+class BucketRow:
+    """Open follow-ups of one agent (or team, or everybody) in each bucket."""
+
+    name: str
+    agent_id: int | None
+    team_id: int | None
+    team_name: str
+    overdue_7plus: int
+    overdue_1_7: int
+    today: int
+    this_week: int
+    later: int
+    total: int
+
+    @property
+    def overdue(self) -> int:
+        """Everything due before today."""
+        return self.overdue_7plus + self.overdue_1_7
+
+    def counts(self) -> dict[str, int]:
+        """The bucket counts keyed by bucket name."""
+        return {bucket: getattr(self, bucket) for bucket in BUCKETS}
+
+
+GROUPINGS = ("agent", "team", "total")
+
+
+def bucket_counts_statement(filters: BacklogFilter, today: date, by: str = "agent") -> Select:
+    """The SELECT behind `bucket_counts` (the benchmark runs it raw too)."""
+    if by not in GROUPINGS:
+        raise ValueError(f"Group the backlog by one of {', '.join(GROUPINGS)}.")
+    conds = filter_conditions(filters, today)
+    columns = _bucket_counts_columns(today)
+    if by == "total":
+        return select(*columns).select_from(FollowUp).where(*conds)
+    per_owner = (
+        select(FollowUp.owner_id, *columns)
+        .where(*conds)
+        .group_by(FollowUp.owner_id)
+        .subquery("per_owner")
+    )
+    counts = [per_owner.c[name] for name in (*BUCKETS, "total")]
+    if by == "agent":
+        return (
+            select(User.id.label("agent_id"), User.display_name.label("name"), User.team_id,
+                   func.coalesce(Team.name, "").label("team_name"), *counts)
+            .join(per_owner, per_owner.c.owner_id == User.id)
+            .outerjoin(Team, Team.id == User.team_id)
+            .order_by(Team.name, User.display_name, User.id)
+        )
+    # by team: the 60-odd owner rows are summed per team in the database as well.
+    sums = [func.sum(c).label(c.name) for c in counts]
+    return (
+        select(User.team_id, func.coalesce(func.max(Team.name), "No team").label("team_name"),
+               *sums)
+        .join(per_owner, per_owner.c.owner_id == User.id)
+        .outerjoin(Team, Team.id == User.team_id)
+        .group_by(User.team_id)
+        .order_by(func.max(Team.name))
+    )
+
+
+def bucket_counts(session: Session, *, filters: BacklogFilter | None = None,
+                  today: date | None = None, by: str = "agent") -> list[BucketRow]:
+    """Open follow-ups per bucket, one row per agent (or team, or a single total row)."""
+    filters = filters or BacklogFilter()
+    today = today or office_today(session)
+    result = session.execute(bucket_counts_statement(filters, today, by)).mappings().all()
+    rows: list[BucketRow] = []
+    for r in result:
+        counts = {name: int(r[name] or 0) for name in (*BUCKETS, "total")}
+        if by == "total":
+            rows.append(BucketRow(name="Everyone", agent_id=None, team_id=None, team_name="",
+                                  **counts))
+        elif by == "team":
+            rows.append(BucketRow(name=r["team_name"], agent_id=None, team_id=r["team_id"],
+                                  team_name=r["team_name"], **counts))
+        else:
+            rows.append(BucketRow(name=r["name"], agent_id=r["agent_id"], team_id=r["team_id"],
+                                  team_name=r["team_name"], **counts))
+    return rows
+
+
+# ---------------------------------------------------------------- the paginated list
+
+
+@dataclass(frozen=True)
+class BacklogRow:
+    """One open follow-up as the list shows it."""
+
+    id: int
+    debtor_id: int
+    account_id: int | None
+    debtor_name: str
+    account_reference: str
+    owner_id: int
+    owner_name: str
+    team_id: int | None
+    due_on: date
+    days_overdue: int
+    bucket: str
+    priority: int
+    reason: str
+    channel: str
+    snooze_count: int
+    snooze_reason: str
+    note: str
+    vulnerable: bool
+    version: int
+
+    @property
+    def label(self) -> str:
+        """A short plain-text description for pickers."""
+        ref = f" · {self.account_reference}" if self.account_reference else ""
+        reason = REASON_LABELS.get(self.reason, self.reason)
+        return (f"#{self.id} {self.debtor_name}{ref} — {reason}, due {self.due_on:%d %b} "
+                f"({self.owner_name})")
+
+
+@dataclass(frozen=True)
+class Page:
+    """One page of the backlog list."""
+
+    rows: list[BacklogRow]
+    total: int
+    page: int
+    pages: int
+    page_size: int = DEFAULT_PAGE_SIZE
+    message: str = field(default="")
+
+    @property
+    def first_number(self) -> int:
+        """The position of the first row on this page (1-based), 0 when empty."""
+        return (self.page - 1) * self.page_size + 1 if self.rows else 0
+
+
+def _row_columns() -> list[Any]:
+    return [
+        FollowUp.id, FollowUp.debtor_id, FollowUp.account_id,
+        Debtor.name.label("debtor_name"),
+        func.coalesce(Account.reference, "").label("account_reference"),
+        FollowUp.owner_id, User.display_name.label("owner_name"), User.team_id,
+        FollowUp.due_on, FollowUp.priority, FollowUp.reason, FollowUp.channel,
+        FollowUp.snooze_count, FollowUp.snooze_reason, FollowUp.note, Debtor.vulnerable,
+        FollowUp.version,
+    ]
+
+
+def rows_select(conds: list[ColumnElement[bool]]) -> Select:
+    return (
+        select(*_row_columns())
+        .join(Debtor, Debtor.id == FollowUp.debtor_id)
+        .join(User, User.id == FollowUp.owner_id)
+        .outerjoin(Account, Account.id == FollowUp.account_id)
+        .where(*conds)
+    )
+
+
+def to_rows(result: Any, today: date) -> list[BacklogRow]:
+    rows = []
+    for r in result:
+        rows.append(BacklogRow(
+            id=r["id"], debtor_id=r["debtor_id"], account_id=r["account_id"],
+            debtor_name=r["debtor_name"], account_reference=r["account_reference"],
+            owner_id=r["owner_id"], owner_name=r["owner_name"], team_id=r["team_id"],
+            due_on=r["due_on"], days_overdue=max(0, (today - r["due_on"]).days),
+            bucket=bucket_of(r["due_on"], today), priority=r["priority"], reason=r["reason"],
+            channel=r["channel"], snooze_count=r["snooze_count"],
+            snooze_reason=r["snooze_reason"] or "", note=r["note"] or "",
+            vulnerable=bool(r["vulnerable"]), version=r["version"],
+        ))
+    return rows
+
+
+def backlog_page_statements(filters: BacklogFilter, today: date, page: int,
+                            page_size: int = DEFAULT_PAGE_SIZE) -> tuple[Select, Select]:
+    """The COUNT and the page SELECT behind `backlog_page`."""
+    conds = filter_conditions(filters, today)
+    count = select(func.count()).select_from(FollowUp).where(*conds)
+    rows = (
+        rows_select(conds)
+        # Priority first, then the most overdue; the id keeps pages stable between reruns.
+        .order_by(FollowUp.priority, FollowUp.due_on, FollowUp.id)
+        .limit(page_size)
+        .offset((page - 1) * page_size)
+    )
+    return count, rows
+
+
+def backlog_page(session: Session, *, filters: BacklogFilter | None = None,
+                 today: date | None = None, page: int = 1,
+                 page_size: int = DEFAULT_PAGE_SIZE) -> Page:
+    """One page of open follow-ups, by priority then lateness; ValueError past the end."""
+    filters = filters or BacklogFilter()
+    today = today or office_today(session)
+    if isinstance(page, bool) or not isinstance(page, int) or page < 1:
+        raise ValueError("The page number must be a whole number from 1.")
+    if not 1 <= page_size <= 1000:
+        raise ValueError("A page holds from 1 to 1,000 follow-ups.")
+    count_stmt, rows_stmt = backlog_page_statements(filters, today, page, page_size)
+    total = int(session.execute(count_stmt).scalar_one())
+    pages = max(1, math.ceil(total / page_size))
+    if page > pages:
+        raise ValueError(
+            f"Page {page} is past the end: there {'is' if pages == 1 else 'are'} only {pages} "
+            f"page{'' if pages == 1 else 's'} of follow-ups for these filters."
+        )
+    rows = to_rows(session.execute(rows_stmt).mappings(), today) if total else []
+    return Page(rows=rows, total=total, page=page, pages=pages, page_size=page_size,
+                message="" if total else NO_MATCHES)
+
+
+# ---------------------------------------------------------------- one agent's day
+
+
+def due_for_owner_statement(owner_id: int, today: date, limit: int,
+                            when: str = "due") -> Select:
+    """An owner's open follow-ups that are overdue, due today, or both ("due")."""
+    due = {"overdue": FollowUp.due_on < today, "today": FollowUp.due_on == today,
+           "due": FollowUp.due_on <= today}
+    if when not in due:
+        raise ValueError("Choose overdue, today or due.")
+    conds = [FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == owner_id, due[when]]
+    return (rows_select(conds)
+            .order_by(FollowUp.priority, FollowUp.due_on, FollowUp.id)
+            .limit(limit))
+
+
+def due_for_owner(session: Session, *, owner_id: int, today: date, limit: int = 100,
+                  when: str = "due") -> list[BacklogRow]:
+    """An owner's open follow-ups due today and/or overdue, by priority then lateness."""
+    stmt = due_for_owner_statement(owner_id, today, limit, when)
+    return to_rows(session.execute(stmt).mappings(), today)
+
+
+# ---------------------------------------------------------------- for tables and CSV
+
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "Follow-up", "Priority", "Due", "Days overdue", "How late", "Debtor", "Account", "Agent",
+    "Reason", "Channel", "Times snoozed", "Last snooze reason", "Vulnerable", "Note",
+)
+
+
+def display_records(rows: list[BacklogRow]) -> list[dict[str, Any]]:
+    """The rows as the list and the CSV show them (plain values, readable headings)."""
+    return [
+        dict(zip(CSV_COLUMNS, (
+            r.id, PRIORITY_LABELS.get(r.priority, str(r.priority)), r.due_on, r.days_overdue,
+            BUCKET_LABELS[r.bucket], r.debtor_name, r.account_reference, r.owner_name,
+            REASON_LABELS.get(r.reason, r.reason), r.channel, r.snooze_count, r.snooze_reason,
+            "yes" if r.vulnerable else "", r.note,
+        ), strict=True))
+        for r in rows
+    ]
+
+
+def to_csv(rows: list[BacklogRow]) -> str:
+    """The rows as CSV text; every cell is made safe from spreadsheet formulas."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for record in display_records(rows):
+        writer.writerow([csv_safe(str(value)) for value in record.values()])
+    return out.getvalue()

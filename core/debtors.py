@@ -1,0 +1,519 @@
+"""Debtors: search, the profile with one timeline, and contact preferences.
+
+Every active agent, lead and admin may search and read any debtor (the team covers for
+each other); reading vulnerability *details* is recorded in the audit trail, and changing
+a debtor's owner is for leads. Everything returned is plain data, safe to cache.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, or_
+from sqlmodel import Session, select
+
+from core import audit, settings
+from core.checkins import (
+    CHANNELS,
+    FOLLOWUP_REASONS,
+    SIGNPOSTING,
+    VULNERABILITY_DRIVERS,
+    FieldErrors,
+    PlanLine,
+    WellbeingPoint,
+    _active_holds,
+    checkin_line,
+    format_day,
+    format_when,
+    join_list,
+    labels,
+    open_plans,
+    split_list,
+    wellbeing_points,
+)
+from core.contact_rules import is_valid_timezone
+from core.db import save_versioned
+from core.models import (
+    Account,
+    CheckIn,
+    CheckInAmendment,
+    Debtor,
+    DebtorKind,
+    DebtorPublic,
+    DebtorUpdate,
+    FollowUp,
+    IncomeExpenditure,
+    Payment,
+    PaymentPlan,
+    PromiseStatus,
+    PromiseToPay,
+    Role,
+    User,
+    Vulnerability,
+    utcnow,
+)
+from core.money import format_money
+from core.permissions import require_lead, require_role
+from core.text import MAX_NOTE_CHARS
+
+MAX_QUERY_CHARS = 100
+MAX_LIMIT = 200
+
+
+@dataclass(frozen=True)
+class DebtorRow:
+    """One search result."""
+
+    id: int
+    name: str
+    kind: str
+    owner_name: str
+    references: str
+    accounts: int
+    total_balance_cents: int
+
+
+@dataclass(frozen=True)
+class HoldLine:
+    """An active hold on an account."""
+
+    kind: str
+    reason: str
+    starts_on: date
+    ends_on: date | None
+
+    @property
+    def text(self) -> str:
+        """The hold in a few words."""
+        until = f" until {format_day(self.ends_on)}" if self.ends_on else ""
+        return f"{self.kind.replace('_', ' ').capitalize()}{until}"
+
+
+@dataclass(frozen=True)
+class AccountView:
+    """One account of the debtor with its holds and open plan."""
+
+    id: int
+    reference: str
+    creditor: str
+    balance_cents: int
+    original_balance_cents: int
+    currency: str
+    status: str
+    holds: tuple[HoldLine, ...]
+    plan: PlanLine | None
+
+
+@dataclass(frozen=True)
+class PromiseView:
+    """An open promise to pay."""
+
+    id: int
+    account_id: int
+    amount_cents: int
+    due_on: date
+
+
+@dataclass(frozen=True)
+class VulnerabilityView:
+    """A consented vulnerability driver; the IDEA notes only when they were asked for."""
+
+    id: int
+    driver: str
+    label: str
+    consent_at: datetime
+    impact: str | None = None
+    duration: str | None = None
+    episodes: str | None = None
+    assistance: str | None = None
+
+
+@dataclass(frozen=True)
+class IncomeExpenditureView:
+    """The latest income & expenditure statement."""
+
+    recorded_on: date
+    income_cents: int
+    expenses_cents: int
+    items: dict[str, int]
+
+    @property
+    def disposable_cents(self) -> int:
+        """Income less expenses."""
+        return self.income_cents - self.expenses_cents
+
+
+@dataclass(frozen=True)
+class DebtorProfile:
+    """Everything the profile page shows about one debtor."""
+
+    debtor: DebtorPublic
+    owner_name: str
+    accounts: tuple[AccountView, ...]
+    promises: tuple[PromiseView, ...]
+    vulnerabilities: tuple[VulnerabilityView, ...]
+    income_expenditure: IncomeExpenditureView | None
+
+    @property
+    def total_balance_cents(self) -> int:
+        """What is left to pay across every account."""
+        return sum(a.balance_cents for a in self.accounts)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One dated thing that happened with a debtor."""
+
+    when: datetime
+    when_text: str
+    kind: str  # check-in, plan, payment, follow-up, promise
+    title: str
+    detail: str
+    who: str
+    entity_id: int
+    amendments: tuple[str, ...] = ()
+
+
+def _require_active(actor: User | None) -> None:
+    require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
+
+
+def _like_pattern(query: str) -> str:
+    escaped = query.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def _string_agg(session: Session, column):
+    if session.get_bind().dialect.name == "postgresql":
+        return func.string_agg(column, ", ")
+    return func.group_concat(column, ", ")
+
+
+def search_debtors(session: Session, *, actor: User, query: str, owner_id: int | None = None,
+                   limit: int = 50, offset: int = 0) -> list[DebtorRow]:
+    """Debtors whose name or an account reference contains `query` (any case), by name."""
+    _require_active(actor)
+    query = (query or "").strip()
+    if len(query) > MAX_QUERY_CHARS:
+        raise ValueError(f"Search for at most {MAX_QUERY_CHARS} characters.")
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    offset = max(0, int(offset))
+
+    # First the page of debtors (cheap, indexed on name), then their accounts summed in SQL.
+    ids_query = select(Debtor.id, Debtor.name, Debtor.kind, User.display_name).outerjoin(
+        User, User.id == Debtor.owner_id)
+    if query:
+        pattern = _like_pattern(query)
+        by_reference = select(Account.debtor_id).where(
+            func.lower(Account.reference).like(pattern, escape="\\"))
+        ids_query = ids_query.where(or_(
+            func.lower(Debtor.name).like(pattern, escape="\\"),
+            func.lower(Debtor.preferred_name).like(pattern, escape="\\"),
+            Debtor.id.in_(by_reference),
+        ))
+    if owner_id is not None:
+        ids_query = ids_query.where(Debtor.owner_id == owner_id)
+    page = session.exec(ids_query.order_by(Debtor.name, Debtor.id).offset(offset).limit(limit)
+                        ).all()
+    if not page:
+        return []
+    totals = {
+        debtor_id: (refs or "", count, total or 0)
+        for debtor_id, refs, count, total in session.exec(
+            select(Account.debtor_id, _string_agg(session, Account.reference),
+                   func.count(Account.id), func.sum(Account.balance_cents))
+            .where(Account.debtor_id.in_([row[0] for row in page]))
+            .group_by(Account.debtor_id)
+        ).all()
+    }
+    return [
+        DebtorRow(id=debtor_id, name=name, kind=kind, owner_name=owner or "Nobody",
+                  references=totals.get(debtor_id, ("", 0, 0))[0],
+                  accounts=totals.get(debtor_id, ("", 0, 0))[1],
+                  total_balance_cents=int(totals.get(debtor_id, ("", 0, 0))[2]))
+        for debtor_id, name, kind, owner in page
+    ]
+
+
+def debtor_label(session: Session, *, debtor_id: int) -> str | None:
+    """A debtor's name and account references, for a select box (None if unknown)."""
+    debtor = session.get(Debtor, debtor_id)
+    if debtor is None:
+        return None
+    refs = session.exec(select(Account.reference).where(Account.debtor_id == debtor_id)
+                        .order_by(Account.reference)).all()
+    return f"{debtor.name} ({', '.join(refs)})" if refs else debtor.name
+
+
+def read_vulnerabilities(session: Session, *, actor: User, debtor_id: int,
+                         details: bool = False) -> tuple[VulnerabilityView, ...]:
+    """Consented vulnerabilities; with `details`, the IDEA notes too, and that read is audited.
+
+    Reading details writes an audit event, so call it with details in a write session.
+    """
+    _require_active(actor)
+    rows = session.exec(
+        select(Vulnerability)
+        .where(Vulnerability.debtor_id == debtor_id, Vulnerability.active.is_(True),
+               Vulnerability.consent_at.is_not(None))
+        .order_by(Vulnerability.consent_at, Vulnerability.id)
+    ).all()
+    if details and rows:
+        audit.record(session, actor_id=actor.id, action="vulnerability.read", entity="debtor",
+                     entity_id=debtor_id, after={"vulnerability_ids": [v.id for v in rows]})
+    return tuple(
+        VulnerabilityView(
+            id=v.id, driver=v.driver, label=VULNERABILITY_DRIVERS.get(v.driver, v.driver),
+            consent_at=v.consent_at,
+            **({"impact": v.impact, "duration": v.duration, "episodes": v.episodes,
+                "assistance": v.assistance} if details else {}))
+        for v in rows
+    )
+
+
+def get_profile(session: Session, *, actor: User, debtor_id: int,
+                vulnerability_details: bool = False) -> DebtorProfile:
+    """The debtor, their accounts (holds, open plan, next instalment), open promises,
+    consented vulnerabilities and latest income & expenditure."""
+    _require_active(actor)
+    debtor = session.get(Debtor, debtor_id)
+    if debtor is None:
+        raise ValueError("That debtor doesn't exist (any more).")
+    owner = session.get(User, debtor.owner_id) if debtor.owner_id else None
+    today = utcnow().astimezone(settings.office_zone(session)).date()
+
+    accounts = session.exec(select(Account).where(Account.debtor_id == debtor_id)
+                            .order_by(Account.reference)).all()
+    holds: dict[int, list[HoldLine]] = {}
+    for hold in _active_holds(session, debtor_id=debtor_id, account_id=None, today=today):
+        holds.setdefault(hold.account_id, []).append(
+            HoldLine(kind=hold.kind, reason=hold.reason, starts_on=hold.starts_on,
+                     ends_on=hold.ends_on))
+    plans = open_plans(session, account_ids=[a.id for a in accounts])
+    account_views = tuple(
+        AccountView(id=a.id, reference=a.reference, creditor=a.creditor,
+                    balance_cents=a.balance_cents,
+                    original_balance_cents=a.original_balance_cents, currency=a.currency,
+                    status=a.status, holds=tuple(holds.get(a.id, ())), plan=plans.get(a.id))
+        for a in accounts
+    )
+    promises = tuple(
+        PromiseView(id=p.id, account_id=p.account_id, amount_cents=p.amount_cents,
+                    due_on=p.due_on)
+        for p in session.exec(
+            select(PromiseToPay).where(PromiseToPay.debtor_id == debtor_id,
+                                       PromiseToPay.status == PromiseStatus.OPEN)
+            .order_by(PromiseToPay.due_on)).all()
+    )
+    latest = session.exec(
+        select(IncomeExpenditure).where(IncomeExpenditure.debtor_id == debtor_id)
+        .order_by(IncomeExpenditure.recorded_on.desc(), IncomeExpenditure.id.desc()).limit(1)
+    ).first()
+    ie = None
+    if latest is not None:
+        try:
+            items = {str(k): int(v) for k, v in json.loads(latest.items_json or "{}").items()}
+        except (ValueError, TypeError, AttributeError):
+            items = {}
+        ie = IncomeExpenditureView(recorded_on=latest.recorded_on,
+                                   income_cents=latest.income_cents,
+                                   expenses_cents=latest.expenses_cents, items=items)
+    return DebtorProfile(
+        debtor=DebtorPublic.model_validate(debtor),
+        owner_name=owner.display_name if owner else "Nobody",
+        accounts=account_views,
+        promises=promises,
+        vulnerabilities=read_vulnerabilities(session, actor=actor, debtor_id=debtor_id,
+                                             details=vulnerability_details),
+        income_expenditure=ie,
+    )
+
+
+def wellbeing_series(session: Session, *, debtor_id: int, limit: int = 100
+                     ) -> list[WellbeingPoint]:
+    """How the debtor was doing at each check-in, oldest first."""
+    return wellbeing_points(session, debtor_id=debtor_id, limit=limit)
+
+
+def _at_noon(day: date) -> datetime:
+    return datetime.combine(day, time(12, 0), UTC)
+
+
+def timeline(session: Session, *, debtor_id: int, limit: int = 200) -> list[TimelineEntry]:
+    """One list, newest first, of check-ins (with amendments), plans, payments, follow-ups
+    and promises."""
+    zone = settings.office_zone(session)
+    names = dict(session.exec(select(User.id, User.display_name)).all())
+    entries: list[TimelineEntry] = []
+
+    checkins = session.exec(
+        select(CheckIn).where(CheckIn.debtor_id == debtor_id)
+        .order_by(CheckIn.at.desc(), CheckIn.id.desc()).limit(limit)
+    ).all()
+    amendments: dict[int, list[str]] = {}
+    if checkins:
+        for a in session.exec(
+            select(CheckInAmendment)
+            .where(CheckInAmendment.checkin_id.in_([c.id for c in checkins]))
+            .order_by(CheckInAmendment.amended_at, CheckInAmendment.id)
+        ).all():
+            amendments.setdefault(a.checkin_id, []).append(
+                f"{format_when(a.amended_at, zone)} {names.get(a.amended_by, '?')} corrected "
+                f"{a.field.replace('_', ' ')}: “{a.before}” → “{a.after}” ({a.reason})")
+    for c in checkins:
+        detail = []
+        if c.signposting:
+            detail.append("Signposted: " + labels(split_list(c.signposting), SIGNPOSTING))
+        for label, text in (("Needs", c.needs), ("Next step", c.next_step), ("Notes", c.notes)):
+            if text:
+                detail.append(f"{label}: {text}")
+        if c.rule_override_reason:
+            detail.append(f"Against the contact rules because: {c.rule_override_reason}")
+        entries.append(TimelineEntry(
+            when=c.at, when_text=format_when(c.at, zone), kind="check-in",
+            title=checkin_line(c, zone).split(" · ", 1)[1], detail=" · ".join(detail),
+            who=names.get(c.agent_id, ""), entity_id=c.id,
+            amendments=tuple(amendments.get(c.id, ()))))
+
+    for plan, reference, currency in session.exec(
+        select(PaymentPlan, Account.reference, Account.currency)
+        .join(Account, Account.id == PaymentPlan.account_id)
+        .where(Account.debtor_id == debtor_id)
+        .order_by(PaymentPlan.created_at.desc()).limit(limit)
+    ).all():
+        when = plan.activated_at or plan.created_at
+        entries.append(TimelineEntry(
+            when=when, when_text=format_when(when, zone), kind="plan",
+            title=(f"Payment plan on {reference}: {plan.frequency.replace('_', ' ')}, "
+                   f"{format_money(plan.payable_cents, currency)} — "
+                   f"{plan.status.replace('_', ' ')}"),
+            detail=plan.approval_note, who=names.get(plan.created_by, ""), entity_id=plan.id))
+
+    for payment, reference, currency in session.exec(
+        select(Payment, Account.reference, Account.currency)
+        .join(Account, Account.id == Payment.account_id)
+        .where(Account.debtor_id == debtor_id)
+        .order_by(Payment.received_on.desc(), Payment.id.desc()).limit(limit)
+    ).all():
+        entries.append(TimelineEntry(
+            when=_at_noon(payment.received_on), when_text=format_day(payment.received_on),
+            kind="payment",
+            title=(f"Payment of {format_money(payment.amount_cents, currency)} on {reference}"
+                   f" ({payment.method.replace('_', ' ')})"),
+            detail=payment.reference, who=names.get(payment.recorded_by, ""),
+            entity_id=payment.id))
+
+    for f in session.exec(
+        select(FollowUp).where(FollowUp.debtor_id == debtor_id)
+        .order_by(FollowUp.created_at.desc()).limit(limit)
+    ).all():
+        when = f.done_at or f.created_at
+        entries.append(TimelineEntry(
+            when=when, when_text=format_when(when, zone), kind="follow-up",
+            title=(f"Follow-up: {FOLLOWUP_REASONS.get(f.reason, f.reason)} by "
+                   f"{CHANNELS.get(f.channel, f.channel).lower()}, due "
+                   f"{format_day(f.due_on)} — {f.status}"),
+            detail=f.note, who=names.get(f.owner_id, ""), entity_id=f.id))
+
+    for p, currency in session.exec(
+        select(PromiseToPay, Account.currency)
+        .join(Account, Account.id == PromiseToPay.account_id)
+        .where(PromiseToPay.debtor_id == debtor_id)
+        .order_by(PromiseToPay.created_at.desc()).limit(limit)
+    ).all():
+        entries.append(TimelineEntry(
+            when=p.created_at, when_text=format_when(p.created_at, zone), kind="promise",
+            title=(f"Promise to pay {format_money(p.amount_cents, currency)} by "
+                   f"{format_day(p.due_on)} — {p.status}"),
+            detail="", who=names.get(p.created_by, ""), entity_id=p.id))
+
+    entries.sort(key=lambda e: (e.when, e.kind, e.entity_id), reverse=True)
+    return entries[:limit]
+
+
+# ---------------------------------------------------------------- contact preferences
+
+_TEXT_LIMITS = {"name": 200, "preferred_name": 120, "email": 200, "phone": 40, "language": 20}
+_NOTES = ("communication_notes", "cultural_notes", "circumstances", "needs")
+
+
+def _check_preferences(debtor: Debtor, changes: dict) -> dict:
+    errors: dict[str, str] = {}
+    clean = dict(changes)
+    for key, limit in _TEXT_LIMITS.items():
+        if key in clean:
+            clean[key] = (clean[key] or "").strip()
+            if len(clean[key]) > limit:
+                errors[key] = f"Keep this to {limit} characters."
+    if "name" in clean and not clean["name"]:
+        errors["name"] = "Enter the debtor's name."
+    if "language" in clean and not clean["language"]:
+        errors["language"] = "Enter a language, e.g. en."
+    if clean.get("email") and "@" not in clean["email"]:
+        errors["email"] = "That doesn't look like an email address."
+    if "kind" in clean and clean["kind"] not in {k.value for k in DebtorKind}:
+        errors["kind"] = "A debtor is a person or a business."
+    for key in _NOTES:
+        if key in clean:
+            clean[key] = (clean[key] or "").strip()
+            if len(clean[key]) > MAX_NOTE_CHARS:
+                errors[key] = (f"This is {len(clean[key]):,} characters; please keep it to "
+                               f"{MAX_NOTE_CHARS:,}.")
+    if "timezone" in clean:
+        clean["timezone"] = (clean["timezone"] or "").strip()
+        if not is_valid_timezone(clean["timezone"]):
+            errors["timezone"] = (f"'{clean['timezone']}' is not a real timezone; use a name "
+                                  "like Europe/London.")
+    if "opted_out" in clean:
+        channels = split_list((clean["opted_out"] or "").lower())
+        unknown = [c for c in channels if c not in CHANNELS]
+        if unknown:
+            errors["opted_out"] = f"Unknown channel: {', '.join(unknown)}."
+        clean["opted_out"] = join_list(channels)
+    if "preferred_channel" in clean and clean["preferred_channel"] not in CHANNELS:
+        errors["preferred_channel"] = "Choose a preferred channel from the list."
+    preferred = clean.get("preferred_channel", debtor.preferred_channel)
+    opted_out = split_list(clean.get("opted_out", debtor.opted_out))
+    if "preferred_channel" not in errors and preferred in opted_out:
+        errors["preferred_channel"] = (
+            f"They asked us not to use {CHANNELS.get(preferred, preferred).lower()}, so it "
+            "can't be their preferred channel.")
+    start = clean.get("contact_window_start", debtor.contact_window_start)
+    end = clean.get("contact_window_end", debtor.contact_window_end)
+    if start is None or end is None or not start < end:
+        errors["contact_window_end"] = "The contact window must start before it ends."
+    if errors:
+        raise FieldErrors(errors)
+    return clean
+
+
+def update_preferences(session: Session, *, actor: User, debtor_id: int, expected_version: int,
+                       changes: DebtorUpdate) -> Debtor:
+    """Change a debtor's contact preferences and notes, if nobody saved them meanwhile."""
+    _require_active(actor)
+    debtor = session.get(Debtor, debtor_id)
+    if debtor is None:
+        raise ValueError("That debtor doesn't exist (any more).")
+    values = changes.model_dump(exclude_unset=True)
+    if "owner_id" in values:
+        require_lead(actor)  # reassigning a caseload is a lead's call
+        if values["owner_id"] is not None and session.get(User, values["owner_id"]) is None:
+            raise FieldErrors({"owner_id": "That agent doesn't exist."})
+    clean = _check_preferences(debtor, values)
+    clean = {k: v for k, v in clean.items() if getattr(debtor, k) != v}
+    if not clean:
+        raise ValueError("Nothing was changed.")
+    before = audit.snapshot(debtor, list(clean))
+    save_versioned(session, debtor, {**clean, "updated_at": utcnow()},
+                   expected_version=expected_version, entity="debtor")
+    audit.record(session, actor_id=actor.id, action="debtor.update", entity="debtor",
+                 entity_id=debtor.id, before=before, after=audit.snapshot(debtor, list(clean)))
+    return debtor
+
+
+def local_time(debtor_timezone: str, now: datetime | None = None) -> datetime:
+    """The debtor's wall-clock time now."""
+    return (now or utcnow()).astimezone(ZoneInfo(debtor_timezone))

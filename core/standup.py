@@ -1,0 +1,445 @@
+"""The stand-up: the last working day's results, today's load, blockers and a 14-day trend.
+
+Days are the office's calendar days: a day's check-ins are those between its local midnights
+(converted to UTC for the query), so a daylight-saving change shortens or lengthens the day
+rather than moving it. Everything is counted in the database; the per-team rows and the
+overload hints are built from the per-agent counts (at most a few dozen rows).
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, fields
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlmodel import Session
+
+from core import settings
+from core.backlog import BacklogFilter, BacklogRow, filter_conditions, rows_select, to_rows
+from core.models import (
+    Account,
+    CheckIn,
+    Debtor,
+    FollowUp,
+    FollowUpStatus,
+    Outcome,
+    Payment,
+    PaymentPlan,
+    PlanStatus,
+    PromiseStatus,
+    PromiseToPay,
+    Role,
+    Team,
+    User,
+)
+from core.money import format_money
+
+TREND_DAYS = 14
+QUIET_DAYS = 14
+BLOCKER_ROWS = 20
+MIN_OVERDUE_FOR_HINT = 5
+
+
+# ---------------------------------------------------------------- days
+
+
+def last_working_day(today: date) -> date:
+    """The working day before `today` (Monday, Saturday and Sunday look back to Friday)."""
+    back = {0: 3, 6: 2}.get(today.weekday(), 1)
+    return today - timedelta(days=back)
+
+
+def day_start(day: date, zone: ZoneInfo) -> datetime:
+    """The UTC instant of local midnight starting `day` in `zone`."""
+    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def day_window(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
+    """[start, end) in UTC of the local calendar day `day` (23 or 25 hours across DST)."""
+    return day_start(day, zone), day_start(day + timedelta(days=1), zone)
+
+
+# ---------------------------------------------------------------- per agent
+
+
+@dataclass(frozen=True)
+class AgentDay:
+    """One agent's (or a team's) results for the day and load for today."""
+
+    agent_id: int | None
+    name: str
+    team_id: int | None
+    team_name: str
+    checkins: int = 0
+    conversations: int = 0
+    plans_agreed: int = 0
+    plans_value_cents: int = 0
+    payments: int = 0
+    payments_cents: int = 0
+    promises_kept: int = 0
+    promises_broken: int = 0
+    wellbeing_sum: int = 0
+    wellbeing_count: int = 0
+    due_today: int = 0
+    overdue: int = 0
+    overdue_7plus: int = 0
+
+    @property
+    def wellbeing_avg(self) -> float | None:
+        """The average wellbeing (1–5) recorded in the day's check-ins, if any."""
+        return self.wellbeing_sum / self.wellbeing_count if self.wellbeing_count else None
+
+    @property
+    def load(self) -> int:
+        """Open follow-ups due today or overdue."""
+        return self.due_today + self.overdue
+
+
+_SUMMED = [f.name for f in fields(AgentDay) if f.name not in
+           {"agent_id", "name", "team_id", "team_name"}]
+
+
+def _in_team(column: ColumnElement, team_id: int | None) -> list[ColumnElement[bool]]:
+    if team_id is None:
+        return []
+    return [column.in_(select(User.id).where(User.team_id == team_id))]
+
+
+def agents_statement(*, day: date, today: date, zone: ZoneInfo,
+                     team_id: int | None = None) -> Select:
+    """One row per active agent or lead: the day's results and today's load."""
+    start, end = day_window(day, zone)
+    spoke = or_(CheckIn.outcome == Outcome.SPOKE, CheckIn.right_party.is_(True))
+    checkins = (
+        select(CheckIn.agent_id.label("agent_id"),
+               func.count().label("checkins"),
+               func.count(case((spoke, 1))).label("conversations"),
+               func.coalesce(func.sum(CheckIn.wellbeing), 0).label("wellbeing_sum"),
+               func.count(CheckIn.wellbeing).label("wellbeing_count"))
+        .where(CheckIn.at >= start, CheckIn.at < end)
+        .group_by(CheckIn.agent_id)
+        .subquery("c")
+    )
+    # Plans, payments and promises count for the agent whose caseload the debtor is in.
+    plans = (
+        select(Debtor.owner_id.label("agent_id"), func.count().label("plans_agreed"),
+               func.sum(PaymentPlan.payable_cents).label("plans_value_cents"))
+        .select_from(PaymentPlan)
+        .join(Account, Account.id == PaymentPlan.account_id)
+        .join(Debtor, Debtor.id == Account.debtor_id)
+        .where(PaymentPlan.activated_at >= start, PaymentPlan.activated_at < end)
+        .group_by(Debtor.owner_id)
+        .subquery("p")
+    )
+    payments = (
+        select(Debtor.owner_id.label("agent_id"), func.count().label("payments"),
+               func.sum(Payment.amount_cents).label("payments_cents"))
+        .select_from(Payment)
+        .join(Account, Account.id == Payment.account_id)
+        .join(Debtor, Debtor.id == Account.debtor_id)
+        .where(Payment.received_on == day)
+        .group_by(Debtor.owner_id)
+        .subquery("m")
+    )
+    promises = (
+        select(Debtor.owner_id.label("agent_id"),
+               func.count(case((PromiseToPay.status == PromiseStatus.KEPT, 1)))
+               .label("promises_kept"),
+               func.count(case((PromiseToPay.status == PromiseStatus.BROKEN, 1)))
+               .label("promises_broken"))
+        .select_from(PromiseToPay)
+        .join(Debtor, Debtor.id == PromiseToPay.debtor_id)
+        .where(PromiseToPay.resolved_at >= start, PromiseToPay.resolved_at < end)
+        .group_by(Debtor.owner_id)
+        .subquery("k")
+    )
+    load = (
+        select(FollowUp.owner_id.label("agent_id"),
+               func.count(case((FollowUp.due_on == today, 1))).label("due_today"),
+               func.count(case((FollowUp.due_on < today, 1))).label("overdue"),
+               func.count(case((FollowUp.due_on < today - timedelta(days=7), 1)))
+               .label("overdue_7plus"))
+        .where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on <= today)
+        .group_by(FollowUp.owner_id)
+        .subquery("f")
+    )
+    parts = [checkins, plans, payments, promises, load]
+    numbers = [func.coalesce(part.c[name], 0).label(name)
+               for part in parts for name in part.c.keys() if name != "agent_id"]
+    stmt = select(User.id.label("agent_id"), User.display_name.label("name"), User.team_id,
+                  func.coalesce(Team.name, "No team").label("team_name"), *numbers)
+    stmt = stmt.outerjoin(Team, Team.id == User.team_id)
+    for part in parts:
+        stmt = stmt.outerjoin(part, part.c.agent_id == User.id)
+    stmt = stmt.where(User.active.is_(True), User.role.in_([Role.AGENT, Role.LEAD]))
+    if team_id is not None:
+        stmt = stmt.where(User.team_id == team_id)
+    return stmt.order_by(Team.name, User.display_name, User.id)
+
+
+def _rollup(rows: list[AgentDay], *, name: str, team_id: int | None) -> AgentDay:
+    """Sum per-agent counts (already aggregated in SQL) into a team or overall row."""
+    sums = {key: sum(getattr(r, key) for r in rows) for key in _SUMMED}
+    return AgentDay(agent_id=None, name=name, team_id=team_id, team_name=name, **sums)
+
+
+# ---------------------------------------------------------------- blockers
+
+
+@dataclass(frozen=True)
+class BrokenPlan:
+    """A plan that broke since the last stand-up."""
+
+    plan_id: int
+    account_id: int
+    account_reference: str
+    debtor_id: int
+    debtor_name: str
+    owner_name: str
+    payable_cents: int
+    ended_at: datetime | None
+
+
+@dataclass(frozen=True)
+class QuietDebtor:
+    """A vulnerable debtor nobody has checked in with for two weeks."""
+
+    debtor_id: int
+    debtor_name: str
+    owner_name: str
+    last_checkin_at: datetime | None
+
+
+def overdue_blockers_statement(today: date, team_id: int | None) -> Select:
+    """Follow-ups more than 7 days overdue, oldest first."""
+    conds = filter_conditions(BacklogFilter(team_id=team_id, bucket="overdue_7plus"), today)
+    return rows_select(conds).order_by(FollowUp.due_on, FollowUp.id).limit(BLOCKER_ROWS)
+
+
+def broken_plans_statements(since: datetime, team_id: int | None) -> tuple[Select, Select]:
+    """COUNT and list of plans broken at or after `since`."""
+    conds = [PaymentPlan.status == PlanStatus.BROKEN, PaymentPlan.ended_at >= since,
+             *_in_team(Debtor.owner_id, team_id)]
+    base = (select(PaymentPlan.id.label("plan_id"), PaymentPlan.account_id,
+                   Account.reference.label("account_reference"), Debtor.id.label("debtor_id"),
+                   Debtor.name.label("debtor_name"),
+                   func.coalesce(User.display_name, "Nobody").label("owner_name"),
+                   PaymentPlan.payable_cents, PaymentPlan.ended_at)
+            .select_from(PaymentPlan)
+            .join(Account, Account.id == PaymentPlan.account_id)
+            .join(Debtor, Debtor.id == Account.debtor_id)
+            .outerjoin(User, User.id == Debtor.owner_id)
+            .where(*conds))
+    count = (select(func.count()).select_from(PaymentPlan)
+             .join(Account, Account.id == PaymentPlan.account_id)
+             .join(Debtor, Debtor.id == Account.debtor_id)
+             .where(*conds))
+    return count, base.order_by(PaymentPlan.ended_at.desc(), PaymentPlan.id).limit(BLOCKER_ROWS)
+
+
+def quiet_vulnerable_statements(cutoff: datetime, team_id: int | None) -> tuple[Select, Select]:
+    """COUNT and list of vulnerable debtors with no check-in since `cutoff`."""
+    recent = select(CheckIn.id).where(CheckIn.debtor_id == Debtor.id, CheckIn.at >= cutoff)
+    conds = [Debtor.vulnerable.is_(True), ~recent.exists(), *_in_team(Debtor.owner_id, team_id)]
+    last = (select(func.max(CheckIn.at)).where(CheckIn.debtor_id == Debtor.id)
+            .correlate(Debtor).scalar_subquery())
+    count = select(func.count()).select_from(Debtor).where(*conds)
+    rows = (select(Debtor.id.label("debtor_id"), Debtor.name.label("debtor_name"),
+                   func.coalesce(User.display_name, "Nobody").label("owner_name"),
+                   last.label("last_checkin_at"))
+            .select_from(Debtor)
+            .outerjoin(User, User.id == Debtor.owner_id)
+            .where(*conds)
+            # Never contacted first, then the longest silence.
+            .order_by(last.is_not(None), last, Debtor.id)
+            .limit(BLOCKER_ROWS))
+    return count, rows
+
+
+# ---------------------------------------------------------------- trend
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    """Check-ins and conversations on one office day."""
+
+    day: date
+    checkins: int
+    conversations: int
+
+
+def trend_statement(*, last_day: date, zone: ZoneInfo, team_id: int | None,
+                    days: int = TREND_DAYS) -> Select:
+    """Check-ins and conversations per office day for `days` days ending on `last_day`."""
+    first = last_day - timedelta(days=days - 1)
+    starts = [day_start(first + timedelta(days=i), zone) for i in range(days + 1)]
+    # The local days are UTC ranges: one CASE maps each timestamp to its day's number.
+    day_no = case(*[(CheckIn.at < starts[i + 1], i) for i in range(days)]).label("day_no")
+    spoke = or_(CheckIn.outcome == Outcome.SPOKE, CheckIn.right_party.is_(True))
+    return (select(day_no, func.count().label("checkins"),
+                   func.count(case((spoke, 1))).label("conversations"))
+            .where(CheckIn.at >= starts[0], CheckIn.at < starts[-1],
+                   *_in_team(CheckIn.agent_id, team_id))
+            .group_by(day_no)
+            .order_by(day_no))
+
+
+def trend(session: Session, *, last_day: date, zone: ZoneInfo, team_id: int | None = None,
+          days: int = TREND_DAYS) -> list[TrendPoint]:
+    """One point per day (days with nothing logged count 0)."""
+    first = last_day - timedelta(days=days - 1)
+    counts = {r.day_no: r for r in session.execute(
+        trend_statement(last_day=last_day, zone=zone, team_id=team_id, days=days))}
+    return [TrendPoint(day=first + timedelta(days=i),
+                       checkins=int(counts[i].checkins) if i in counts else 0,
+                       conversations=int(counts[i].conversations) if i in counts else 0)
+            for i in range(days)]
+
+
+# ---------------------------------------------------------------- overload
+
+
+@dataclass(frozen=True)
+class OverloadHint:
+    """One agent carries more than twice the team's median overdue."""
+
+    team_name: str
+    agent_id: int
+    agent_name: str
+    overdue: int
+    team_median: float
+    to_agent_id: int
+    to_agent_name: str
+    to_agent_overdue: int
+    suggested_count: int
+
+    @property
+    def message(self) -> str:
+        """The hint in one plain sentence."""
+        median = f"{self.team_median:g}"
+        return (f"{self.agent_name} has {self.overdue} overdue follow-ups, more than twice the "
+                f"{self.team_name} median ({median}). Consider moving {self.suggested_count} "
+                f"to {self.to_agent_name}, who has {self.to_agent_overdue} overdue.")
+
+
+def overload_hints(agents: list[AgentDay]) -> list[OverloadHint]:
+    """Agents with more than twice their team's median overdue, and whom to give work to."""
+    hints: list[OverloadHint] = []
+    teams: dict[int | None, list[AgentDay]] = {}
+    for agent in agents:
+        teams.setdefault(agent.team_id, []).append(agent)
+    for members in teams.values():
+        if len(members) < 2:
+            continue
+        median = statistics.median(a.overdue for a in members)
+        for agent in sorted(members, key=lambda a: (-a.overdue, a.name)):
+            if agent.overdue <= 2 * median or agent.overdue < MIN_OVERDUE_FOR_HINT:
+                continue
+            target = min((a for a in members if a.agent_id != agent.agent_id),
+                         key=lambda a: (a.overdue, a.load, a.name))
+            # Moving half the difference leaves the two carrying about the same.
+            count = max(1, (agent.overdue - target.overdue) // 2)
+            hints.append(OverloadHint(
+                team_name=agent.team_name, agent_id=agent.agent_id or 0, agent_name=agent.name,
+                overdue=agent.overdue, team_median=float(median),
+                to_agent_id=target.agent_id or 0, to_agent_name=target.name,
+                to_agent_overdue=target.overdue, suggested_count=count))
+    return hints
+
+
+# ---------------------------------------------------------------- the whole report
+
+
+@dataclass(frozen=True)
+class StandupReport:
+    """Everything the stand-up screen shows."""
+
+    today: date
+    day: date
+    agents: list[AgentDay]
+    teams: list[AgentDay]
+    total: AgentDay
+    overdue_7plus: list[BacklogRow]
+    broken_plans: list[BrokenPlan]
+    broken_plans_count: int
+    quiet_vulnerable: list[QuietDebtor]
+    quiet_vulnerable_count: int
+    trend: list[TrendPoint]
+    hints: list[OverloadHint]
+
+    @property
+    def overdue_7plus_count(self) -> int:
+        """Follow-ups more than 7 days overdue in scope."""
+        return self.total.overdue_7plus
+
+
+def agent_days(session: Session, *, day: date, today: date, zone: ZoneInfo,
+               team_id: int | None = None) -> list[AgentDay]:
+    """The per-agent rows of the stand-up."""
+    stmt = agents_statement(day=day, today=today, zone=zone, team_id=team_id)
+    return [AgentDay(**{k: (int(v) if k in _SUMMED else v) for k, v in r.items()})
+            for r in session.execute(stmt).mappings()]
+
+
+def standup_report(session: Session, *, today: date, team_id: int | None = None,
+                   zone: ZoneInfo | None = None) -> StandupReport:
+    """The stand-up for `today` (results of the last working day), one team or all."""
+    zone = zone or settings.office_zone(session)
+    day = last_working_day(today)
+    agents = agent_days(session, day=day, today=today, zone=zone, team_id=team_id)
+    teams: dict[int | None, list[AgentDay]] = {}
+    for agent in agents:
+        teams.setdefault(agent.team_id, []).append(agent)
+    team_rows = [_rollup(rows, name=rows[0].team_name, team_id=tid) for tid, rows in teams.items()]
+    total = _rollup(agents, name="Everyone" if team_id is None else
+                    (team_rows[0].name if team_rows else "This team"), team_id=team_id)
+
+    overdue = to_rows(session.execute(overdue_blockers_statement(today, team_id)).mappings(),
+                       today)
+    since = day_start(day, zone)
+    broken_count_stmt, broken_stmt = broken_plans_statements(since, team_id)
+    broken = [BrokenPlan(**dict(r)) for r in session.execute(broken_stmt).mappings()]
+    cutoff = day_start(today - timedelta(days=QUIET_DAYS), zone)
+    quiet_count_stmt, quiet_stmt = quiet_vulnerable_statements(cutoff, team_id)
+    quiet = [QuietDebtor(**dict(r)) for r in session.execute(quiet_stmt).mappings()]
+    return StandupReport(
+        today=today, day=day, agents=agents, teams=team_rows, total=total,
+        overdue_7plus=overdue,
+        broken_plans=broken,
+        broken_plans_count=int(session.execute(broken_count_stmt).scalar_one()),
+        quiet_vulnerable=quiet,
+        quiet_vulnerable_count=int(session.execute(quiet_count_stmt).scalar_one()),
+        trend=trend(session, last_day=day, zone=zone, team_id=team_id),
+        hints=overload_hints(agents),
+    )
+
+
+# ---------------------------------------------------------------- for tables
+
+
+def agent_records(rows: list[AgentDay]) -> list[dict]:
+    """Per-agent (or per-team) rows for the stand-up table."""
+    return [{
+        "Who": r.name, "Check-ins": r.checkins, "Conversations": r.conversations,
+        "Plans agreed": r.plans_agreed, "Plans value": format_money(r.plans_value_cents),
+        "Payments": r.payments, "Received": format_money(r.payments_cents),
+        "Promises kept": r.promises_kept, "Promises broken": r.promises_broken,
+        "Wellbeing": None if r.wellbeing_avg is None else round(r.wellbeing_avg, 1),
+        "Due today": r.due_today, "Overdue": r.overdue, "Over 7 days": r.overdue_7plus,
+    } for r in rows]
+
+
+def broken_plan_records(rows: list[BrokenPlan]) -> list[dict]:
+    """Broken plans for the blockers table."""
+    return [{"Debtor": r.debtor_name, "Account": r.account_reference, "Agent": r.owner_name,
+             "Plan total": format_money(r.payable_cents),
+             "Broke on": r.ended_at.date() if r.ended_at else None} for r in rows]
+
+
+def quiet_records(rows: list[QuietDebtor]) -> list[dict]:
+    """Vulnerable debtors not contacted lately, for the blockers table."""
+    return [{"Debtor": r.debtor_name, "Agent": r.owner_name,
+             "Last check-in": r.last_checkin_at.date() if r.last_checkin_at else "never"}
+            for r in rows]

@@ -1,0 +1,25 @@
+"""checkins schema changes: none needed
+
+The check-in work uses the tables of 0001 as they are (check-ins, amendments,
+vulnerabilities, promises and follow-ups already carry every column it needs). This
+revision keeps the chain intact.
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-23
+"""
+
+from collections.abc import Sequence
+
+revision: str = "0002"
+down_revision: str | None = "0001"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    pass
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,32 @@
+"""backlog: the last snooze reason on a follow-up, and indexes for the backlog and stand-up
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-11-23
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0004"
+down_revision: str | None = "0003"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    with op.batch_alter_table("followup", schema=None) as batch_op:
+        batch_op.add_column(
+            sa.Column("snooze_reason", sa.Text(), nullable=False, server_default="")
+        )
+        batch_op.create_index(
+            "ix_followup_status_priority_due_on", ["status", "priority", "due_on"], unique=False
+        )
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("followup", schema=None) as batch_op:
+        batch_op.drop_index("ix_followup_status_priority_due_on")
+        batch_op.drop_column("snooze_reason")
