@@ -15,7 +15,18 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, and_, case, func, select
+from sqlalchemy import (
+    ColumnElement,
+    CompoundSelect,
+    Integer,
+    Select,
+    and_,
+    case,
+    func,
+    literal,
+    select,
+    union_all,
+)
 from sqlmodel import Session
 
 from core import settings
@@ -220,39 +231,58 @@ class BucketRow:
 GROUPINGS = ("agent", "team", "total")
 
 
+def _level_statements(filters: BacklogFilter, today: date) -> dict[str, Select]:
+    """Agent, team and total rows, all summing one per-owner count of the follow-ups."""
+    conds = filter_conditions(filters, today)
+    # One pass over the follow-ups; teams and the total add up its (at most ~60) owner rows.
+    per_owner = (
+        select(FollowUp.owner_id, *_bucket_counts_columns(today))
+        .where(*conds)
+        .group_by(FollowUp.owner_id)
+        .cte("per_owner")
+    )
+    names = (*BUCKETS, "total")
+    sums = [func.coalesce(func.sum(per_owner.c[n]), 0).label(n) for n in names]
+    agent = (
+        select(literal(0).label("level"), User.id.label("agent_id"),
+               User.display_name.label("name"), User.team_id,
+               func.coalesce(Team.name, "").label("team_name"), *[per_owner.c[n] for n in names])
+        .join(per_owner, per_owner.c.owner_id == User.id)
+        .outerjoin(Team, Team.id == User.team_id)
+    )
+    team_name = func.coalesce(func.max(Team.name), "No team")
+    team = (
+        select(literal(1).label("level"), literal(None, Integer).label("agent_id"),
+               team_name.label("name"), User.team_id, team_name.label("team_name"), *sums)
+        .join(per_owner, per_owner.c.owner_id == User.id)
+        .outerjoin(Team, Team.id == User.team_id)
+        .group_by(User.team_id)
+    )
+    total = select(literal(2).label("level"), literal(None, Integer).label("agent_id"),
+                   literal("Everyone").label("name"), literal(None, Integer).label("team_id"),
+                   literal("").label("team_name"), *sums).select_from(per_owner)
+    return {"agent": agent, "team": team, "total": total}
+
+
 def bucket_counts_statement(filters: BacklogFilter, today: date, by: str = "agent") -> Select:
     """The SELECT behind `bucket_counts` (the benchmark runs it raw too)."""
     if by not in GROUPINGS:
         raise ValueError(f"Group the backlog by one of {', '.join(GROUPINGS)}.")
-    conds = filter_conditions(filters, today)
-    columns = _bucket_counts_columns(today)
-    if by == "total":
-        return select(*columns).select_from(FollowUp).where(*conds)
-    per_owner = (
-        select(FollowUp.owner_id, *columns)
-        .where(*conds)
-        .group_by(FollowUp.owner_id)
-        .subquery("per_owner")
-    )
-    counts = [per_owner.c[name] for name in (*BUCKETS, "total")]
-    if by == "agent":
-        return (
-            select(User.id.label("agent_id"), User.display_name.label("name"), User.team_id,
-                   func.coalesce(Team.name, "").label("team_name"), *counts)
-            .join(per_owner, per_owner.c.owner_id == User.id)
-            .outerjoin(Team, Team.id == User.team_id)
-            .order_by(Team.name, User.display_name, User.id)
-        )
-    # by team: the 60-odd owner rows are summed per team in the database as well.
-    sums = [func.sum(c).label(c.name) for c in counts]
-    return (
-        select(User.team_id, func.coalesce(func.max(Team.name), "No team").label("team_name"),
-               *sums)
-        .join(per_owner, per_owner.c.owner_id == User.id)
-        .outerjoin(Team, Team.id == User.team_id)
-        .group_by(User.team_id)
-        .order_by(func.max(Team.name))
-    )
+    stmt = _level_statements(filters, today)[by]
+    return stmt.order_by("team_name", "name", "agent_id") if by != "total" else stmt
+
+
+def bucket_summary_statement(filters: BacklogFilter, today: date) -> CompoundSelect:
+    """Agent rows, then team rows, then the total, in one statement."""
+    levels = _level_statements(filters, today)
+    return union_all(levels["agent"], levels["team"], levels["total"]).order_by(
+        "level", "team_name", "name", "agent_id")
+
+
+def _bucket_row(r: Any) -> BucketRow:
+    return BucketRow(name=r["name"], agent_id=r["agent_id"], team_id=r["team_id"],
+                     team_name=r["team_name"],
+                     **{n: int(r[n] or 0) for n in (*BUCKETS, "total")})
 
 
 def bucket_counts(session: Session, *, filters: BacklogFilter | None = None,
@@ -260,20 +290,30 @@ def bucket_counts(session: Session, *, filters: BacklogFilter | None = None,
     """Open follow-ups per bucket, one row per agent (or team, or a single total row)."""
     filters = filters or BacklogFilter()
     today = today or office_today(session)
-    result = session.execute(bucket_counts_statement(filters, today, by)).mappings().all()
-    rows: list[BucketRow] = []
-    for r in result:
-        counts = {name: int(r[name] or 0) for name in (*BUCKETS, "total")}
-        if by == "total":
-            rows.append(BucketRow(name="Everyone", agent_id=None, team_id=None, team_name="",
-                                  **counts))
-        elif by == "team":
-            rows.append(BucketRow(name=r["team_name"], agent_id=None, team_id=r["team_id"],
-                                  team_name=r["team_name"], **counts))
-        else:
-            rows.append(BucketRow(name=r["name"], agent_id=r["agent_id"], team_id=r["team_id"],
-                                  team_name=r["team_name"], **counts))
-    return rows
+    stmt = bucket_counts_statement(filters, today, by)
+    rows = [_bucket_row(r) for r in session.execute(stmt).mappings()]
+    return [r for r in rows if r.total] if by != "total" else rows
+
+
+@dataclass(frozen=True)
+class BacklogSummary:
+    """The backlog per agent, per team and in total."""
+
+    agents: list[BucketRow]
+    teams: list[BucketRow]
+    total: BucketRow
+
+
+def bucket_summary(session: Session, *, filters: BacklogFilter | None = None,
+                   today: date | None = None) -> BacklogSummary:
+    """Agent, team and total bucket counts from one pass over the follow-ups."""
+    filters = filters or BacklogFilter()
+    today = today or office_today(session)
+    levels: dict[int, list[BucketRow]] = {0: [], 1: [], 2: []}
+    for r in session.execute(bucket_summary_statement(filters, today)).mappings():
+        levels[int(r["level"])].append(_bucket_row(r))
+    return BacklogSummary(agents=levels[0], teams=[t for t in levels[1] if t.total],
+                          total=levels[2][0])
 
 
 # ---------------------------------------------------------------- the paginated list
@@ -448,6 +488,12 @@ def display_records(rows: list[BacklogRow]) -> list[dict[str, Any]]:
         ), strict=True))
         for r in rows
     ]
+
+
+def bucket_records(rows: list[BucketRow]) -> list[dict[str, Any]]:
+    """Bucket rows as a table: who, one column per bucket, and the total."""
+    return [{"Who": r.name, **{BUCKET_LABELS[b]: n for b, n in r.counts().items()},
+             "Total": r.total} for r in rows]
 
 
 def to_csv(rows: list[BacklogRow]) -> str:

@@ -332,8 +332,9 @@ def format_day(day: date) -> str:
     return f"{day:%a} {day.day} {day:%b %Y}"
 
 
-def checkin_line(checkin: CheckIn, zone: ZoneInfo, agent_name: str = "") -> str:
-    """One line about a check-in: when, how, what happened, how they were."""
+def checkin_line(checkin: CheckIn, zone: ZoneInfo, agent_name: str = "", *,
+                 words: bool = True) -> str:
+    """One line about a check-in: when, how, what happened, how they were (and what was said)."""
     parts = [
         format_when(checkin.at, zone),
         CHANNELS.get(checkin.channel, checkin.channel),
@@ -346,7 +347,7 @@ def checkin_line(checkin: CheckIn, zone: ZoneInfo, agent_name: str = "") -> str:
     if changes:
         parts.append(labels(changes, LIFE_CHANGES).lower())
     said = checkin.next_step or checkin.needs or checkin.notes
-    if said:
+    if said and words:
         parts.append(said if len(said) <= 80 else said[:77] + "…")
     if agent_name:
         parts.append(f"by {agent_name}")
@@ -418,6 +419,15 @@ def verdict(*, debtor: Debtor, channel: str, at: datetime, previous_calls: Itera
         reasons.append(window)
     return ChannelVerdict(channel=channel, label=CHANNELS[channel], allowed=not reasons,
                           reasons=tuple(reasons))
+
+
+def shared_reasons(verdicts: Iterable[ChannelVerdict]) -> tuple[str, ...]:
+    """The reasons every channel is refused for (a hold, say), to show once, not five times."""
+    verdicts = list(verdicts)
+    if not verdicts or any(v.allowed for v in verdicts):
+        return ()
+    first = verdicts[0].reasons
+    return tuple(r for r in first if all(r in v.reasons for v in verdicts[1:]))
 
 
 def contact_verdicts(session: Session, *, debtor: Debtor, account_id: int | None,

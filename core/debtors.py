@@ -374,7 +374,8 @@ def timeline(session: Session, *, debtor_id: int, limit: int = 200) -> list[Time
             detail.append(f"Against the contact rules because: {c.rule_override_reason}")
         entries.append(TimelineEntry(
             when=c.at, when_text=format_when(c.at, zone), kind="check-in",
-            title=checkin_line(c, zone).split(" · ", 1)[1], detail=" · ".join(detail),
+            title=checkin_line(c, zone, words=False).split(" · ", 1)[1],
+            detail=" · ".join(detail),
             who=names.get(c.agent_id, ""), entity_id=c.id,
             amendments=tuple(amendments.get(c.id, ()))))
 

@@ -223,6 +223,12 @@ def sample_file(kind: str) -> bytes:
     return (SAMPLES_DIR / f"{_check_kind(kind)}.csv").read_bytes()
 
 
+def file_problem(kind: str, data: bytes) -> str | None:
+    """Why the whole file would be refused (encoding, a missing column …), or None."""
+    _table, problems, _rows = _read(_check_kind(kind), data)
+    return problems[0].message if problems else None
+
+
 def detect_kind(data: bytes) -> str:
     """'payments' when the header has amount and received_on columns, else 'debtors'."""
     first_line = bytes(data[:4096]).split(b"\n", 1)[0]
@@ -740,10 +746,13 @@ def _write_debtor_rows(session: Session, rows: Sequence[_DebtorRow], state: _Wri
                    "communication_notes": "", "cultural_notes": "", "circumstances": "",
                    "needs": "", "vulnerable": False, "created_at": state.now,
                    "updated_at": state.now, "version": 1} for t in new_targets]
-        ids = session.execute(
-            insert(debtor_t).returning(debtor_t.c.id, sort_by_parameter_order=True), params
-        ).scalars().all()
-        created_ids = dict(zip(new_targets, ids, strict=True))
+        # Each new debtor's (name, email) key is unique in this import, so the ids come back
+        # matched by it; no row-by-row ordering is needed (SQLite has no ordering sentinel).
+        returned = session.execute(
+            insert(debtor_t).returning(debtor_t.c.id, debtor_t.c.name, debtor_t.c.email),
+            params)
+        by_key = {("new", _name_key(name, email)): id_ for id_, name, email in returned}
+        created_ids = {t: by_key[t] for t in new_targets}
         audits += [_audit_row(state, "debtor.create", "debtor", created_ids[t], None,
                               plan.desired[t]) for t in new_targets]
     if updates:
@@ -775,13 +784,13 @@ def _write_debtor_rows(session: Session, rows: Sequence[_DebtorRow], state: _Wri
                               else AccountStatus.OPEN.value),
                    "last_activity_at": state.now, "created_at": state.now, "version": 1}
                   for row in creates]
-        ids = session.execute(
-            insert(account_t).returning(account_t.c.id, sort_by_parameter_order=True), params
-        ).scalars().all()
-        audits += [_audit_row(state, "account.create", "account", account_id, None,
+        returned = session.execute(
+            insert(account_t).returning(account_t.c.id, account_t.c.reference), params)
+        ids = {reference: id_ for id_, reference in returned}
+        audits += [_audit_row(state, "account.create", "account", ids[row.reference], None,
                               {**row.account, "reference": row.reference,
                                "debtor_id": debtor_id(row.target)})
-                   for row, account_id in zip(creates, ids, strict=True)]
+                   for row in creates]
     changes = [row for row in rows
                if row.account_id is not None and row.account != row.account_before]
     if changes:
@@ -1108,6 +1117,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Can't read {args.file}: {exc.strerror or exc}.", file=sys.stderr)
         return 2
     kind = args.kind or detect_kind(data)
+    refused = file_problem(kind, data)
+    if refused:
+        print(refused, file=sys.stderr)
+        return 2
     engine = None
     try:
         url = normalise_url(args.database_url) if args.database_url else None

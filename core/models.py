@@ -369,6 +369,8 @@ class CheckIn(CheckInBase, table=True):
         Index("ix_checkin_debtor_id_at", "debtor_id", "at"),
         Index("ix_checkin_agent_id_at", "agent_id", "at"),
         Index("ix_checkin_at", "at"),
+        # The stand-up's day results and 14-day trend, answered from the index alone.
+        Index("ix_checkin_at_activity", "at", "agent_id", "outcome", "right_party", "wellbeing"),
     )
     id: int | None = Field(default=None, primary_key=True)
     agent_id: int = Field(foreign_key="app_user.id")
@@ -417,8 +419,10 @@ class FollowUp(FollowUpBase, table=True):
         Index("ix_followup_status_owner_id_due_on", "status", "owner_id", "due_on"),
         Index("ix_followup_status_due_on", "status", "due_on"),
         Index("ix_followup_debtor_id", "debtor_id"),
-        # The backlog list: open follow-ups by priority, then the most overdue.
-        Index("ix_followup_status_priority_due_on", "status", "priority", "due_on"),
+        # The backlog: the list walks it in priority-then-lateness order, and counts with any
+        # filter (owner, reason, channel, debtor) are answered from the index alone.
+        Index("ix_followup_backlog", "status", "priority", "due_on", "owner_id", "reason",
+              "channel", "debtor_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     status: str = Field(default=FollowUpStatus.OPEN, max_length=10)

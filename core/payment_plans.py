@@ -40,7 +40,7 @@ from core.affordability import (
     FLEXIBLE_COST_CATEGORIES,
     INCOME_CATEGORIES,
 )
-from core.db import save_versioned
+from core.db import StaleRecordError, save_versioned
 from core.models import (
     Account,
     AccountStatus,
@@ -317,13 +317,14 @@ def _money(cents: int, currency: str = "GBP") -> str:
     return format_money(cents, currency)
 
 
-def _get_plan(session: Session, plan_id: int, *, lock: bool = False) -> PaymentPlan:
-    query = select(PaymentPlan).where(PaymentPlan.id == plan_id)
-    if lock:
-        query = query.with_for_update()
-    plan = session.exec(query).first()
+def _get_plan(session: Session, plan_id: int, *, expected_version: int | None = None
+              ) -> PaymentPlan:
+    """The plan; StaleRecordError at once if someone saved it since `expected_version`."""
+    plan = session.get(PaymentPlan, plan_id)
     if plan is None:
         raise ValueError("That payment plan no longer exists.")
+    if expected_version is not None and plan.version != expected_version:
+        raise StaleRecordError(_ENTITY)
     return plan
 
 
@@ -533,7 +534,7 @@ def approve_plan(
 ) -> PaymentPlan:
     """A lead or admin approves a settlement awaiting approval; it becomes proposed."""
     require_lead(actor)
-    plan = _get_plan(session, plan_id)
+    plan = _get_plan(session, plan_id, expected_version=expected_version)
     if plan.status != PlanStatus.AWAITING_APPROVAL:
         raise ValueError(f"Only a plan awaiting approval can be approved; this one is "
                          f"{_status_label(plan.status)}.")
@@ -549,7 +550,7 @@ def approve_plan(
         session,
         plan,
         {"status": PlanStatus.PROPOSED, "approved_by": actor.id, "approval_note": note},
-        expected_version=plan.version if expected_version is None else expected_version,
+        expected_version=plan.version,
         entity=_ENTITY,
     )
     audit.record(session, actor_id=actor.id, action="plan.approve", entity="payment_plan",
@@ -567,7 +568,7 @@ def reject_plan(
 ) -> PaymentPlan:
     """A lead or admin turns down a settlement awaiting approval, saying why; it is cancelled."""
     require_lead(actor)
-    plan = _get_plan(session, plan_id)
+    plan = _get_plan(session, plan_id, expected_version=expected_version)
     if plan.status != PlanStatus.AWAITING_APPROVAL:
         raise ValueError(f"Only a plan awaiting approval can be rejected; this one is "
                          f"{_status_label(plan.status)}.")
@@ -579,7 +580,7 @@ def reject_plan(
         session,
         plan,
         {"status": PlanStatus.CANCELLED, "approval_note": note, "ended_at": utcnow()},
-        expected_version=plan.version if expected_version is None else expected_version,
+        expected_version=plan.version,
         entity=_ENTITY,
     )
     audit.record(session, actor_id=actor.id, action="plan.reject", entity="payment_plan",
@@ -592,7 +593,7 @@ def propose_plan(
 ) -> PaymentPlan:
     """Mark a draft as proposed to the debtor."""
     actor = _require_user(actor)
-    plan = _get_plan(session, plan_id)
+    plan = _get_plan(session, plan_id, expected_version=expected_version)
     if plan.status != PlanStatus.DRAFT:
         raise ValueError(f"Only a draft can be proposed; this plan is "
                          f"{_status_label(plan.status)}.")
@@ -617,7 +618,7 @@ def activate_plan(
 ) -> PaymentPlan:
     """Start a plan: store its instalments, put the account on arrangement, add a review."""
     actor = _require_user(actor)
-    plan = _get_plan(session, plan_id)
+    plan = _get_plan(session, plan_id, expected_version=expected_version)
     if plan.status == PlanStatus.AWAITING_APPROVAL:
         raise ValueError("This plan's discount needs a lead's approval before it can start.")
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.PROPOSED):
@@ -696,7 +697,7 @@ def cancel_plan(
 ) -> PaymentPlan:
     """Cancel a plan that has not ended; an active one puts the account back to open."""
     actor = _require_user(actor)
-    plan = _get_plan(session, plan_id)
+    plan = _get_plan(session, plan_id, expected_version=expected_version)
     if plan.status not in (*OPEN_PLAN_STATUSES, PlanStatus.ACTIVE):
         raise ValueError(f"This plan is already {_status_label(plan.status)}.")
     note = clean_note(note, field="The note")
@@ -1008,7 +1009,7 @@ def reschedule_plan(
 ) -> PaymentPlan:
     """Rebuild what is left of an active or broken plan; missed money moves to the end."""
     actor = _require_user(actor)
-    plan = _get_plan(session, plan_id)
+    plan = _get_plan(session, plan_id, expected_version=expected_version)
     if plan.status not in (PlanStatus.ACTIVE, PlanStatus.BROKEN):
         raise ValueError(f"Only an active or broken plan can be rescheduled; this one is "
                          f"{_status_label(plan.status)}.")

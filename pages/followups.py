@@ -16,7 +16,7 @@ from core.backlog import (
     REASON_LABELS,
     BacklogFilter,
     BacklogRow,
-    BucketRow,
+    BacklogSummary,
     Page,
 )
 from core.charts.backlog import PICK, backlog_bar
@@ -46,9 +46,9 @@ def _people() -> tuple[dict[int, str], dict[int, tuple[str, int | None, bool]]]:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _counts(filters: BacklogFilter, today: date, by: str) -> list[BucketRow]:
+def _summary(filters: BacklogFilter, today: date) -> BacklogSummary:
     with ui.reading() as session:
-        return backlog.bucket_counts(session, filters=filters, today=today, by=by)
+        return backlog.bucket_summary(session, filters=filters, today=today)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -112,24 +112,21 @@ filters = BacklogFilter(team_id=team_id, agent_id=agent_id, reason=reason, prior
 
 # ---------------------------------------------------------------- the picture
 
-total = _counts(filters, today, "total")[0]
+summary = _summary(filters, today)
 cols = st.columns(len(BUCKETS))
 for col, name in zip(cols, BUCKETS, strict=True):
-    col.metric(BUCKET_LABELS[name], f"{getattr(total, name):,}")
+    col.metric(BUCKET_LABELS[name], f"{getattr(summary.total, name):,}")
 
-per_agent = _counts(filters, today, "agent")
 picked: dict = {}
-if per_agent:
-    event = st.altair_chart(backlog_bar(per_agent), on_select="rerun", key="followups_chart",
-                            width="stretch")
+if summary.agents:
+    event = st.altair_chart(backlog_bar(summary.agents), on_select="rerun",
+                            key="followups_chart", width="stretch")
     chosen = (event or {}).get("selection", {}).get(PICK) or []
     picked = chosen[0] if chosen else {}
-    if lead and len(per_agent) > 1:
+    if len(summary.teams) > 1:
         with st.expander("By team"):
-            st.dataframe(
-                [{"Team": r.name, **{BUCKET_LABELS[b]: v for b, v in r.counts().items()},
-                  "Total": r.total} for r in _counts(filters, today, "team")],
-                hide_index=True, key="followups_team_table")
+            st.dataframe(backlog.bucket_records(summary.teams), hide_index=True,
+                         key="followups_team_table")
 if picked.get("agent_id") is not None:
     filters = replace(filters, agent_id=int(picked["agent_id"]),
                       bucket=picked.get("bucket") or filters.bucket)

@@ -23,7 +23,7 @@ from core.affordability import (
     assess,
     largest_affordable_instalment_cents,
 )
-from core.charts.plans import balance_chart, scenarios_chart
+from core.charts.plans import balance_frame, balance_spec, scenarios_frame, scenarios_spec
 from core.models import AccountStatus, PlanStatus, Role
 from core.money import format_money
 from core.plain_language import TARGET_GRADE, reading_grade
@@ -300,8 +300,10 @@ def _scenarios(ctx: Context) -> None:
     )
     table.index.name = "Figure"
     st.dataframe(table, width="stretch", key="plans_compare_table")
-    st.altair_chart(scenarios_chart([(s["label"], s["schedule"]) for s in pinned]),
-                    width="stretch", key="plans_compare_chart")
+    # The Altair spec comes validated once; only the data changes (see core.charts.plans).
+    lines = tuple((s["label"], s["schedule"]) for s in pinned)
+    st.vega_lite_chart(scenarios_frame(lines), scenarios_spec([s["label"] for s in pinned]),
+                       width="stretch", key="plans_compare_chart")
     cols = st.columns(len(pinned) + 1)
     for col, scenario in zip(cols, pinned, strict=False):
         col.button(f"Load {scenario['label']} into the sliders",
@@ -382,7 +384,8 @@ def _results(ctx: Context, inputs: pp.PlanInputs, schedule: Schedule) -> None:
     st.caption(f"Last instalment {format_money(last.amount_cents, cur)} on {_when(last.due)}.")
 
     _affordability(ctx, schedule, inputs.frequency)
-    st.altair_chart(balance_chart(schedule), width="stretch", key="plans_balance_chart")
+    st.vega_lite_chart(balance_frame(schedule), balance_spec(schedule), width="stretch",
+                       key="plans_balance_chart")
     st.dataframe(_schedule_frame(schedule), hide_index=True, width="stretch", height=280,
                  column_config=MONEY_COLUMNS, key="plans_schedule_table")
     with st.expander("For the debtor: summary and downloads"):

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from core import backlog, settings
-from core.backlog import BUCKETS, BacklogFilter, bucket_counts, backlog_page, today_in_office
+from core.backlog import BUCKETS, BacklogFilter, backlog_page, bucket_counts, today_in_office
 from core.models import FollowUp
 from tests.factories import make_debtor, make_followup
 from tests.factories_backlog import make_office
@@ -187,6 +187,9 @@ def test_sql_counts_agree_with_a_python_count(session, seed, today):
     assert Counter({b: n for b, n in total.counts().items() if n}) == _python_counts(
         facts, today, key=lambda f: "all")["all"]
     assert total.total == sum(1 for f in facts if f["status"] == "open")
+    # And the one-statement summary says the same
+    summary = backlog.bucket_summary(session, today=today)
+    assert (summary.agents, summary.teams, summary.total) == (per_agent, per_team, total)
     # And so do the filtered counts
     cases = [
         (BacklogFilter(team_id=office.north.id), lambda f: f["team"] == office.north.id),
@@ -320,4 +323,4 @@ def test_every_bucket_is_counted(session):
 
 def test_followup_model_has_the_backlog_index():
     names = {ix.name for ix in FollowUp.__table__.indexes}
-    assert "ix_followup_status_priority_due_on" in names
+    assert "ix_followup_backlog" in names

@@ -265,10 +265,17 @@ def test_the_call_limit_and_holds_are_guarded_but_inbound_contacts_are_not(sessi
     assert checkins.log_checkin(session, actor=agent, data=inbound, now=NOW).id
     # And a hold refuses every outbound channel, letters too
     make_hold(session, account, "breathing_space")
+    session.commit()
     letter = base(debtor, account, channel="letter", outcome="message_sent", wellbeing=None)
     with pytest.raises(CheckInValidationError) as caught:
         checkins.log_checkin(session, actor=agent, data=letter, now=NOW)
     assert "on hold (breathing space)" in caught.value.errors["rule_override_reason"]
+    session.rollback()
+    # And the card says so once, for every channel
+    card = checkins.before_contact_card(session, actor=agent, debtor_id=debtor.id,
+                                        account_id=account.id, now=NOW)
+    assert checkins.shared_reasons(card.verdicts) == ("The account is on hold (breathing "
+                                                      "space).",)
 
 
 LONG = "x" * 5001
@@ -408,6 +415,7 @@ def test_the_before_you_contact_card(session, people):
     assert any("We spoke by phone" in r for r in verdicts["phone"].reasons)
     assert "They asked us not to use sms." in verdicts["sms"].reasons
     assert verdicts["letter"].allowed
+    assert checkins.shared_reasons(card.verdicts) == ()
     # And the last three check-ins, newest first, the wellbeing points, the plan and promise
     assert len(card.last_checkins) == 3
     assert "they contacted us" in card.last_checkins[0]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+import streamlit as st
 from sqlmodel import Session
 
 from core import backlog
@@ -12,6 +13,14 @@ from core.models import FollowUp
 from tests.conftest import open_app
 from tests.factories import make_debtor, make_followup
 from tests.factories_backlog import make_office
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """st.cache_data outlives one AppTest: each test has its own database, so start empty."""
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
 
 
 @pytest.fixture
@@ -39,9 +48,12 @@ def _button(at, label):
     return matches[0]
 
 
-def _owner(app_session: Session, followup_id: int) -> int:
+def _read(app_session: Session, followup_id: int) -> FollowUp:
+    """The follow-up as saved; the read transaction ends so the app can write again."""
     app_session.expire_all()
-    return app_session.get(FollowUp, followup_id).owner_id
+    followup = app_session.get(FollowUp, followup_id)
+    app_session.commit()
+    return followup
 
 
 # ---------------------------------------------------------------- Follow-ups
@@ -72,7 +84,7 @@ def test_lead_reassigns_a_follow_up_to_another_agent(app_url, app_session, offic
     _button(at, "Reassign").click().run()
     # Then it is Bob's, and the page says so
     assert not at.exception and not at.error
-    assert _owner(app_session, office.late.id) == office.bob.id
+    assert _read(app_session, office.late.id).owner_id == office.bob.id
     assert any("Reassigned 1 follow-up" in s.value for s in at.success)
     # And it has left Ann's list
     assert office.late.id not in list(at.dataframe[0].value["Follow-up"])
@@ -104,14 +116,12 @@ def test_snoozing_into_the_past_is_refused_on_the_page(app_url, app_session, off
     # Then a plain message, and nothing changed
     assert not at.exception
     assert any("must be after today" in e.value for e in at.error)
-    app_session.expire_all()
-    assert app_session.get(FollowUp, office.late.id).snooze_count == 0
+    assert _read(app_session, office.late.id).snooze_count == 0
     # When she snoozes it to next week with a reason, Then it moves
     at.date_input(key="followups_snooze_date").set_value(office.today + timedelta(days=7))
     _button(at, "Snooze").click().run()
     assert not at.error
-    app_session.expire_all()
-    saved = app_session.get(FollowUp, office.late.id)
+    saved = _read(app_session, office.late.id)
     assert (saved.due_on, saved.snooze_count, saved.snooze_reason) == (
         office.today + timedelta(days=7), 1, "Away")
 

@@ -22,11 +22,21 @@ def upgrade() -> None:
             sa.Column("snooze_reason", sa.Text(), nullable=False, server_default="")
         )
         batch_op.create_index(
-            "ix_followup_status_priority_due_on", ["status", "priority", "due_on"], unique=False
+            "ix_followup_backlog",
+            ["status", "priority", "due_on", "owner_id", "reason", "channel", "debtor_id"],
+            unique=False,
+        )
+    with op.batch_alter_table("checkin", schema=None) as batch_op:
+        batch_op.create_index(
+            "ix_checkin_at_activity",
+            ["at", "agent_id", "outcome", "right_party", "wellbeing"],
+            unique=False,
         )
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("checkin", schema=None) as batch_op:
+        batch_op.drop_index("ix_checkin_at_activity")
     with op.batch_alter_table("followup", schema=None) as batch_op:
-        batch_op.drop_index("ix_followup_status_priority_due_on")
+        batch_op.drop_index("ix_followup_backlog")
         batch_op.drop_column("snooze_reason")

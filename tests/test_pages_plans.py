@@ -1,0 +1,241 @@
+"""The Payment plans page in AppTest: live sliders, quick model, scenarios, saving, paying."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import streamlit as st
+from sqlalchemy import func
+from sqlmodel import select
+
+from core import db
+from core import payment_plans as pp
+from core.models import Account, Payment, PaymentPlan
+from tests.conftest import open_app
+from tests.factories import make_account, make_debtor, make_user
+
+PAGE = "pages/plans.py"
+BY_COUNT = "Set the number of instalments"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    """st.cache_data lives for the whole test process; each test has its own database."""
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def agent_and_account(app_session):
+    """An agent whose debtor owes £600 on one account."""
+    agent = make_user(app_session, "agent")
+    debtor = make_debtor(app_session, agent, name="Ann Example")
+    account = make_account(app_session, debtor, 60_000, reference="ACC-ANN")
+    app_session.commit()
+    return agent, account
+
+
+def _metrics(at) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+def _plans(app_url) -> list[PaymentPlan]:
+    engine = db.make_engine(app_url)
+    try:
+        with db.read_session(engine) as s:
+            return list(s.exec(select(PaymentPlan)).all())
+    finally:
+        engine.dispose()
+
+
+def _schedule_table(at):
+    return next(d.value for d in at.dataframe if "Left to pay after (£)" in d.value.columns)
+
+
+def test_moving_the_sliders_changes_the_figures_and_the_table(app_url, agent_and_account):
+    agent, account = agent_and_account
+    # Given the page open on a £600 account (it starts at £50 a month)
+    at = open_app(PAGE, user=agent)
+    assert not at.exception
+    assert _metrics(at)["Instalment"] == "£50.00"
+    assert _metrics(at)["Number of instalments"] == "12"
+    # When the instalment slider moves to £100
+    at.slider(key="plans_instalment").set_value(100).run()
+    # Then six instalments of £100 show, and the table has six rows
+    figures = _metrics(at)
+    assert (figures["Instalment"], figures["Number of instalments"]) == ("£100.00", "6")
+    assert figures["Total payable"] == "£600.00"
+    assert list(_schedule_table(at)["Amount (£)"]) == [100.0] * 6
+    # When the plan is set by the number of instalments instead: 7 of them
+    at.radio(key="plans_by").set_value(BY_COUNT).run()
+    at.slider(key="plans_count").set_value(7).run()
+    # Then the instalment is derived (£85.72) and the last is the remainder (£85.68)
+    figures = _metrics(at)
+    assert (figures["Instalment"], figures["Number of instalments"], figures["Last instalment"]
+            ) == ("£85.72", "7", "£85.68")
+    table = _schedule_table(at)
+    assert len(table) == 7 and round(table["Amount (£)"].sum(), 2) == 600.0
+    # When a 10 % settlement discount is given
+    at.slider(key="plans_discount").set_value(10).run()
+    assert _metrics(at)["Amount forgiven"] == "£60.00"
+    assert _metrics(at)["Total payable"] == "£540.00"
+    assert not at.exception
+
+
+def test_quick_model_shapes_a_plan_and_saves_nothing(app_url, agent_and_account):
+    agent, _ = agent_and_account
+    at = open_app(PAGE, user=agent)
+    # When the agent switches to Quick model and types £2,400
+    at.radio(key="plans_mode").set_value("Quick model").run()
+    at.number_input(key="plans_quick_balance").set_value(2400.0).run()
+    at.slider(key="plans_instalment").set_value(200).run()
+    # Then the figures follow the typed balance
+    assert _metrics(at)["Number of instalments"] == "12"
+    assert _metrics(at)["Total payable"] == "£2,400.00"
+    # And there is nothing to save, and nothing was saved
+    assert "plans_save_draft" not in [b.key for b in at.button]
+    assert any("nothing is saved" in c.value for c in at.caption)
+    assert _plans(app_url) == []
+    assert not at.exception
+
+
+def test_a_plan_error_shows_its_plain_message_and_the_controls_stay(app_url, agent_and_account):
+    agent, _ = agent_and_account
+    at = open_app(PAGE, user=agent)
+    at.radio(key="plans_mode").set_value("Quick model").run()
+    at.number_input(key="plans_quick_balance").set_value(1.0).run()
+    at.radio(key="plans_by").set_value(BY_COUNT).run()
+    # When 200 instalments are asked of £1
+    at.slider(key="plans_count").set_value(200).run()
+    # Then a plain message stands where the schedule would be: no traceback, no figures
+    assert not at.exception
+    assert [w.value for w in at.warning] == [
+        "200 instalments is too many for this balance: nothing would be left for the last "
+        "one. Choose fewer instalments."]
+    assert not at.metric
+    # And the controls still work: two instalments of 50p
+    at.slider(key="plans_count").set_value(2).run()
+    assert not at.warning
+    assert _metrics(at)["Instalment"] == "£0.50"
+    assert _plans(app_url) == []
+
+
+def test_pinning_three_scenarios_compares_them_side_by_side(app_url, agent_and_account):
+    agent, _ = agent_and_account
+    at = open_app(PAGE, user=agent)
+    # When three instalments are pinned in turn
+    for pounds in (50, 100, 200):
+        at.slider(key="plans_instalment").set_value(pounds).run()
+        at.button(key="plans_pin").click().run()
+    # Then the comparison table has a column per scenario, with their figures
+    table = next(d.value for d in at.dataframe if "Scenario A" in d.value.columns)
+    assert list(table.columns) == ["Scenario A", "Scenario B", "Scenario C"]
+    assert list(table.loc["Instalment"]) == ["£50.00", "£100.00", "£200.00"]
+    assert list(table.loc["Number of instalments"]) == ["12", "6", "3"]
+    # And a fourth cannot be pinned
+    assert at.button(key="plans_pin").disabled
+    # And loading scenario A puts its instalment back on the slider
+    at.button(key="plans_load_A").click().run()
+    assert at.slider(key="plans_instalment").value == 50
+    assert not at.exception
+
+
+def test_saving_a_draft_stores_one_plan_and_lists_it(app_url, agent_and_account):
+    agent, account = agent_and_account
+    at = open_app(PAGE, user=agent)
+    at.slider(key="plans_instalment").set_value(120).run()
+    at.button(key="plans_save_draft").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["Saved as a draft."]
+    [plan] = _plans(app_url)
+    assert (plan.status, plan.account_id, plan.instalment_cents) == ("draft", account.id, 12_000)
+    existing = next(d.value for d in at.dataframe if "Status" in d.value.columns
+                    and "Plan" in d.value.columns)
+    assert list(existing["Status"]) == ["Draft"]
+
+
+def test_a_discount_above_the_limit_waits_for_a_lead_who_approves_it(app_url, app_session,
+                                                                     agent_and_account):
+    agent, _ = agent_and_account
+    lead = make_user(app_session, "lead")
+    app_session.commit()
+    # Given an agent proposes 20 % off (their limit is 10 %)
+    at = open_app(PAGE, user=agent)
+    at.slider(key="plans_discount").set_value(20).run()
+    assert any("Above your limit of 10%" in c.value for c in at.caption)
+    at.button(key="plans_save_propose").click().run()
+    assert "waiting for a lead's approval" in at.success[0].value
+    # When the lead opens the page, they see it in the queue and approve it with a note
+    lead_at = open_app(PAGE, user=lead)
+    assert any("waiting for approval (1)" in e.label for e in lead_at.expander)
+    lead_at.text_area(key="plans_queue_note").input("Hardship shown.")
+    lead_at.button(key="plans_approve").click().run()
+    assert not lead_at.exception
+    [plan] = _plans(app_url)
+    assert (plan.status, plan.approved_by, plan.approval_note) == (
+        "proposed", lead.id, "Hardship shown.")
+
+
+def test_a_payment_of_zero_is_refused_and_a_good_one_lowers_the_balance(app_url, app_session,
+                                                                        agent_and_account):
+    agent, account = agent_and_account
+    at = open_app(PAGE, user=agent)
+    # When a payment of £0 is recorded
+    at.button(key="plans_pay_submit").click().run()
+    # Then a plain message says why and nothing is saved
+    assert [e.value for e in at.error] == ["The payment must be more than zero."]
+    assert app_session.exec(select(func.count()).select_from(Payment)).one() == 0
+    app_session.rollback()  # let go of SQLite's write lock before the app writes
+    # When £75 is recorded
+    at.number_input(key="plans_pay_amount").set_value(75.0)  # a form: sent on submit
+    at.button(key="plans_pay_submit").click().run()
+    assert not at.exception
+    assert [e.value for e in at.error] == []
+    assert at.success[0].value == "Payment of £75.00 recorded."
+    assert app_session.get(Account, account.id).balance_cents == 52_500
+
+
+def test_affordability_offers_the_largest_affordable_instalment(app_url, agent_and_account):
+    agent, _ = agent_and_account
+    at = open_app(PAGE, user=agent)
+    # Given £1,000 coming in and £940 going out each month
+    at.number_input(key="plans_ie_earnings").set_value(1000.0)
+    at.number_input(key="plans_ie_housing").set_value(940.0)
+    at.button(key="plans_ie_submit").click().run()
+    assert not at.exception
+    # And a £100 a month plan
+    at.slider(key="plans_instalment").set_value(100).run()
+    # Then it is not affordable: £60 left against £100 asked
+    assert _metrics(at)["Headroom a month"] == "-£40.00"
+    assert at.error[0].value.startswith("This plan is not affordable")
+    # When the offer is taken, the instalment becomes £60 and the plan fits
+    at.button(key="plans_use_affordable").click().run()
+    assert at.slider(key="plans_instalment").value == 60
+    assert _metrics(at)["Headroom a month"] == "£0.00"
+    assert at.success[0].value.startswith("This plan is affordable")
+
+
+def test_the_page_opens_on_the_account_another_page_handed_over(app_url, app_session,
+                                                                  agent_and_account):
+    agent, _ = agent_and_account
+    other = make_account(app_session, make_debtor(app_session, agent, name="Zed Last"), 30_000,
+                         reference="ACC-ZED")
+    app_session.commit()
+    at = open_app(PAGE, user=agent, plans_account_id=other.id)
+    assert at.selectbox(key="plans_account_pick").value == other.id
+    assert _metrics(at)["Total payable"] == "£300.00"
+
+
+def test_starting_a_saved_plan_from_the_list(app_url, app_session, agent_and_account):
+    agent, account = agent_and_account
+    with db.write_session(db.make_engine(app_url)) as s:
+        pp.save_plan(s, actor=agent, inputs=pp.PlanInputs(
+            account_id=account.id, frequency="monthly", start_on=date(2030, 1, 1), count=3))
+    at = open_app(PAGE, user=agent)
+    at.button(key="plans_activate").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == ["The plan has started."]
+    [plan] = _plans(app_url)
+    assert plan.status == "active"
