@@ -358,8 +358,9 @@ def _today(session: Session, now: datetime) -> date:
     return now.astimezone(settings.office_zone(session)).date()
 
 
-def _active_holds(session: Session, *, debtor_id: int, account_id: int | None,
-                  today: date) -> list[Hold]:
+def active_holds(session: Session, *, debtor_id: int, account_id: int | None,
+                 today: date) -> list[Hold]:
+    """Holds in force on `today`: on the account, or on any of the debtor's accounts."""
     query = select(Hold).where(
         Hold.released_at.is_(None),
         Hold.starts_on <= today,
@@ -430,11 +431,24 @@ def shared_reasons(verdicts: Iterable[ChannelVerdict]) -> tuple[str, ...]:
     return tuple(r for r in first if all(r in v.reasons for v in verdicts[1:]))
 
 
+def grouped_verdicts(verdicts: Iterable[ChannelVerdict]
+                     ) -> list[tuple[tuple[str, ...], bool, tuple[str, ...]]]:
+    """Channels with the same verdict together, shared reasons left out (see shared_reasons):
+    [(labels, allowed, reasons)] in channel order."""
+    verdicts = list(verdicts)
+    shared = set(shared_reasons(verdicts))
+    groups: dict[tuple[bool, tuple[str, ...]], list[str]] = {}
+    for v in verdicts:
+        own = tuple(r for r in v.reasons if r not in shared)
+        groups.setdefault((v.allowed, own), []).append(v.label)
+    return [(tuple(names), allowed, own) for (allowed, own), names in groups.items()]
+
+
 def contact_verdicts(session: Session, *, debtor: Debtor, account_id: int | None,
                      at: datetime) -> tuple[ChannelVerdict, ...]:
     """The contact rules' verdict for every channel at `at`."""
     calls, talks = phone_history(session, debtor_id=debtor.id, account_id=account_id, until=at)
-    holds = [h.kind for h in _active_holds(session, debtor_id=debtor.id, account_id=account_id,
+    holds = [h.kind for h in active_holds(session, debtor_id=debtor.id, account_id=account_id,
                                            today=_today(session, at))]
     return tuple(
         verdict(debtor=debtor, channel=channel, at=at, previous_calls=calls,
@@ -644,7 +658,7 @@ def suggest_for(session: Session, *, debtor_id: int, account_id: int | None, out
             calls.append(at)
         if outcome == Outcome.SPOKE:
             talks.append(at)
-    holds = [h.kind for h in _active_holds(session, debtor_id=debtor_id, account_id=account_id,
+    holds = [h.kind for h in active_holds(session, debtor_id=debtor_id, account_id=account_id,
                                            today=today)]
     return suggest_next_followup(
         today=today, outcome=outcome, at=at, debtor_timezone=debtor.timezone,
@@ -705,7 +719,7 @@ def before_contact_card(session: Session, *, actor: User, debtor_id: int,
 
     local = now.astimezone(ZoneInfo(debtor.timezone))
     start, end = debtor.contact_window_start, debtor.contact_window_end
-    holds = _active_holds(session, debtor_id=debtor_id, account_id=account_id, today=today)
+    holds = active_holds(session, debtor_id=debtor_id, account_id=account_id, today=today)
     hold_lines = tuple(
         f"{h.kind.replace('_', ' ').capitalize()}"
         + (f" until {format_day(h.ends_on)}" if h.ends_on else "")
@@ -940,7 +954,7 @@ def _validate(session: Session, data: CheckInInput, debtor: Debtor, now: datetim
             and "at" not in errors and "account_id" not in errors):
         calls, talks = phone_history(session, debtor_id=debtor.id, account_id=data.account_id,
                                      until=at)
-        holds = [h.kind for h in _active_holds(session, debtor_id=debtor.id,
+        holds = [h.kind for h in active_holds(session, debtor_id=debtor.id,
                                                account_id=data.account_id,
                                                today=at.astimezone(zone).date())]
         found = verdict(debtor=debtor, channel=data.channel, at=at, previous_calls=calls,
@@ -1081,10 +1095,16 @@ def log_checkin(session: Session, *, actor: User, data: CheckInInput,
 
 def _complete_answered_followup(session: Session, *, actor: User, followup_id: int,
                                 checkin_id: int) -> None:
-    """Close the follow-up this check-in answers, through the follow-up service."""
-    from core.followups import complete_followup  # imported here: it is a sibling service
+    """Close the follow-up this check-in answers, through the follow-up service.
 
-    complete_followup(session, actor=actor, followup_id=followup_id, checkin_id=checkin_id)
+    A colleague covering a call may log it, but a follow-up they may not change stays open
+    for its owner rather than blocking the record of the contact.
+    """
+    from core.followups import can_change, complete_followup  # a sibling service
+
+    followup = session.get(FollowUp, followup_id)
+    if followup is not None and can_change(session, actor, followup):
+        complete_followup(session, actor=actor, followup_id=followup_id, checkin_id=checkin_id)
 
 
 # ---------------------------------------------------------------- amendments

@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
@@ -24,7 +23,7 @@ from core.checkins import (
     FieldErrors,
     PlanLine,
     WellbeingPoint,
-    _active_holds,
+    active_holds,
     checkin_line,
     format_day,
     format_when,
@@ -288,7 +287,7 @@ def get_profile(session: Session, *, actor: User, debtor_id: int,
     accounts = session.exec(select(Account).where(Account.debtor_id == debtor_id)
                             .order_by(Account.reference)).all()
     holds: dict[int, list[HoldLine]] = {}
-    for hold in _active_holds(session, debtor_id=debtor_id, account_id=None, today=today):
+    for hold in active_holds(session, debtor_id=debtor_id, account_id=None, today=today):
         holds.setdefault(hold.account_id, []).append(
             HoldLine(kind=hold.kind, reason=hold.reason, starts_on=hold.starts_on,
                      ends_on=hold.ends_on))
@@ -513,8 +512,3 @@ def update_preferences(session: Session, *, actor: User, debtor_id: int, expecte
     audit.record(session, actor_id=actor.id, action="debtor.update", entity="debtor",
                  entity_id=debtor.id, before=before, after=audit.snapshot(debtor, list(clean)))
     return debtor
-
-
-def local_time(debtor_timezone: str, now: datetime | None = None) -> datetime:
-    """The debtor's wall-clock time now."""
-    return (now or utcnow()).astimezone(ZoneInfo(debtor_timezone))

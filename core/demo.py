@@ -560,17 +560,20 @@ class _Loader:
         return first
 
     def _prepare_calendar(self) -> None:
-        """Weekdays of the last six months with the UTC time of 08:00 in London on each."""
-        self.days: list[date] = []
-        self.day_starts: list[datetime] = []
-        self.day_ordinals: list[int] = []
-        for back in range(HISTORY_DAYS, 0, -1):
-            day = self.today - timedelta(days=back)
-            if day.weekday() < 5:
-                self.days.append(day)
-                self.day_ordinals.append(day.toordinal())
-                self.day_starts.append(
-                    datetime.combine(day, time(8, 0), LONDON).astimezone(UTC))
+        """The weekdays of the last six months."""
+        self.days = [day for back in range(HISTORY_DAYS, 0, -1)
+                     if (day := self.today - timedelta(days=back)).weekday() < 5]
+        self.day_ordinals = [day.toordinal() for day in self.days]
+        self._window_opens: dict[tuple[str, time], list[datetime]] = {}
+
+    def _window_opens_on(self, tz: str, opens: time) -> list[datetime]:
+        """For each weekday, the UTC moment a contact window opens in the debtor's timezone."""
+        key = (tz, opens)
+        if key not in self._window_opens:
+            zone = ZoneInfo(tz)
+            self._window_opens[key] = [datetime.combine(day, opens, zone).astimezone(UTC)
+                                       for day in self.days]
+        return self._window_opens[key]
 
     def _prepare_picks(self) -> None:
         self.pick_region = _Pick([((tz, phone, width), w) for tz, w, _, phone, width in REGIONS])
@@ -807,7 +810,8 @@ class _Loader:
         preferred_channel = pick_channel(rng)
         window_start, window_end = self.pick_window(rng)
         vulnerable = rng.random() < 0.08
-        created_days = rng.randrange(30, 420)
+        # Everyone was on the books before the six months of history begin.
+        created_days = rng.randrange(HISTORY_DAYS + 7, 420)
         created_at = self.now - timedelta(days=created_days, minutes=rng.randrange(600))
         cultural = ""
         if rng.random() < (0.6 if language != "en" else 0.08):
@@ -829,21 +833,21 @@ class _Loader:
             if hold_from is not None:
                 contact_hold_from = min(contact_hold_from or hold_from, hold_from)
 
-        # Check-ins: spread over weekdays since the debtor arrived, before any contact hold.
-        lo = bisect_left(self.day_ordinals, (today - timedelta(days=created_days)).toordinal())
-        hi = len(self.days)
+        # Check-ins: spread over the weekdays of the six months, stopping at a contact hold.
+        span = len(self.days)
         if contact_hold_from is not None:
-            hi = max(lo + 1, bisect_left(self.day_ordinals, contact_hold_from.toordinal()))
-        lo = min(lo, hi - 1)
+            span = max(1, bisect_left(self.day_ordinals, contact_hold_from.toordinal()))
         # How they are doing drifts over the six months: a per-debtor level and trend.
         base_mood = rng.uniform(1.3, 3.2) if vulnerable else rng.uniform(2.0, 4.6)
         trend = rng.uniform(-1.2, 1.5) / len(self.days)
         first_checkin = self._ids("checkin", n_checkins)
         last_at = created_at
         conversation_ids: list[tuple[int, datetime]] = []
-        span = hi - lo
-        picks = sorted(lo + int(rng.random() * span) for _ in range(n_checkins))
+        picks = sorted(int(rng.random() * span) for _ in range(n_checkins))
         content = self.content
+        window_opens = self._window_opens_on(tz, window_start)
+        window_seconds = (window_end.hour - window_start.hour) * 3600 + \
+            (window_end.minute - window_start.minute) * 60 - 600
         add_checkin = self.rows["checkin"].append
         n_members = len(team_members)
         for j, day_index in enumerate(picks):
@@ -851,8 +855,8 @@ class _Loader:
             pool = content[channel]
             (direction, outcome, right_party, conversation, life_changes, signposting, needs,
              next_step, notes) = pool[int(rng.random() * len(pool))]
-            # Between 08:30 and 18:00 in the office.
-            at = self.day_starts[day_index] + timedelta(seconds=1800 + int(rng.random() * 34200))
+            # Contact happens at a time the debtor said suits them, in their own timezone.
+            at = window_opens[day_index] + timedelta(seconds=int(rng.random() * window_seconds))
             wellbeing = None
             if conversation:
                 mood = base_mood + trend * day_index + rng.gauss(0.0, 0.5)

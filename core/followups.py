@@ -302,6 +302,7 @@ class MyDay:
     due_today: list[BacklogRow]
     overdue_count: int
     due_today_count: int
+    high_priority_count: int
     recent_checkins: list[RecentCheckIn]
 
     @property
@@ -312,10 +313,11 @@ class MyDay:
 
 
 def my_day_count_statement(user_id: int, today: date):
-    """Counts of my overdue and due-today open follow-ups."""
+    """Counts of my overdue, due-today and high-priority due open follow-ups."""
     return select(
         func.count(case((FollowUp.due_on < today, 1))).label("overdue"),
         func.count(case((FollowUp.due_on == today, 1))).label("today"),
+        func.count(case((FollowUp.priority == 1, 1))).label("high"),
     ).where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == user_id,
             FollowUp.due_on <= today)
 
@@ -343,6 +345,7 @@ def my_day(session: Session, *, user_id: int, today: date | None = None,
               session.execute(recent_checkins_statement(user_id)).mappings()]
     return MyDay(today=today, overdue=overdue, due_today=due_today,
                  overdue_count=int(counts.overdue), due_today_count=int(counts.today),
+                 high_priority_count=int(counts.high),
                  recent_checkins=recent)
 
 

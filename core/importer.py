@@ -36,13 +36,15 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from enum import Enum
 from pathlib import Path
 from typing import Any
 
 from babel.numbers import is_currency
 from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
 from core import audit, settings
 from core.config import ConfigError, normalise_url
@@ -144,9 +146,6 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _PHONE = re.compile(r"^[0-9+()\-. /]{3,40}$")
 _DEBTOR_FIELDS = ("kind", "name", "preferred_name", "email", "phone", "preferred_channel",
                   "language", "timezone", "owner_id")
-# A new debtor's contact window: the model's defaults (what the debtor page would set).
-_WINDOW = (Debtor.model_fields["contact_window_start"].default,
-           Debtor.model_fields["contact_window_end"].default)
 _ACCOUNT_FIELDS = ("creditor", "original_balance_cents", "balance_cents", "currency",
                    "opened_on")
 
@@ -192,17 +191,21 @@ class ImportPreview:
         """The sentence saying why the whole file was refused, if it was."""
         return next((p.message for p in self.problems if p.row_number is None), None)
 
+    _VERBS = ("Would create", "Would update")
+
     def summary(self) -> list[dict[str, object]]:
         """The counts as rows for a table."""
         return [{"What": label, "Rows": value} for label, value in (
-            ("Rows in the file", self.rows), ("Created", self.created),
-            ("Updated", self.updated), ("Unchanged", self.unchanged),
+            ("Rows in the file", self.rows), (self._VERBS[0], self.created),
+            (self._VERBS[1], self.updated), ("Unchanged", self.unchanged),
             ("Refused", self.refused))]
 
 
 @dataclass
 class ImportResult(ImportPreview):
     """What an import did (same counts as the preview, after writing)."""
+
+    _VERBS = ("Created", "Updated")
 
 
 def problems_csv(problems: Iterable[Problem]) -> bytes:
@@ -521,12 +524,6 @@ def _users(session: Session) -> dict[str, tuple[int, bool]]:
             session.execute(select(table.c.id, table.c.username, table.c.active))}
 
 
-def _debtor_defaults() -> dict[str, Any]:
-    return {"kind": DebtorKind.PERSON.value, "preferred_name": "", "email": "", "phone": "",
-            "preferred_channel": Channel.PHONE.value, "language": "en",
-            "timezone": "Europe/London", "owner_id": None}
-
-
 def _plan_debtors(session: Session, table: _Table, today: date) -> _DebtorPlan:
     """Check every row and decide what it does, reading the database in bulk."""
     problems: list[Problem] = []
@@ -659,10 +656,11 @@ def _plan_debtors(session: Session, table: _Table, today: date) -> _DebtorPlan:
                                              if r.target[0] == "id"])
     desired: dict[tuple, dict[str, Any]] = {}
     claimed: dict[tuple, set[str]] = defaultdict(set)
+    new_debtor = _model_defaults(Debtor, utcnow())
     for row in plan_rows:
         if row.target not in desired:
             base = (stored_debtors[row.target[1]] if row.target[0] == "id"
-                    else _debtor_defaults())
+                    else new_debtor)
             desired[row.target] = {f: base.get(f) for f in _DEBTOR_FIELDS}
         for f, value in row.debtor_fields.items():
             if f not in claimed[row.target]:
@@ -721,6 +719,40 @@ def _check_count(session: Session, result, expected: int) -> None:
         raise _Stale
 
 
+def _model_defaults(model: type[SQLModel], now: datetime) -> dict[str, Any]:
+    """Every column's default as the model gives it (timestamps `now`), for Core inserts."""
+    values: dict[str, Any] = {}
+    for name, info in model.model_fields.items():
+        if name == "id" or name not in model.__table__.c:
+            continue
+        if info.default_factory is utcnow:
+            values[name] = now
+        elif not info.is_required():
+            default = info.get_default(call_default_factory=True)
+            values[name] = default.value if isinstance(default, Enum) else default
+    return values
+
+
+def _insert_many(session: Session, table, params: list[dict[str, Any]],
+                 key: tuple[str, ...]) -> dict[tuple, int]:
+    """Insert `params` in bulk; the new ids by each row's `key` values (unique in `params`)."""
+    if session.get_bind().dialect.name == "postgresql":
+        # Ids from the sequence up front, then a plain executemany: psycopg pipelines it, and
+        # it avoids parsing one huge multi-row INSERT … RETURNING per page.
+        ids = session.execute(
+            sql("SELECT nextval(pg_get_serial_sequence(:table, 'id')) "
+                 "FROM generate_series(1, :n)"), {"table": table.name, "n": len(params)}
+        ).scalars().all()
+        params = [dict(p, id=id_) for p, id_ in zip(params, ids, strict=True)]
+        session.execute(insert(table), params)
+        return {tuple(p[k] for k in key): p["id"] for p in params}
+    # SQLite: multi-row INSERT … RETURNING in pages; rows come back matched by their key, so
+    # no row-by-row ordering is needed.
+    returned = session.execute(
+        insert(table).returning(table.c.id, *(table.c[k] for k in key)), params)
+    return {tuple(row[1:]): row[0] for row in returned}
+
+
 def _write_debtor_rows(session: Session, rows: Sequence[_DebtorRow], state: _WriteState,
                        ) -> tuple[dict[tuple, int], set[tuple]]:
     """Write `rows` (the caller holds a savepoint); return the debtors it created or wrote."""
@@ -730,10 +762,12 @@ def _write_debtor_rows(session: Session, rows: Sequence[_DebtorRow], state: _Wri
 
     new_targets: list[tuple] = []
     updates: list[tuple] = []
+    seen: set[tuple] = set()
     for row in rows:
         target = row.target
-        if target in state.debtors_written or target in new_targets or target in updates:
+        if target in state.debtors_written or target in seen:
             continue
+        seen.add(target)
         if target[0] == "new":
             new_targets.append(target)
         elif _debtor_changed(plan.desired[target], plan.stored[target[1]]):
@@ -741,17 +775,11 @@ def _write_debtor_rows(session: Session, rows: Sequence[_DebtorRow], state: _Wri
 
     created_ids: dict[tuple, int] = {}
     if new_targets:
-        params = [{**plan.desired[t], "contact_window_start": _WINDOW[0],
-                   "contact_window_end": _WINDOW[1], "opted_out": "",
-                   "communication_notes": "", "cultural_notes": "", "circumstances": "",
-                   "needs": "", "vulnerable": False, "created_at": state.now,
-                   "updated_at": state.now, "version": 1} for t in new_targets]
-        # Each new debtor's (name, email) key is unique in this import, so the ids come back
-        # matched by it; no row-by-row ordering is needed (SQLite has no ordering sentinel).
-        returned = session.execute(
-            insert(debtor_t).returning(debtor_t.c.id, debtor_t.c.name, debtor_t.c.email),
-            params)
-        by_key = {("new", _name_key(name, email)): id_ for id_, name, email in returned}
+        base = _model_defaults(Debtor, state.now)
+        params = [{**base, **plan.desired[t]} for t in new_targets]
+        # Each new debtor's (name, email) key is unique in this import: it matches the ids.
+        by_key = {("new", _name_key(name, email)): id_ for (name, email), id_ in
+                  _insert_many(session, debtor_t, params, ("name", "email")).items()}
         created_ids = {t: by_key[t] for t in new_targets}
         audits += [_audit_row(state, "debtor.create", "debtor", created_ids[t], None,
                               plan.desired[t]) for t in new_targets]
@@ -779,14 +807,14 @@ def _write_debtor_rows(session: Session, rows: Sequence[_DebtorRow], state: _Wri
 
     creates = [row for row in rows if row.account_id is None]
     if creates:
-        params = [{**row.account, "reference": row.reference, "debtor_id": debtor_id(row.target),
+        base = _model_defaults(Account, state.now)
+        params = [{**base, **row.account, "reference": row.reference,
+                   "debtor_id": debtor_id(row.target),
                    "status": (AccountStatus.PAID.value if row.account["balance_cents"] == 0
-                              else AccountStatus.OPEN.value),
-                   "last_activity_at": state.now, "created_at": state.now, "version": 1}
+                              else AccountStatus.OPEN.value)}
                   for row in creates]
-        returned = session.execute(
-            insert(account_t).returning(account_t.c.id, account_t.c.reference), params)
-        ids = {reference: id_ for id_, reference in returned}
+        ids = {key[0]: id_ for key, id_ in
+               _insert_many(session, account_t, params, ("reference",)).items()}
         audits += [_audit_row(state, "account.create", "account", ids[row.reference], None,
                               {**row.account, "reference": row.reference,
                                "debtor_id": debtor_id(row.target)})
@@ -1084,6 +1112,10 @@ def _summary_table(result: ImportPreview, name: str, preview: bool) -> str:
     return "\n".join(lines)
 
 
+def _rows(n: int) -> str:
+    return "1 row was" if n == 1 else f"{n:,} rows were"
+
+
 def _actor(session: Session, username: str | None) -> User:
     query = select(User).where(User.active.is_(True))
     if username:
@@ -1148,9 +1180,9 @@ def main(argv: list[str] | None = None) -> int:
     target = args.file.with_name(f"{args.file.stem}-problems.csv")
     try:
         target.write_bytes(report)
-        print(f"{result.refused:,} rows were refused; the reasons are in {target}.")
+        print(f"{_rows(result.refused)} refused; the reasons are in {target}.")
     except OSError:
-        print(f"{result.refused:,} rows were refused:")
+        print(f"{_rows(result.refused)} refused:")
         sys.stdout.flush()
         sys.stdout.buffer.write(report)
     return 1

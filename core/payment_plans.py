@@ -1183,7 +1183,10 @@ def _account_option(account: Account, debtor: Debtor) -> AccountOption:
 
 
 def search_accounts(session: Session, *, query: str = "", limit: int = 50) -> list[AccountOption]:
-    """Accounts whose debtor's name or reference contains `query` (all when empty)."""
+    """Accounts whose debtor's name or reference contains `query` (all when empty).
+
+    Accounts still owed come first, then paid and closed ones; each by debtor name.
+    """
     statement = select(Account, Debtor).join(Debtor, Debtor.id == Account.debtor_id)
     query = (query or "").strip()
     if query:
@@ -1191,8 +1194,10 @@ def search_accounts(session: Session, *, query: str = "", limit: int = 50) -> li
         statement = statement.where(
             or_(col(Debtor.name).ilike(pattern), col(Account.reference).ilike(pattern))
         )
+    ended = case((col(Account.status).in_((AccountStatus.PAID, AccountStatus.CLOSED)), 1),
+                 else_=0)
     rows = session.exec(
-        statement.order_by(col(Debtor.name), col(Account.reference)).limit(limit)
+        statement.order_by(ended, col(Debtor.name), col(Account.reference)).limit(limit)
     ).all()
     return [_account_option(account, debtor) for account, debtor in rows]
 

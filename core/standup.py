@@ -123,8 +123,8 @@ def agents_statement(*, day: date, today: date, zone: ZoneInfo,
         .subquery("c")
     )
     # Plans, payments and promises count for the agent whose caseload the debtor is in.
-    # The day's plans are picked (and summed per account) first, so the database starts from
-    # the few plans activated that day rather than from every debtor.
+    # The day's plans and payments are picked (and summed per account) first, so the database
+    # starts from the few rows of that day rather than from every debtor or account.
     day_plans = (
         select(PaymentPlan.account_id, func.count().label("n"),
                func.sum(PaymentPlan.payable_cents).label("cents"))
@@ -141,13 +141,19 @@ def agents_statement(*, day: date, today: date, zone: ZoneInfo,
         .group_by(Debtor.owner_id)
         .subquery("p")
     )
-    payments = (
-        select(Debtor.owner_id.label("agent_id"), func.count().label("payments"),
-               func.sum(Payment.amount_cents).label("payments_cents"))
-        .select_from(Payment)
-        .join(Account, Account.id == Payment.account_id)
-        .join(Debtor, Debtor.id == Account.debtor_id)
+    day_payments = (
+        select(Payment.account_id, func.count().label("n"),
+               func.sum(Payment.amount_cents).label("cents"))
         .where(Payment.received_on == day)
+        .group_by(Payment.account_id)
+        .subquery("day_payments")
+    )
+    payments = (
+        select(Debtor.owner_id.label("agent_id"), func.sum(day_payments.c.n).label("payments"),
+               func.sum(day_payments.c.cents).label("payments_cents"))
+        .select_from(day_payments)
+        .join(Account, Account.id == day_payments.c.account_id)
+        .join(Debtor, Debtor.id == Account.debtor_id)
         .group_by(Debtor.owner_id)
         .subquery("m")
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
@@ -35,13 +36,15 @@ st.title("Check-ins")
 # debtor and account live in plain keys (set by ui.open_checkin too), mirrored into the
 # select boxes, so they stay chosen when the agent visits another page and comes back.
 KEEP = {"checkin_debtor_id", "checkin_account_id", "checkin_search", "checkin_pick",
-        "checkin_account_pick", "checkin_account_for"}
+        "checkin_account_pick", "checkin_account_for", "checkin_followup_id",
+        "checkin_form_for"}
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _search(query: str, actor_id: int) -> list[debtors.DebtorRow]:
+def _search(query: str, owner_id: int | None, actor_id: int) -> list[debtors.DebtorRow]:
     with ui.reading() as s:
-        return debtors.search_debtors(s, actor=get_user(s, actor_id), query=query, limit=50)
+        return debtors.search_debtors(s, actor=get_user(s, actor_id), query=query,
+                                      owner_id=owner_id, limit=50)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
@@ -93,10 +96,14 @@ def _followup_brief(followup_id: int) -> checkins.FollowUpBrief | None:
         return checkins.get_followup_brief(s, followup_id=followup_id)
 
 
-def _office_now() -> tuple[datetime, object]:
+def _office_now() -> tuple[datetime, ZoneInfo]:
     with ui.reading() as s:
         zone = settings.office_zone(s)
     return utcnow().astimezone(zone), zone
+
+
+def _picked(widget: str, target: str) -> None:
+    st.session_state[target] = st.session_state[widget]
 
 
 def _clear_form() -> None:
@@ -109,14 +116,12 @@ if flash := st.session_state.pop("checkin_flash", None):
 
 # ---------------------------------------------------------------- who and which account
 
-def _picked(widget: str, target: str) -> None:
-    st.session_state[target] = st.session_state[widget]
-
-
 pick_left, pick_right, pick_account, pick_open = st.columns([2, 3, 3, 1.4])
 query = pick_left.text_input("Find a debtor", key="checkin_search",
                              placeholder="Name or account reference")
-rows = _search(query.strip(), me.id)
+# With nothing typed an agent sees their own caseload; a search looks at the whole team.
+rows = _search(query.strip(), me.id if me.role == "agent" and not query.strip() else None,
+               me.id)
 names = {r.id: f"{r.name} ({r.references})" if r.references else r.name for r in rows}
 current = st.session_state.get("checkin_debtor_id")
 if current is not None and current not in names:
@@ -132,6 +137,9 @@ debtor_id = pick_right.selectbox("Debtor", list(names), format_func=names.get, i
 if debtor_id is None:
     st.info("Choose a debtor to see who they are and log a check-in.")
     st.stop()
+if st.session_state.get("checkin_form_for") != debtor_id:
+    _clear_form()  # never carry what was typed about one person over to another
+    st.session_state["checkin_form_for"] = debtor_id
 
 accounts: dict[int | None, str] = {**_accounts(debtor_id, me.id), None: "No particular account"}
 chosen = st.session_state.get("checkin_account_id")
@@ -178,14 +186,13 @@ with st.container(border=True):
         shared = checkins.shared_reasons(card.verdicts)
         if shared:
             st.markdown("⛔ Not by any channel: " + ui.md(" ".join(shared)))
-        for v in card.verdicts:
-            own = [r for r in v.reasons if r not in shared]
-            if v.allowed:
-                st.markdown(f"✅ {v.label}: allowed now")
-            elif own:
-                st.markdown(f"⛔ {v.label}: " + ui.md(" ".join(own)))
+        for labels, allowed, reasons in checkins.grouped_verdicts(card.verdicts):
+            if allowed:
+                st.markdown(f"✅ {', '.join(labels)}: allowed now")
+            elif reasons:
+                st.markdown(f"⛔ {', '.join(labels)}: " + ui.md(" ".join(reasons)))
             else:
-                st.markdown(f"⛔ {v.label}")
+                st.markdown(f"⛔ {', '.join(labels)}")
     with history:
         if card.wellbeing:
             st.altair_chart(wellbeing_chart(card.wellbeing), width="stretch")
@@ -398,7 +405,7 @@ with log_tab:
                 at=checkins.to_utc(day, at_time, zone) if day and at_time else None,
                 wellbeing=wellbeing, life_changes=life_changes, consent_given=consent,
                 vulnerability_drivers=drivers if consent else [],
-                **({k: v for k, v in idea.items()} if consent else {}),
+                **(idea if consent else {}),
                 signposting=signposting, needs=needs, next_step=next_step, notes=notes,
                 promise_amount_cents=promise_cents, promise_due_on=promise_date,
                 followup_on=None if followup_on == keep.get("checkin_followup_on")

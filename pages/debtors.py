@@ -7,7 +7,7 @@ import streamlit as st
 import ui
 from core import debtors
 from core.charts.checkins import wellbeing_chart
-from core.checkins import CHANNELS, FieldErrors, format_day
+from core.checkins import CHANNELS, FieldErrors, WellbeingPoint, format_day
 from core.models import DebtorUpdate
 from core.money import format_money
 from core.users import get_user
@@ -46,7 +46,7 @@ def _timeline(debtor_id: int) -> list[debtors.TimelineEntry]:
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _wellbeing(debtor_id: int) -> list:
+def _wellbeing(debtor_id: int) -> list[WellbeingPoint]:
     with ui.reading() as s:
         return debtors.wellbeing_series(s, debtor_id=debtor_id)
 

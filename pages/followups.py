@@ -19,7 +19,7 @@ from core.backlog import (
     BacklogSummary,
     Page,
 )
-from core.charts.backlog import PICK, backlog_bar
+from core.charts.backlog import PICK, backlog_bar, bar_height
 from core.models import Channel, FollowUpReason
 from core.permissions import is_lead
 
@@ -70,6 +70,16 @@ def _done(message: str) -> None:
     st.rerun()
 
 
+def _first_page() -> None:
+    """New filters start again from page 1."""
+    st.session_state["followups_page"] = 1
+
+
+def _default(key: str, index: int) -> int:
+    """The starting choice, unless another page already set this widget (e.g. the stand-up)."""
+    return 0 if key in st.session_state else index
+
+
 today = _today()
 teams, agents = _people()
 
@@ -86,26 +96,33 @@ with st.container(border=True):
     c1, c2, c3, c4 = st.columns(4)
     team_options = [ANY, *teams]
     team_id = c1.selectbox(
-        "Team", team_options, key="followups_team",
-        index=team_options.index(user.team_id) if user.team_id in team_options else 0,
+        "Team", team_options, key="followups_team", on_change=_first_page,
+        index=_default("followups_team", team_options.index(user.team_id)
+                       if user.team_id in team_options else 0),
         format_func=lambda t: "All teams" if t is None else teams[t])
     agent_options = [ANY, *[a for a, (_, t, _) in agents.items()
                             if team_id is None or t == team_id]]
     agent_id = c2.selectbox(
-        "Agent", agent_options, key="followups_agent",
-        index=agent_options.index(user.id) if not lead and user.id in agent_options else 0,
+        "Agent", agent_options, key="followups_agent", on_change=_first_page,
+        index=_default("followups_agent", agent_options.index(user.id)
+                       if not lead and user.id in agent_options else 0),
         format_func=lambda a: "Everyone" if a is None else
         agents[a][0] + ("" if agents[a][2] else " (inactive)"))
     bucket = c3.selectbox("How late", [ANY, *BUCKETS], key="followups_bucket",
+                          on_change=_first_page,
                           format_func=lambda b: "Any" if b is None else BUCKET_LABELS[b])
     priority = c4.selectbox("Priority", [ANY, *PRIORITY_LABELS], key="followups_priority",
+                            on_change=_first_page,
                             format_func=lambda p: "Any" if p is None else PRIORITY_LABELS[p])
     c5, c6, c7 = st.columns([1, 1, 2])
     reason = c5.selectbox("Reason", [ANY, *FollowUpReason], key="followups_reason",
+                          on_change=_first_page,
                           format_func=lambda r: "Any" if r is None else REASON_LABELS[r])
     channel = c6.selectbox("Channel", [ANY, *Channel], key="followups_channel",
+                           on_change=_first_page,
                            format_func=lambda c: "Any" if c is None else c.capitalize())
-    vulnerable = c7.checkbox("Vulnerable debtors only", key="followups_vulnerable")
+    vulnerable = c7.checkbox("Vulnerable debtors only", key="followups_vulnerable",
+                             on_change=_first_page)
 
 filters = BacklogFilter(team_id=team_id, agent_id=agent_id, reason=reason, priority=priority,
                         channel=channel, vulnerable_only=vulnerable, bucket=bucket)
@@ -120,7 +137,8 @@ for col, name in zip(cols, BUCKETS, strict=True):
 picked: dict = {}
 if summary.agents:
     event = st.altair_chart(backlog_bar(summary.agents), on_select="rerun",
-                            key="followups_chart", width="stretch")
+                            key="followups_chart", width="stretch",
+                            height=bar_height(summary.agents))
     chosen = (event or {}).get("selection", {}).get(PICK) or []
     picked = chosen[0] if chosen else {}
     if len(summary.teams) > 1:

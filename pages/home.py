@@ -36,7 +36,7 @@ st.caption(f"{today:%A %d %B %Y}")
 c1, c2, c3 = st.columns(3)
 c1.metric("Overdue", f"{day.overdue_count:,}")
 c2.metric("Due today", f"{day.due_today_count:,}")
-c3.metric("Check-ins in my last 10", f"{len(day.recent_checkins)}")
+c3.metric("High priority among them", f"{day.high_priority_count:,}")
 if is_lead(user):
     st.page_link("pages/standup.py", label="Open the team stand-up", icon="📊")
 

@@ -136,7 +136,8 @@ def _schedule_frame(schedule: Schedule) -> pd.DataFrame:
 
 MONEY_COLUMNS = {
     name: st.column_config.NumberColumn(name, format="%.2f")
-    for name in ("Amount (£)", "Left to pay after (£)", "Interest (£)", "Paid (£)")
+    for name in ("Amount (£)", "Left to pay after (£)", "Interest (£)", "Paid (£)",
+                 "Total payable (£)", "Forgiven (£)")
 }
 
 
@@ -306,7 +307,7 @@ def _scenarios(ctx: Context) -> None:
                        width="stretch", key="plans_compare_chart")
     cols = st.columns(len(pinned) + 1)
     for col, scenario in zip(cols, pinned, strict=False):
-        col.button(f"Load {scenario['label']} into the sliders",
+        col.button(f"Use {scenario['label']}", help="Put this scenario back on the sliders.",
                    key=f"plans_load_{scenario['label'][-1]}", on_click=_load,
                    args=(scenario["widgets"],))
     cols[-1].button("Clear pinned scenarios", key="plans_clear_pins", on_click=_unpin_all)
@@ -436,7 +437,8 @@ def _approval_queue() -> None:
                 "Total payable (£)": row.payable_cents / 100,
                 "Asked by": row.created_by_name,
             } for row in queue]),
-            hide_index=True, width="stretch", key="plans_queue_table",
+            hide_index=True, width="stretch", column_config=MONEY_COLUMNS,
+            key="plans_queue_table",
         )
         by_id = {row.plan_id: row for row in queue}
         plan_id = st.selectbox(
@@ -555,7 +557,8 @@ def _plan_panel(account: pp.AccountOption) -> None:
             "Discount (%)": p.discount_pct, "Total payable (£)": p.payable_cents / 100,
             "Paid (£)": p.paid_cents / 100, "Missed": p.missed,
         } for p in plans]),
-        hide_index=True, width="stretch", key="plans_existing_table",
+        hide_index=True, width="stretch", column_config=MONEY_COLUMNS,
+        key="plans_existing_table",
     )
     ids = [p.plan_id for p in plans]
     if st.session_state.get("plans_open_pick") not in ids:
@@ -569,11 +572,13 @@ def _plan_panel(account: pp.AccountOption) -> None:
         st.warning("That plan no longer exists.")
         return
     cur = detail.currency
-    c1, c2, c3, c4 = st.columns(4)
-    c1.metric("Status", pp.STATUS_LABELS.get(detail.status, detail.status))
-    c2.metric("Total payable", format_money(detail.payable_cents, cur))
-    c3.metric("Paid", format_money(detail.paid_cents, cur))
-    c4.metric("Missed instalments", detail.missed)
+    st.markdown(f"**Plan {detail.plan_id}: {pp.STATUS_LABELS.get(detail.status, detail.status)}"
+                f"** · {pp.frequency_label(detail.frequency).lower()} from "
+                f"{_when(detail.start_on)} · {ui.md(detail.discount_pct)}% discount")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Total payable", format_money(detail.payable_cents, cur))
+    c2.metric("Paid", format_money(detail.paid_cents, cur))
+    c3.metric("Missed instalments", detail.missed)
     if detail.approval_note:
         st.caption("Note from the lead:")
         st.text(detail.approval_note)

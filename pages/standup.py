@@ -11,7 +11,7 @@ import streamlit as st
 
 import ui
 from core import backlog, standup, users
-from core.charts.backlog import trend_chart
+from core.charts.backlog import TREND_HEIGHT, trend_chart
 from core.money import format_money
 from core.permissions import is_lead
 
@@ -59,7 +59,7 @@ m[2].metric("Plans agreed", f"{t.plans_agreed:,}", border=True,
             help=f"Worth {format_money(t.plans_value_cents)} in total.")
 m[3].metric("Payments received", format_money(t.payments_cents, drop_zero_cents=True),
             f"{t.payments:,} payment{'s' if t.payments != 1 else ''}", delta_color="off",
-            border=True)
+            delta_arrow="off", border=True)
 m = st.columns(4)
 m[0].metric("Promises kept", f"{t.promises_kept:,}", border=True)
 m[1].metric("Promises broken", f"{t.promises_broken:,}", border=True)
@@ -116,4 +116,5 @@ with st.expander(f"Vulnerable debtors to contact ({report.quiet_vulnerable_count
                 "days.")
 
 st.subheader(f"The last {standup.TREND_DAYS} days")
-st.altair_chart(trend_chart(report.trend), key="standup_trend", width="stretch")
+st.altair_chart(trend_chart(report.trend), key="standup_trend", width="stretch",
+                height=TREND_HEIGHT)

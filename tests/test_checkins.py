@@ -276,6 +276,8 @@ def test_the_call_limit_and_holds_are_guarded_but_inbound_contacts_are_not(sessi
                                         account_id=account.id, now=NOW)
     assert checkins.shared_reasons(card.verdicts) == ("The account is on hold (breathing "
                                                       "space).",)
+    groups = checkins.grouped_verdicts(card.verdicts)
+    assert groups[-1] == (("Letter",), False, ())
 
 
 LONG = "x" * 5001
@@ -351,6 +353,20 @@ def test_answering_a_follow_up_closes_it_and_opens_the_next(session, people):
     assert statuses == ["done", "open"]
 
 
+def test_a_colleague_covering_logs_the_contact_and_the_owners_follow_up_stays_open(session,
+                                                                                  people):
+    owner, _, debtor, account = people
+    due = make_followup(session, debtor, owner, TODAY, account_id=account.id)
+    colleague = make_user(session, "agent")
+    session.commit()
+    checkins.log_checkin(session, actor=colleague,
+                         data=base(debtor, account, followup_id=due.id), now=NOW)
+    session.commit()
+    session.refresh(due)
+    assert due.status == "open"
+    assert session.exec(select(func.count()).select_from(CheckIn)).one() == 1
+
+
 def test_a_new_plan_moves_the_follow_up_before_its_first_instalment(session, people):
     agent, _, debtor, account = people
     make_plan(session, account, first_due=date(2026, 3, 27))
@@ -416,6 +432,8 @@ def test_the_before_you_contact_card(session, people):
     assert "They asked us not to use sms." in verdicts["sms"].reasons
     assert verdicts["letter"].allowed
     assert checkins.shared_reasons(card.verdicts) == ()
+    grouped = {labels: allowed for labels, allowed, _ in checkins.grouped_verdicts(card.verdicts)}
+    assert grouped[("Letter",)] is True and grouped[("Phone",)] is False
     # And the last three check-ins, newest first, the wellbeing points, the plan and promise
     assert len(card.last_checkins) == 3
     assert "they contacted us" in card.last_checkins[0]

@@ -182,15 +182,28 @@ def test_balances_are_realistic(engine, loaded):
     assert len({a.reference for a in accounts}) == len(accounts)
 
 
-def test_accounts_on_hold_have_a_hold(engine, tmp_path):
+def test_accounts_on_hold_have_a_hold_and_nobody_is_contacted_during_one(engine):
     demo.load_demo(engine, debtors=300, today=TODAY)
-    held = {a.id for a in _rows(engine, Account) if a.status == AccountStatus.ON_HOLD}
+    accounts = {a.id: a for a in _rows(engine, Account)}
+    held = {a.id for a in accounts.values() if a.status == AccountStatus.ON_HOLD}
     holds = _rows(engine, Hold)
     assert held and {h.account_id for h in holds} == held
+    paused_from: dict[int, date] = {}
     for hold in holds:
         assert hold.reason and hold.starts_on <= TODAY
         if hold.kind == HoldKind.BREATHING_SPACE:
             assert hold.ends_on - hold.starts_on == timedelta(days=60)
+        if hold.kind != HoldKind.DISPUTE:
+            debtor_id = accounts[hold.account_id].debtor_id
+            paused_from[debtor_id] = min(paused_from.get(debtor_id, hold.starts_on),
+                                         hold.starts_on)
+    assert paused_from
+    for checkin in _rows(engine, CheckIn):
+        if checkin.debtor_id in paused_from:
+            assert checkin.at.date() <= paused_from[checkin.debtor_id]
+    for followup in _rows(engine, FollowUp):
+        if followup.debtor_id in paused_from:
+            assert followup.status != FollowUpStatus.OPEN
 
 
 def test_plans_exist_in_every_status(engine, loaded):
@@ -234,15 +247,18 @@ def test_promises_to_pay_are_open_kept_or_broken(engine):
 # ---------------------------------------------------------------- history and the backlog
 
 
-def test_checkins_cover_six_months_of_office_hours(engine, loaded):
+def test_checkins_cover_six_months_within_each_debtors_contact_window(engine, loaded):
     checkins = _rows(engine, CheckIn)
-    london = ZoneInfo("Europe/London")
+    debtors = {d.id: d for d in _rows(engine, Debtor)}
     for checkin in checkins:
-        local = checkin.at.astimezone(london)
+        debtor = debtors[checkin.debtor_id]
+        local = checkin.at.astimezone(ZoneInfo(debtor.timezone))
         assert TODAY - timedelta(days=183) <= local.date() < TODAY
-        assert local.weekday() < 5 and 8 <= local.hour < 18
+        assert local.weekday() < 5
+        assert debtor.contact_window_start <= local.time() <= debtor.contact_window_end
         if checkin.wellbeing is not None:
             assert 1 <= checkin.wellbeing <= 5 and checkin.outcome == "spoke"
+    london = ZoneInfo("Europe/London")
     months = {c.at.astimezone(london).strftime("%Y-%m") for c in checkins}
     assert len(months) >= 6
     assert {c.outcome for c in checkins} >= {"spoke", "no_answer", "message_sent"}

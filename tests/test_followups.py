@@ -274,6 +274,7 @@ def test_my_day_lists_my_overdue_and_due_today_in_priority_order(session, office
     assert [r.id for r in day.overdue] == [late_high.id, late_low.id]
     assert [r.id for r in day.due_today] == [today_high.id, today_normal.id]
     assert (day.overdue_count, day.due_today_count, day.shown_all) == (2, 2, True)
+    assert day.high_priority_count == 2
     # And her ten most recent check-ins, newest first
     assert len(day.recent_checkins) == 10
     assert day.recent_checkins[0].at == at_utc(2026, 11, 20, 19)

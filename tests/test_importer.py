@@ -466,7 +466,7 @@ def test_cli_previews_imports_and_reports_refused_rows(sqlite_url, sqlite_engine
     preview = run_cli(str(path), "--preview", "--as", "boss", "--database-url", sqlite_url)
     # Then it prints the summary, exits 1 for the refused row, and writes nothing
     assert preview.returncode == 1, preview.stderr
-    assert "Created" in preview.stdout and "Refused" in preview.stdout
+    assert "Would create" in preview.stdout and "Refused" in preview.stdout
     with Session(sqlite_engine) as s:
         assert count(s, Account) == 0
     # When imported

@@ -182,3 +182,28 @@ def test_home_links_leads_to_the_stand_up(app_url, office):
     assert not lead.exception and not agent.exception
     assert len(lead.get("page_link")) == 1
     assert len(agent.get("page_link")) == 0
+
+
+def test_changing_a_filter_goes_back_to_page_one(app_url, office):
+    at = open_app("pages/followups.py", user=office.ann)
+    at.number_input(key="followups_page").set_value(3).run()
+    at.selectbox(key="followups_priority").set_value(1).run()
+    assert not at.exception and not at.warning
+    assert at.number_input(key="followups_page").value == 1
+
+
+def test_overload_hint_takes_the_lead_to_that_agents_follow_ups(app_url, app_session, office):
+    # Given Ann carries far more overdue follow-ups than the rest of North
+    debtor = make_debtor(app_session, office.ann)
+    for _ in range(6):
+        make_followup(app_session, debtor, office.ann, office.today - timedelta(days=2))
+    app_session.commit()
+    # When the lead opens the stand-up
+    at = open_app("pages/standup.py", user=office.lead)
+    assert not at.exception
+    # Then a hint suggests moving some of Ann's to someone with fewer
+    assert any("Consider moving" in w.value for w in at.warning)
+    # When they follow it, Then the Follow-ups page shows Ann's
+    at.button(key=f"standup_hint_{office.ann.id}").click().run()
+    assert not at.exception
+    assert at.selectbox(key="followups_agent").value == office.ann.id

@@ -608,3 +608,43 @@ def test_a_plan_starting_tomorrow_gets_its_review_today_not_in_the_past(engine, 
     [review] = _followups(engine, "review_plan")
     assert review.due_on == date(2027, 2, 28)
     assert plan.start_on - timedelta(days=1) == review.due_on
+
+
+# ---------------------------------------------------------------- downloads for the debtor
+
+
+def test_the_schedule_csv_has_a_row_per_instalment_in_pounds():
+    from core.plan_export import schedule_csv
+    from core.plans import build_schedule
+
+    # Given £600 at £250 a month
+    schedule = build_schedule(60_000, frequency="monthly", start=MARCH_1, instalment_cents=25_000)
+    # When it is exported
+    lines = schedule_csv(schedule).decode("utf-8").splitlines()
+    # Then a header and one row per instalment, amounts as plain pounds and pence
+    assert lines == [
+        "Payment,Date,Amount,Interest,Left to pay after",
+        "1,2027-03-01,250.00,0.00,350.00",
+        "2,2027-04-01,250.00,0.00,100.00",
+        "3,2027-05-01,100.00,0.00,0.00",
+    ]
+
+
+def test_the_summary_pdf_is_a_pdf_with_a_page_per_screenful_of_instalments():
+    from core.plan_export import summary_pdf
+    from core.plans import build_schedule, plan_summary_text
+
+    short = build_schedule(60_000, frequency="monthly", start=MARCH_1, count=12)
+    long = build_schedule(5_200_000, frequency="weekly", start=MARCH_1, count=520)
+    text = plan_summary_text(short, frequency="monthly")
+    # When the summary is made for a debtor whose name is not plain ASCII
+    pdf = summary_pdf(text, short, debtor_name="Zoë Łukasiewicz — Ltd")
+    longer = summary_pdf(plan_summary_text(long, frequency="weekly"), long, debtor_name="A")
+    # Then it is a PDF; a 520-instalment schedule runs over several pages
+    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
+    assert _pages(pdf) == 1
+    assert _pages(longer) > 5
+
+
+def _pages(pdf: bytes) -> int:
+    return pdf.count(b"/Type /Page") - pdf.count(b"/Type /Pages")

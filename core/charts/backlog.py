@@ -12,7 +12,8 @@ from core.standup import TrendPoint
 PICK = "pick"  # the selection's name: st.altair_chart(..., on_select="rerun") reports it
 # Red for the most overdue through to grey for later: the eye goes to the left end first.
 BUCKET_COLOURS = ("#b2182b", "#ef8a62", "#f4a582", "#92c5de", "#bababa")
-ROW_HEIGHT = 24
+ROW_HEIGHT = 28
+AXES_AND_LEGEND = 150  # pixels under the bars for the axis title and the legend
 
 
 def bucket_records(rows: Sequence[BucketRow]) -> list[dict]:
@@ -22,6 +23,14 @@ def bucket_records(rows: Sequence[BucketRow]) -> list[dict]:
          "bucket_label": BUCKET_LABELS[bucket], "bucket_order": i, "count": getattr(r, bucket)}
         for r in rows for i, bucket in enumerate(BUCKETS)
     ]
+
+
+TREND_HEIGHT = 300
+
+
+def bar_height(rows: Sequence[BucketRow]) -> int:
+    """Pixels for the stacked bar (pass to st.altair_chart: it does not take the chart's own)."""
+    return max(220, ROW_HEIGHT * len(rows) + AXES_AND_LEGEND)
 
 
 def backlog_bar(rows: Sequence[BucketRow]) -> alt.Chart:
@@ -45,7 +54,7 @@ def backlog_bar(rows: Sequence[BucketRow]) -> alt.Chart:
                      alt.Tooltip("count:Q", title="Follow-ups")],
         )
         .add_params(pick)
-        .properties(height=max(120, ROW_HEIGHT * len(rows)))
+        .properties(height=bar_height(rows))
     )
 
 
@@ -73,5 +82,5 @@ def trend_chart(points: Sequence[TrendPoint]) -> alt.Chart:
                      alt.Tooltip("series:N", title="What"),
                      alt.Tooltip("count:Q", title="How many")],
         )
-        .properties(height=280)
+        .properties(height=TREND_HEIGHT)
     )
