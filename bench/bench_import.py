@@ -7,6 +7,7 @@ The target is the import of 100,000 rows in under 60 seconds on SQLite.
 
 import argparse
 import random
+import shutil
 import sys
 import tempfile
 import time
@@ -113,6 +114,7 @@ def main() -> None:
     verdict = "PASS" if import_seconds < TARGET_SECONDS and first.refused == 0 else "FAIL"
     print(f"Database now holds {debtors:,} debtors and {accounts:,} accounts.")
     print(f"Target: import under {TARGET_SECONDS:.0f} s -> {verdict} ({import_seconds:.1f} s)")
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ def csv_safe(value: object) -> object:
 def clean_note(text: str | None, *, field: str = "The note", limit: int = MAX_NOTE_CHARS) -> str:
     """Strip a free-text note and refuse one over `limit` characters with a plain message."""
     text = (text or "").strip()
+    if "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text):
+        raise ValueError(f"{field} contains a character that can't be stored; please retype it.")
     if len(text) > limit:
         raise ValueError(f"{field} is {len(text):,} characters; please keep it to {limit:,}.")
     return text

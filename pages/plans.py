@@ -569,7 +569,7 @@ def _plan_panel(account: pp.AccountOption) -> None:
                            key="plans_open_pick")
     detail = _detail(plan_id)
     if detail is None:
-        st.warning("That plan no longer exists.")
+        st.warning("This plan cannot be opened; reload the page.")
         return
     cur = detail.currency
     st.markdown(f"**Plan {detail.plan_id}: {pp.STATUS_LABELS.get(detail.status, detail.status)}"

@@ -276,8 +276,9 @@ def test_the_call_limit_and_holds_are_guarded_but_inbound_contacts_are_not(sessi
                                         account_id=account.id, now=NOW)
     assert checkins.shared_reasons(card.verdicts) == ("The account is on hold (breathing "
                                                       "space).",)
-    groups = checkins.grouped_verdicts(card.verdicts)
-    assert groups[-1] == (("Letter",), False, ())
+    (phone, allowed, why), others = checkins.grouped_verdicts(card.verdicts)
+    assert phone == ("Phone",) and not allowed and "7 call attempts" in why[0]
+    assert others == (("Text message (SMS)", "Email", "Video call", "Letter"), False, ())
 
 
 LONG = "x" * 5001

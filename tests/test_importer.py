@@ -332,6 +332,28 @@ def test_a_row_the_database_refuses_is_never_half_written(engine, session, lead)
     assert session.execute(select(Debtor).where(Debtor.name == "Boom Person")).first() is None
 
 
+def test_an_account_changed_during_the_import_is_not_overwritten(session, lead, monkeypatch):
+    # Given two imported accounts, one of which someone saves while the import is running
+    do_import(session, lead, csv_bytes([debtor_row("V-1"), debtor_row("V-2")]))
+    load = importer._load_accounts
+
+    def read_then_someone_saves(s, refs):
+        found = load(s, refs)
+        s.execute(text("UPDATE account SET balance_cents = 11100, version = version + 1 "
+                       "WHERE reference = 'V-1'"))
+        return found
+
+    monkeypatch.setattr(importer, "_load_accounts", read_then_someone_saves)
+    # When a file changing both balances is imported
+    result = do_import(session, lead, csv_bytes([debtor_row("V-1", balance="300.00"),
+                                                 debtor_row("V-2", balance="300.00")]))
+    # Then the other person's save stands, that row is refused plainly, and the rest applies
+    assert (result.updated, result.refused) == (1, 1)
+    assert result.problems[0].row_number == 2
+    assert "changed by someone else" in result.problems[0].message
+    assert balances(session) == {"V-1": 11100, "V-2": 30000}
+
+
 def test_agents_may_not_import(session, lead):
     # Given an agent
     agent = make_user(session, "agent")
