@@ -280,10 +280,14 @@ def time_queries(engine: Engine, found: list[Query], runs: int) -> list[tuple]:
 
 def time_pages(url: str, people: dict, runs: int) -> list[tuple]:
     """(page, user, first run, warm median, warm p95, cold median, cold p95) via AppTest."""
-    # AppTest has no server runtime; its "using MemoryCacheStorageManager" notes are noise here.
-    os.environ.setdefault("STREAMLIT_LOGGER_LEVEL", "error")
     import streamlit as st
+    from streamlit import logger as st_logger
     from streamlit.testing.v1 import AppTest
+
+    # AppTest has no server runtime; its "using MemoryCacheStorageManager" notes are noise here.
+    for name in ("streamlit.runtime.caching.cache_data_api",
+                 "streamlit.runtime.scriptrunner_utils.script_run_context"):
+        st_logger.get_logger(name).disabled = True
 
     os.environ["DATABASE_URL"] = url
     cases = [("pages/followups.py", people["lead"]), ("pages/followups.py", people["agent"]),

@@ -37,7 +37,7 @@ BY_COUNT = "Set the number of instalments"
 MAX_PINNED = 3
 SCENARIO_NAMES = ("Scenario A", "Scenario B", "Scenario C")
 FREQUENCIES = [f.value for f in Frequency]
-# Widget keys that make up one scenario (restored by "Load into the sliders").
+# Widget keys that make up one scenario (put back on the sliders by "Use Scenario A").
 DESIGN_KEYS = ("plans_by", "plans_instalment", "plans_count", "plans_frequency", "plans_start",
                "plans_discount", "plans_upfront", "plans_round", "plans_interest", "plans_rate")
 
@@ -637,6 +637,11 @@ def _income_form(account: pp.AccountOption, statement: pp.IncomeStatement | None
     else:
         st.caption("Nothing recorded yet. Amounts are per month.")
     current = statement.items if statement else {}
+    if st.session_state.get("plans_ie_for") != account.debtor_id:
+        # The boxes keep what was typed; another debtor starts from their own statement.
+        st.session_state["plans_ie_for"] = account.debtor_id
+        for key in CATEGORY_LABELS:
+            st.session_state.pop(f"plans_ie_{key}", None)
     groups = (("Income", INCOME_CATEGORIES), ("Fixed costs", FIXED_COST_CATEGORIES),
               ("Flexible costs", FLEXIBLE_COST_CATEGORIES))
     with st.form("plans_income_form", clear_on_submit=False):

@@ -90,8 +90,8 @@ def page(browser, live_app):
 
 def sign_in(page, username: str, password: str = "demo") -> None:
     """Fill the sign-in form and wait for the navigation to appear."""
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
+    page.get_by_label("Username", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("Signed in as").wait_for()
 
@@ -142,8 +142,8 @@ def test_agent_signs_in_and_opens_every_page(page):
 
 
 def test_wrong_password_shows_one_plain_message(page):
-    page.get_by_label("Username").fill("agent")
-    page.get_by_label("Password").fill("not-it")
+    page.get_by_label("Username", exact=True).fill("agent")
+    page.get_by_label("Password", exact=True).fill("not-it")
     page.get_by_role("button", name="Sign in").click()
     page.get_by_text("don't match").wait_for()
     assert page.get_by_text("Signed in as").count() == 0
@@ -155,3 +155,43 @@ def test_admin_sees_the_admin_page(page):
     assert_no_error(page)
     page.get_by_text("Add a user").wait_for()
     shot(page, "admin_admin")
+
+
+def pick(page, label: str, option_index: int = 0) -> str:
+    """Choose an option of a Streamlit select box by its label; returns the option's text."""
+    page.get_by_label(label, exact=True).click()
+    option = page.locator('[role="option"]').nth(option_index)
+    text = option.inner_text()
+    option.click()
+    wait_idle(page)
+    return text
+
+
+HOSTILE = ('Agreed to call back <script>window.__pwned = 1</script>'
+           '<img src=x onerror="window.__pwned = 1"> [click](http://evil.example)')
+
+
+def test_agent_logs_a_checkin_and_sees_it_on_the_timeline(page):
+    # Given an agent on a debtor's profile
+    sign_in(page, "agent")
+    go(page, "Debtors")
+    pick(page, "Open a debtor")
+    page.get_by_role("button", name="Log a check-in").click()
+    wait_idle(page)
+    # When they log an inbound conversation with a note containing markup and a script
+    page.get_by_text("They contacted us", exact=True).click()
+    wait_idle(page)
+    page.get_by_text("3 · getting by", exact=True).click()
+    page.get_by_label("What did we agree? (the next step)").fill("Call on Friday")
+    page.get_by_label("Notes", exact=True).fill(HOSTILE)
+    page.get_by_role("button", name="Save check-in").click()
+    page.get_by_text("Check-in saved.").wait_for()
+    shot(page, "checkin_saved")
+    page.get_by_role("button", name="Open profile").click()
+    wait_idle(page)
+    # Then the timeline shows it as plain text, and the script never ran
+    page.get_by_text("Call on Friday").first.wait_for()
+    assert page.get_by_text("<script>", exact=False).count() >= 1
+    assert page.evaluate("window.__pwned") is None
+    assert_no_error(page)
+    shot(page, "checkin_on_timeline")
