@@ -22,7 +22,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from random import Random
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, bindparam, func, select, text
 from sqlmodel import Session
 
 from core import db, settings
@@ -538,6 +538,11 @@ class _Loader:
         self.next_id = {table: self._max_id(table) + 1 for table in self._TABLES}
         self._prepare_calendar()
         self._prepare_picks()
+
+    # The big tables: their secondary indexes are dropped while loading and built afterwards,
+    # which is much quicker than keeping them up to date row by row.
+    BULK_TABLES = ("debtor", "account", "checkin", "payment_plan", "plan_instalment", "payment",
+                   "promise_to_pay", "followup")
 
     # Parents before children: rows are inserted in this order.
     _TABLES = {model.__tablename__: model.__table__ for model in (
@@ -1275,6 +1280,25 @@ class _Loader:
 # ---------------------------------------------------------------- public API
 
 
+def _drop_indexes(conn: Connection, tables: list[str]) -> list[str]:
+    """Drop the plain (non-constraint) indexes of `tables`; return the SQL to recreate them."""
+    if conn.dialect.name == "sqlite":
+        rows = conn.execute(text(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL "
+            "AND tbl_name IN :tables ORDER BY name"
+        ).bindparams(bindparam("tables", tables, expanding=True))).all()
+    else:
+        rows = conn.execute(text(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = current_schema() "
+            "AND tablename IN :tables AND indexname NOT IN "
+            "(SELECT conname FROM pg_constraint) ORDER BY indexname"
+        ).bindparams(bindparam("tables", tables, expanding=True))).all()
+    preparer = conn.dialect.identifier_preparer
+    for name, _ in rows:
+        conn.exec_driver_sql(f"DROP INDEX {preparer.quote(name)}")
+    return [definition for _, definition in rows]
+
+
 def london_today() -> date:
     """Today's date in Europe/London."""
     return datetime.now(LONDON).date()
@@ -1312,7 +1336,14 @@ def load_demo(engine: Engine, *, debtors: int = 400, checkins: int | None = None
             loader = _Loader(conn, seed=seed, today=today, debtors=debtors, checkins=checkins,
                              followups=followups, agents=agents)
             loader.make_users()
+            phase = clock.perf_counter()
+            indexes = _drop_indexes(conn, list(_Loader.BULK_TABLES))
+            loader._time("drop indexes", phase)
             loader.make_debtors(progress)
+            phase = clock.perf_counter()
+            for definition in indexes:
+                conn.exec_driver_sql(definition)
+            loader._time("create indexes", phase)
             phase = clock.perf_counter()
             session = Session(bind=conn)
             settings.set_system(session, "demo_data", "true")

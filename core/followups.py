@@ -156,15 +156,13 @@ def _check_assignee(session: Session, user_id: int | None) -> User:
 
 def complete_followup(session: Session, *, actor: User, followup_id: int,
                       checkin_id: int | None = None) -> FollowUp:
-    """Mark a follow-up done (optionally by a check-in); done already → left as it is."""
+    """Mark a follow-up done (optionally by a check-in); one already closed is left as it is."""
     actor = _active(actor)
     followup = _load(session, followup_id, open_only=False)
     _require_change(session, actor, followup)
-    if followup.status == FollowUpStatus.DONE:
-        # The check-in that closes it must still save if someone else closed it first.
-        return followup
     if followup.status != FollowUpStatus.OPEN:
-        raise ValueError(f"This follow-up was {followup.status}; it can't be marked done.")
+        # Done or cancelled meanwhile: the check-in that answers it must still save.
+        return followup
     if checkin_id is not None:
         checkin = session.get(CheckIn, checkin_id)
         if checkin is None or checkin.debtor_id != followup.debtor_id:

@@ -627,6 +627,9 @@ def activate_plan(
     account = _get_account(session, plan.account_id)
     if account.status in (AccountStatus.PAID, AccountStatus.CLOSED):
         raise ValueError("This account is paid or closed, so the plan cannot start.")
+    if account.status == AccountStatus.ON_HOLD:
+        raise ValueError("This account is on hold, so collection is paused; start the plan "
+                         "when the hold ends.")
     other = session.exec(
         select(func.count()).select_from(PaymentPlan).where(
             PaymentPlan.account_id == account.id,

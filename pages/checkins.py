@@ -185,14 +185,15 @@ with st.container(border=True):
         st.markdown("**Can we contact them now?**")
         shared = checkins.shared_reasons(card.verdicts)
         if shared:
-            st.markdown("⛔ Not by any channel: " + ui.md(" ".join(shared)))
+            st.markdown(":red[:material/block:] Not by any channel: " + ui.md(" ".join(shared)))
         for labels, allowed, reasons in checkins.grouped_verdicts(card.verdicts):
             if allowed:
-                st.markdown(f"✅ {', '.join(labels)}: allowed now")
+                st.markdown(f":green[:material/check_circle:] {', '.join(labels)}: allowed now")
             elif reasons:
-                st.markdown(f"⛔ {', '.join(labels)}: " + ui.md(" ".join(reasons)))
+                st.markdown(f":red[:material/block:] {', '.join(labels)}: "
+                            + ui.md(" ".join(reasons)))
             else:
-                st.markdown(f"⛔ {', '.join(labels)}")
+                st.markdown(f":red[:material/block:] {', '.join(labels)}")
     with history:
         if card.wellbeing:
             st.altair_chart(wellbeing_chart(card.wellbeing), width="stretch")

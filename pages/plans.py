@@ -426,39 +426,47 @@ def _for_the_debtor(schedule: Schedule, frequency: str, currency: str, debtor_na
 
 def _approval_queue() -> None:
     queue = _queue()
-    if not queue:
+    by_id = {row.plan_id: row for row in queue}
+    # Versions as the lead last saw them: a decision on a plan someone changed since is
+    # refused with "changed by someone else — reload" instead of applying to the new state.
+    seen: dict[int, int] = st.session_state.get("plans_queue_seen", {})
+    st.session_state["plans_queue_seen"] = {row.plan_id: row.version for row in queue}
+    if not queue and not seen:
         return
     with st.expander(f"Settlements waiting for approval ({len(queue)})", expanded=True):
-        st.dataframe(
-            pd.DataFrame([{
-                "Plan": row.plan_id, "Debtor": row.debtor_name,
-                "Account": row.account_reference, "Discount (%)": row.discount_pct,
-                "Forgiven (£)": row.forgiven_cents / 100,
-                "Total payable (£)": row.payable_cents / 100,
-                "Asked by": row.created_by_name,
-            } for row in queue]),
-            hide_index=True, width="stretch", column_config=MONEY_COLUMNS,
-            key="plans_queue_table",
-        )
-        by_id = {row.plan_id: row for row in queue}
+        if queue:
+            st.dataframe(
+                pd.DataFrame([{
+                    "Plan": row.plan_id, "Debtor": row.debtor_name,
+                    "Account": row.account_reference, "Discount (%)": row.discount_pct,
+                    "Forgiven (£)": row.forgiven_cents / 100,
+                    "Total payable (£)": row.payable_cents / 100,
+                    "Asked by": row.created_by_name,
+                } for row in queue]),
+                hide_index=True, width="stretch", column_config=MONEY_COLUMNS,
+                key="plans_queue_table",
+            )
+        else:
+            st.caption("Nothing is waiting for approval now.")
+        options = [*by_id, *(i for i in seen if i not in by_id)]
         plan_id = st.selectbox(
-            "Plan to decide", list(by_id), key="plans_queue_pick",
-            format_func=lambda i: f"Plan {i}: {by_id[i].debtor_name}, "
-                                  f"{by_id[i].discount_pct}% off",
+            "Plan to decide", options, key="plans_queue_pick",
+            format_func=lambda i: (f"Plan {i}: {by_id[i].debtor_name}, {by_id[i].discount_pct}%"
+                                   " off" if i in by_id else f"Plan {i} (changed since)"),
         )
         with st.form("plans_queue_form", clear_on_submit=False):
             note = st.text_area("Note for the agent", key="plans_queue_note", max_chars=5000)
             c1, c2 = st.columns(2)
             approve = c1.form_submit_button("Approve", key="plans_approve", type="primary")
             reject = c2.form_submit_button("Reject", key="plans_reject")
-        row = by_id[plan_id]
+        version = seen.get(plan_id, by_id[plan_id].version if plan_id in by_id else 0)
         done = None
         if approve:
             done = ui.write(lambda s: pp.approve_plan(s, actor=me, plan_id=plan_id, note=note,
-                                                      expected_version=row.version))
+                                                      expected_version=version))
         elif reject:
             done = ui.write(lambda s: pp.reject_plan(s, actor=me, plan_id=plan_id, note=note,
-                                                     expected_version=row.version))
+                                                     expected_version=version))
         if done is not None:
             st.session_state["plans_flash"] = (
                 f"Plan {plan_id} approved." if approve else f"Plan {plan_id} rejected.")
@@ -500,7 +508,11 @@ def _pick_account() -> pp.AccountOption | None:
 
 
 def _plan_actions(detail: pp.PlanDetail) -> None:
-    status = detail.status
+    # The buttons and the version are those the user saw before clicking: if someone changed
+    # the plan since, the service refuses with "changed by someone else — reload".
+    seen = st.session_state.setdefault("plans_seen", {})
+    version, status = seen.get(detail.plan_id, (detail.version, detail.status))
+    seen[detail.plan_id] = (detail.version, detail.status)
     if status == PlanStatus.AWAITING_APPROVAL:
         st.caption("Waiting for a lead's approval of the discount.")
         return
@@ -521,7 +533,7 @@ def _plan_actions(detail: pp.PlanDetail) -> None:
         cancel = False
         if status != PlanStatus.BROKEN:
             cancel = cols[3].form_submit_button("Cancel the plan", key="plans_cancel")
-    plan_id, version = detail.plan_id, detail.version
+    plan_id = detail.plan_id
     result = None
     if propose:
         result = ui.write(lambda s: pp.propose_plan(s, actor=me, plan_id=plan_id,

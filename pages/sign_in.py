@@ -6,7 +6,7 @@ import ui
 from core import settings, users
 from core.models import UserCreate
 
-st.title("🤝 Recovery team dashboard")
+st.title(":material/handshake: Recovery team dashboard")
 
 with ui.reading() as session:
     user_count = users.count_users(session)

@@ -324,3 +324,37 @@ def test_every_bucket_is_counted(session):
 def test_followup_model_has_the_backlog_index():
     names = {ix.name for ix in FollowUp.__table__.indexes}
     assert "ix_followup_backlog" in names
+
+
+# ---------------------------------------------------------------- charts
+
+
+def test_backlog_bar_stacks_buckets_per_agent_with_a_pick_selection():
+    from core.charts.backlog import PICK, backlog_bar
+
+    rows = [backlog.BucketRow(name="Ann", agent_id=1, team_id=1, team_name="North",
+                              overdue_7plus=2, overdue_1_7=0, today=1, this_week=0, later=3,
+                              total=6)]
+    spec = backlog_bar(rows).to_dict()
+    assert [p["name"] for p in spec["params"]] == [PICK] == ["pick"]
+    assert spec["params"][0]["select"]["fields"] == ["agent_id", "bucket"]
+    values = spec["data"]["values"]
+    assert [(v["bucket"], v["count"]) for v in values] == [
+        ("overdue_7plus", 2), ("overdue_1_7", 0), ("today", 1), ("this_week", 0), ("later", 3)]
+    assert spec["encoding"]["x"]["stack"] == "zero"
+    assert spec["encoding"]["color"]["scale"]["domain"][0] == "More than 7 days overdue"
+
+
+def test_trend_chart_has_two_series_per_day():
+    from core.charts.backlog import trend_chart
+    from core.standup import TrendPoint
+
+    points = [TrendPoint(day=date(2026, 11, 19), checkins=5, conversations=2),
+              TrendPoint(day=date(2026, 11, 20), checkins=7, conversations=3)]
+    values = trend_chart(points).to_dict()["data"]["values"]
+    assert values == [
+        {"day": "2026-11-19", "series": "Check-ins", "count": 5},
+        {"day": "2026-11-19", "series": "Conversations", "count": 2},
+        {"day": "2026-11-20", "series": "Check-ins", "count": 7},
+        {"day": "2026-11-20", "series": "Conversations", "count": 3},
+    ]

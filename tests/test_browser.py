@@ -188,9 +188,12 @@ def test_agent_logs_a_checkin_and_sees_it_on_the_timeline(page):
     page.get_by_text("Check-in saved.").wait_for()
     shot(page, "checkin_saved")
     page.get_by_role("button", name="Open profile").click()
+    page.get_by_role("tab", name="Timeline").wait_for()
     wait_idle(page)
     # Then the timeline shows it as plain text, and the script never ran
-    page.get_by_text("Call on Friday").first.wait_for()
+    assert page.get_by_role("heading", name="Debtors").count() == 1
+    timeline = page.get_by_role("tabpanel").first
+    timeline.get_by_text("Call on Friday").first.wait_for()
     assert page.get_by_text("<script>", exact=False).count() >= 1
     assert page.evaluate("window.__pwned") is None
     assert_no_error(page)

@@ -231,6 +231,13 @@ def test_complete_marks_done_with_the_check_in_and_twice_is_harmless(session, of
     assert len(_audit(session, "followup.complete")) == 1
 
 
+def test_completing_a_cancelled_follow_up_changes_nothing(session, office):
+    f = _followup(session, office.ann, status="cancelled")
+    followups.complete_followup(session, actor=office.ann, followup_id=f.id)
+    session.commit()
+    assert (_fresh(session, f.id).status, _fresh(session, f.id).version) == ("cancelled", 1)
+
+
 def test_create_for_yourself_but_not_for_others_as_an_agent(session, office):
     debtor = make_debtor(session, office.ann)
     account = make_account(session, debtor)

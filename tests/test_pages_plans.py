@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from core import db
 from core import payment_plans as pp
-from core.models import Account, Payment, PaymentPlan
+from core.models import Account, Payment, PaymentPlan, PlanInstalment
 from tests.conftest import open_app
 from tests.factories import make_account, make_debtor, make_user
 
@@ -239,3 +239,34 @@ def test_starting_a_saved_plan_from_the_list(app_url, app_session, agent_and_acc
     assert [s.value for s in at.success] == ["The plan has started."]
     [plan] = _plans(app_url)
     assert plan.status == "active"
+
+
+def test_two_people_on_one_plan_the_second_is_told_to_reload(app_url, app_session,
+                                                             agent_and_account):
+    agent, account = agent_and_account
+    colleague = make_user(app_session, "agent")
+    app_session.commit()
+    with db.write_session(db.make_engine(app_url)) as s:
+        pp.save_plan(s, actor=agent, inputs=pp.PlanInputs(
+            account_id=account.id, frequency="monthly", start_on=date(2030, 1, 1), count=3),
+            status="proposed")
+    # Given both have the proposed plan open
+    first = open_app(PAGE, user=agent)
+    second = open_app(PAGE, user=colleague)
+    # When the first cancels it
+    first.text_input(key="plans_action_note").input("Debtor changed their mind.")
+    first.button(key="plans_cancel").click().run()
+    assert [s.value for s in first.success] == ["The plan is cancelled."]
+    # And the second, still looking at the proposed plan, starts it
+    second.button(key="plans_activate").click().run()
+    # Then the second is told plainly to reload, and the cancel stands
+    assert not second.exception
+    assert [e.value for e in second.error] == [
+        "This payment plan was changed by someone else — reload to see their change."]
+    [plan] = _plans(app_url)
+    assert (plan.status, plan.approval_note) == ("cancelled", "Debtor changed their mind.")
+    engine = db.make_engine(app_url)
+    with db.read_session(engine) as s:
+        assert s.exec(select(func.count()).select_from(PlanInstalment)).one() == 0
+        assert s.get(Account, account.id).status == "open"
+    engine.dispose()

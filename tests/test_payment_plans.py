@@ -245,6 +245,21 @@ def test_a_second_active_plan_on_the_account_is_refused(engine, world):
     assert _instalments(engine, other.id) == []
 
 
+def test_a_plan_cannot_start_while_the_account_is_on_hold(engine, world):
+    # Given a proposed plan on an account put on hold (e.g. breathing space)
+    with db.write_session(engine) as s:
+        plan = pp.save_plan(s, actor=world.agent, inputs=plan_inputs_for(
+            s.get(Account, world.account_id)), status="proposed")
+        s.get(Account, world.account_id).status = "on_hold"
+    # When it is started, then it is refused plainly and nothing is stored
+    with pytest.raises(ValueError, match="on hold"):
+        with db.write_session(engine) as s:
+            pp.activate_plan(s, actor=world.agent, plan_id=plan.id,
+                             expected_version=plan.version, today=TODAY)
+    assert _plan(engine, plan.id).status == "proposed"
+    assert _instalments(engine, plan.id) == []
+
+
 def test_cancelling_an_active_plan_reopens_the_account_and_closes_its_review(engine, world):
     plan_id = _activate(engine, world)
     version = _plan(engine, plan_id).version

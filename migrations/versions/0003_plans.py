@@ -1,4 +1,7 @@
-"""plans schema changes
+"""plans schema changes: none
+
+The payment plan tables (payment_plan, plan_instalment, payment, promise_to_pay,
+income_expenditure) are all in 0001; this revision keeps the chain intact.
 
 Revision ID: 0003
 Revises: 0002
