@@ -136,7 +136,7 @@ for col, name in zip(cols, BUCKETS, strict=True):
 
 picked: dict = {}
 if summary.agents:
-    event = st.altair_chart(backlog_bar(summary.agents), on_select="rerun",
+    event = st.altair_chart(backlog_bar(summary.agents), on_select=_first_page,
                             key="followups_chart", width="stretch",
                             height=bar_height(summary.agents))
     chosen = (event or {}).get("selection", {}).get(PICK) or []

@@ -172,3 +172,13 @@ def open_app(page: str | None = None, user=None, timeout: float = 30, **state):
         at.switch_page(page)
         at.run()
     return at
+
+
+@pytest.fixture(autouse=True)
+def _fresh_page_caches() -> Iterator[None]:
+    """st.cache_data lives for the whole process; each test's database starts ids at 1 again."""
+    import streamlit as st
+
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()

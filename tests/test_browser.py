@@ -193,8 +193,39 @@ def test_agent_logs_a_checkin_and_sees_it_on_the_timeline(page):
     # Then the timeline shows it as plain text, and the script never ran
     assert page.get_by_role("heading", name="Debtors").count() == 1
     timeline = page.get_by_role("tabpanel").first
-    timeline.get_by_text("Call on Friday").first.wait_for()
+    timeline.get_by_text("Call on Friday").first.wait_for(state="attached")
     assert page.get_by_text("<script>", exact=False).count() >= 1
     assert page.evaluate("window.__pwned") is None
     assert_no_error(page)
     shot(page, "checkin_on_timeline")
+
+
+def metric(page, label: str) -> str:
+    """The value shown by the st.metric with this label."""
+    box = page.locator('[data-testid="stMetric"]').filter(has_text=label).first
+    return box.locator('[data-testid="stMetricValue"]').inner_text()
+
+
+def test_moving_a_plan_slider_changes_the_schedule(page):
+    # Given the plan designer in quick-model mode
+    sign_in(page, "agent")
+    go(page, "Payment plans")
+    page.get_by_text("Quick model", exact=True).click()
+    wait_idle(page)
+    page.get_by_text("Set the number of instalments", exact=True).click()
+    wait_idle(page)
+    before_count = metric(page, "Number of instalments")
+    before_instalment = metric(page, "Instalment")
+    rows_before = page.locator('[data-testid="stDataFrame"]').first.get_attribute("aria-rowcount")
+    # When the agent moves the count slider up
+    slider = page.get_by_role("slider", name="Number of instalments")
+    slider.focus()
+    for _ in range(5):
+        page.keyboard.press("ArrowRight")
+    wait_idle(page)
+    # Then the count, the instalment and the schedule change with it
+    assert metric(page, "Number of instalments") != before_count
+    assert metric(page, "Instalment") != before_instalment
+    shot(page, "plan_slider_moved")
+    assert_no_error(page)
+    _ = rows_before
