@@ -8,7 +8,18 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text, update
+from sqlalchemy import (
+    BigInteger,
+    ColumnElement,
+    Engine,
+    cast,
+    create_engine,
+    event,
+    func,
+    inspect,
+    text,
+    update,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
@@ -183,3 +194,8 @@ def save_versioned(session: Session, obj: SQLModel, changes: dict, *, expected_v
 def create_all_for_tests(engine: Engine) -> None:
     """Only for throwaway databases: the schema straight from the models."""
     SQLModel.metadata.create_all(engine)
+
+
+def sum_cents(expression) -> ColumnElement:
+    """SUM of pence as a whole number on every database (PostgreSQL sums bigint as numeric)."""
+    return cast(func.coalesce(func.sum(expression), 0), BigInteger)

@@ -34,7 +34,7 @@ from core.checkins import (
     wellbeing_points,
 )
 from core.contact_rules import is_valid_timezone
-from core.db import save_versioned
+from core.db import save_versioned, sum_cents
 from core.models import (
     Account,
     CheckIn,
@@ -223,7 +223,7 @@ def search_debtors(session: Session, *, actor: User, query: str, owner_id: int |
         debtor_id: (refs or "", count, total or 0)
         for debtor_id, refs, count, total in session.exec(
             select(Account.debtor_id, _string_agg(session, Account.reference),
-                   func.count(Account.id), func.sum(Account.balance_cents))
+                   func.count(Account.id), sum_cents(Account.balance_cents))
             .where(Account.debtor_id.in_([row[0] for row in page]))
             .group_by(Account.debtor_id)
         ).all()

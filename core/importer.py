@@ -41,7 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from babel.numbers import is_currency
-from sqlalchemy import bindparam, func, insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
@@ -55,6 +55,7 @@ from core.db import (
     make_engine,
     migrate,
     read_session,
+    sum_cents,
     write_session,
 )
 from core.export import to_csv
@@ -81,7 +82,7 @@ from core.permissions import require_lead
 KINDS = ("debtors", "payments")
 CHUNK_ROWS = 2000
 IN_CHUNK = 900  # values per IN (...) list: well under SQLite's bound-parameter limit
-MAX_CENTS = 2_147_483_647  # the money columns are 32-bit integers on PostgreSQL
+MAX_CENTS = 100_000_000_000  # £1bn: well inside the 64-bit money columns; larger is a typo
 PAYMENT_METHODS = tuple(PLAN_PAYMENT_METHODS)
 NOT_UTF8 = "The file isn't UTF-8 text; save it as 'CSV UTF-8' and try again."
 FILE = "file"  # the `column` of a problem with the whole file
@@ -345,7 +346,7 @@ def _money(text: str, *, what: str) -> int:
         raise _Refuse(f"'{_shown(text)}' is negative; {what} can't be below zero.")
     if cents > MAX_CENTS:
         raise _Refuse(f"'{_shown(text)}' is more than the largest amount the dashboard can "
-                      "hold (21,474,836.47).")
+                      "hold (1,000,000,000.00).")
     return cents
 
 
@@ -994,7 +995,7 @@ def _plan_left(session: Session, account_ids: Iterable[int]) -> dict[int, int]:
     left: dict[int, int] = {}
     for chunk in _chunks(sorted(account_ids), IN_CHUNK):
         query = (select(plan.c.account_id,
-                        func.sum(instalment.c.amount_cents - instalment.c.paid_cents))
+                        sum_cents(instalment.c.amount_cents - instalment.c.paid_cents))
                  .join(instalment, instalment.c.plan_id == plan.c.id)
                  .where(plan.c.status == PlanStatus.ACTIVE.value,
                         instalment.c.status != InstalmentStatus.PAID.value,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time
 from enum import StrEnum
 
-from sqlalchemy import DateTime, Index, MetaData, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import BigInteger, DateTime, Index, MetaData, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 # A naming convention makes Alembic's batch mode on SQLite and its diffs on PostgreSQL agree.
@@ -48,6 +48,11 @@ class UTCDateTime(TypeDecorator):
 
 def _ts(**kwargs) -> object:
     return Field(sa_type=UTCDateTime, **kwargs)
+
+
+def _money(**kwargs) -> object:
+    # Pence in 64 bits: a business debt can pass the £21m that 32 bits hold.
+    return Field(sa_type=BigInteger, **kwargs)
 
 
 def _text(**kwargs) -> object:
@@ -275,8 +280,8 @@ class AccountBase(SQLModel):
     debtor_id: int = Field(foreign_key="debtor.id")
     reference: str = Field(max_length=40)
     creditor: str = Field(max_length=120)
-    original_balance_cents: int
-    balance_cents: int
+    original_balance_cents: int = _money()
+    balance_cents: int = _money()
     currency: str = Field(default="GBP", max_length=3)
     status: str = Field(default=AccountStatus.OPEN, max_length=15)
     opened_on: date | None = None
@@ -301,7 +306,7 @@ class AccountCreate(AccountBase):
 
 class AccountUpdate(SQLModel):
     creditor: str | None = None
-    balance_cents: int | None = None
+    balance_cents: int | None = _money(default=None)
     status: str | None = None
 
 
@@ -462,12 +467,12 @@ class PaymentPlanBase(SQLModel):
     account_id: int = Field(foreign_key="account.id")
     frequency: str = Field(max_length=12)
     start_on: date
-    instalment_cents: int | None = None
+    instalment_cents: int | None = _money(default=None)
     count: int | None = None
     discount_pct: str = Field(default="0", max_length=12)  # Decimal as text: exact
-    upfront_cents: int = 0
+    upfront_cents: int = _money(default=0)
     annual_rate_pct: str = Field(default="0", max_length=12)
-    step_cents: int = 1
+    step_cents: int = _money(default=1)
 
 
 class PaymentPlan(PaymentPlanBase, table=True):
@@ -478,10 +483,10 @@ class PaymentPlan(PaymentPlanBase, table=True):
     )
     id: int | None = Field(default=None, primary_key=True)
     status: str = Field(default=PlanStatus.DRAFT, max_length=20)
-    payable_cents: int = 0
-    forgiven_cents: int = 0
-    interest_cents: int = 0
-    balance_at_start_cents: int = 0
+    payable_cents: int = _money(default=0)
+    forgiven_cents: int = _money(default=0)
+    interest_cents: int = _money(default=0)
+    balance_at_start_cents: int = _money(default=0)
     created_by: int | None = Field(default=None, foreign_key="app_user.id")
     approved_by: int | None = Field(default=None, foreign_key="app_user.id")
     approval_note: str = _text(default="")
@@ -498,8 +503,8 @@ class PaymentPlanCreate(PaymentPlanBase):
 class PaymentPlanPublic(PaymentPlanBase):
     id: int
     status: str
-    payable_cents: int
-    forgiven_cents: int
+    payable_cents: int = _money()
+    forgiven_cents: int = _money()
     version: int
 
 
@@ -513,9 +518,9 @@ class PlanInstalment(SQLModel, table=True):
     plan_id: int = Field(foreign_key="payment_plan.id")
     seq: int
     due_on: date
-    amount_cents: int
-    interest_cents: int = 0
-    paid_cents: int = 0
+    amount_cents: int = _money()
+    interest_cents: int = _money(default=0)
+    paid_cents: int = _money(default=0)
     status: str = Field(default=InstalmentStatus.DUE, max_length=10)
 
 
@@ -528,7 +533,7 @@ class Payment(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     account_id: int = Field(foreign_key="account.id")
     plan_id: int | None = Field(default=None, foreign_key="payment_plan.id")
-    amount_cents: int
+    amount_cents: int = _money()
     received_on: date
     method: str = Field(default="bank_transfer", max_length=20)
     reference: str = Field(default="", max_length=60)
@@ -545,7 +550,7 @@ class PromiseToPay(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     debtor_id: int = Field(foreign_key="debtor.id")
     account_id: int = Field(foreign_key="account.id")
-    amount_cents: int
+    amount_cents: int = _money()
     due_on: date
     status: str = Field(default=PromiseStatus.OPEN, max_length=10)
     checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
@@ -563,8 +568,8 @@ class IncomeExpenditure(SQLModel, table=True):
     debtor_id: int = Field(foreign_key="debtor.id")
     recorded_on: date
     items_json: str = _text(default="{}")  # {category: monthly cents}
-    income_cents: int = 0
-    expenses_cents: int = 0
+    income_cents: int = _money(default=0)
+    expenses_cents: int = _money(default=0)
     recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = _ts(default_factory=utcnow)
 

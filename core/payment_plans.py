@@ -40,7 +40,7 @@ from core.affordability import (
     FLEXIBLE_COST_CATEGORIES,
     INCOME_CATEGORIES,
 )
-from core.db import StaleRecordError, save_versioned
+from core.db import StaleRecordError, save_versioned, sum_cents
 from core.models import (
     Account,
     AccountStatus,
@@ -728,7 +728,7 @@ def cancel_plan(
 def _paid_towards_promise():
     """A correlated SQL sum: payments that count towards each promise to pay."""
     return (
-        select(func.coalesce(func.sum(Payment.amount_cents), 0))
+        select(sum_cents(Payment.amount_cents))
         .where(
             Payment.account_id == PromiseToPay.account_id,
             Payment.received_on <= PromiseToPay.due_on,
@@ -1215,7 +1215,7 @@ def account_option(session: Session, *, account_id: int) -> AccountOption | None
 
 
 def _plan_rows_query():
-    paid = func.coalesce(func.sum(PlanInstalment.paid_cents), 0)
+    paid = sum_cents(PlanInstalment.paid_cents)
     missed = func.coalesce(
         func.sum(case((col(PlanInstalment.status) == InstalmentStatus.MISSED, 1), else_=0)), 0
     )

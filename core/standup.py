@@ -18,6 +18,7 @@ from sqlmodel import Session
 
 from core import settings
 from core.backlog import BacklogFilter, BacklogRow, filter_conditions, rows_select, to_rows
+from core.db import sum_cents
 from core.models import (
     Account,
     CheckIn,
@@ -127,14 +128,14 @@ def agents_statement(*, day: date, today: date, zone: ZoneInfo,
     # starts from the few rows of that day rather than from every debtor or account.
     day_plans = (
         select(PaymentPlan.account_id, func.count().label("n"),
-               func.sum(PaymentPlan.payable_cents).label("cents"))
+               sum_cents(PaymentPlan.payable_cents).label("cents"))
         .where(PaymentPlan.activated_at >= start, PaymentPlan.activated_at < end)
         .group_by(PaymentPlan.account_id)
         .subquery("day_plans")
     )
     plans = (
         select(Debtor.owner_id.label("agent_id"), func.sum(day_plans.c.n).label("plans_agreed"),
-               func.sum(day_plans.c.cents).label("plans_value_cents"))
+               sum_cents(day_plans.c.cents).label("plans_value_cents"))
         .select_from(day_plans)
         .join(Account, Account.id == day_plans.c.account_id)
         .join(Debtor, Debtor.id == Account.debtor_id)
@@ -143,14 +144,14 @@ def agents_statement(*, day: date, today: date, zone: ZoneInfo,
     )
     day_payments = (
         select(Payment.account_id, func.count().label("n"),
-               func.sum(Payment.amount_cents).label("cents"))
+               sum_cents(Payment.amount_cents).label("cents"))
         .where(Payment.received_on == day)
         .group_by(Payment.account_id)
         .subquery("day_payments")
     )
     payments = (
         select(Debtor.owner_id.label("agent_id"), func.sum(day_payments.c.n).label("payments"),
-               func.sum(day_payments.c.cents).label("payments_cents"))
+               sum_cents(day_payments.c.cents).label("payments_cents"))
         .select_from(day_payments)
         .join(Account, Account.id == day_payments.c.account_id)
         .join(Debtor, Debtor.id == Account.debtor_id)
