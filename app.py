@@ -32,8 +32,14 @@ else:
     if user.role == Role.ADMIN:
         sections.setdefault("Oversight", []).append(
             st.Page(ui.PAGES["admin"], title="Admin", icon=":material/settings:"))
-    page = st.navigation(sections)
+    # Our own sidebar links: the built-in menu would first flash every file in pages/.
+    page = st.navigation(sections, position="hidden")
     with st.sidebar:
+        for section, entries in sections.items():
+            st.caption(section)
+            for entry in entries:
+                st.page_link(entry)
+        st.divider()
         st.caption(f"Signed in as **{ui.md(user.display_name)}** ({user.role})")
         if st.button("Sign out", key="app_sign_out"):
             ui.sign_out()
