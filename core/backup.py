@@ -170,6 +170,13 @@ def _is_sqlite(path: Path) -> bool:
         return handle.read(len(SQLITE_HEADER)) == SQLITE_HEADER
 
 
+
+def _say(text: object = "", *, err: bool = False) -> None:
+    """One line for the person at the terminal (the command-line entry point only)."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{text}\n")
+    stream.flush()
+
 def main(argv: list[str] | None = None) -> int:
     """The command line: back up (or --restore) the configured database; exit 2 on a problem."""
     parser = argparse.ArgumentParser(
@@ -186,14 +193,14 @@ def main(argv: list[str] | None = None) -> int:
         database = sqlite_path(args.database_url or database_url())
         if args.restore:
             kept = restore_sqlite(args.restore, database)
-            print(f"Restored {args.restore} to {database}.")
+            _say(f"Restored {args.restore} to {database}.")
             if kept:
-                print(f"The database it replaced is kept as {kept}.")
+                _say(f"The database it replaced is kept as {kept}.")
         else:
             written = backup_sqlite(database, args.out)
-            print(f"Backed up {database} to {written}.")
+            _say(f"Backed up {database} to {written}.")
     except (BackupError, ConfigError) as exc:
-        print(str(exc), file=sys.stderr)
+        _say(str(exc), err=True)
         return 2
     return 0
 

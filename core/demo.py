@@ -1396,12 +1396,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = engine.url.render_as_string(hide_password=True)
         db.migrate(engine)
         if args.if_empty and has_users(engine):
-            print(f"The database at {where} already has users; demo data not loaded.")
+            _say(f"The database at {where} already has users; demo data not loaded.")
             return 0
-        print(f"Loading demo data into {where} …", flush=True)
+        _say(f"Loading demo data into {where} …")
         summary = load_demo(engine, debtors=args.debtors, checkins=args.checkins,
                             followups=args.followups, agents=args.agents, seed=args.seed,
-                            progress=_say if args.debtors >= 20_000 else None)
+                            progress=_progress if args.debtors >= 20_000 else None)
     except ConfigError as exc:
         sys.stderr.write(f"{exc}\n")
         return 2
@@ -1411,13 +1411,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if engine is not None:
             engine.dispose()
-    print(f"Loaded {summary.describe()} in {summary.seconds['total']:.1f} s.")
-    print(f"Sign in as admin, lead or agent with the password '{PASSWORD}'.")
+    _say(f"Loaded {summary.describe()} in {summary.seconds['total']:.1f} s.")
+    _say(f"Sign in as admin, lead or agent with the password '{PASSWORD}'.")
     return 0
 
 
-def _say(message: str) -> None:
-    print(f"  {message}", flush=True)
+def _say(text: object = "", *, err: bool = False) -> None:
+    """One line for the person at the terminal (the command-line entry point only)."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{text}\n")
+    stream.flush()
+
+
+def _progress(message: str) -> None:
+    _say(f"  {message}")
 
 
 if __name__ == "__main__":

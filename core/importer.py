@@ -1130,6 +1130,13 @@ def _actor(session: Session, username: str | None) -> User:
     return user
 
 
+
+def _say(text: object = "", *, err: bool = False) -> None:
+    """One line for the person at the terminal (the command-line entry point only)."""
+    stream = sys.stderr if err else sys.stdout
+    stream.write(f"{text}\n")
+    stream.flush()
+
 def main(argv: list[str] | None = None) -> int:
     """The command line: preview or import a CSV file; exit 0 ok, 1 rows refused, 2 error."""
     parser = argparse.ArgumentParser(
@@ -1147,12 +1154,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        print(f"Can't read {args.file}: {exc.strerror or exc}.", file=sys.stderr)
+        _say(f"Can't read {args.file}: {exc.strerror or exc}.", err=True)
         return 2
     kind = args.kind or detect_kind(data)
     refused = file_problem(kind, data)
     if refused:
-        print(refused, file=sys.stderr)
+        _say(refused, err=True)
         return 2
     engine = None
     try:
@@ -1166,24 +1173,24 @@ def main(argv: list[str] | None = None) -> int:
             service = preview_import if args.preview else run_import
             result = service(session, actor=actor, kind=kind, data=data)
     except (ConfigError, PermissionError, ValueError) as exc:
-        print(str(exc), file=sys.stderr)
+        _say(str(exc), err=True)
         return 2
     finally:
         if engine is not None:
             engine.dispose()
     if result.file_refused:
-        print(result.file_problem, file=sys.stderr)
+        _say(result.file_problem, err=True)
         return 2
-    print(_summary_table(result, args.file.name, args.preview))
+    _say(_summary_table(result, args.file.name, args.preview))
     if not result.problems:
         return 0
     report = problems_csv(result.problems)
     target = args.file.with_name(f"{args.file.stem}-problems.csv")
     try:
         target.write_bytes(report)
-        print(f"{_rows(result.refused)} refused; the reasons are in {target}.")
+        _say(f"{_rows(result.refused)} refused; the reasons are in {target}.")
     except OSError:
-        print(f"{_rows(result.refused)} refused:")
+        _say(f"{_rows(result.refused)} refused:")
         sys.stdout.flush()
         sys.stdout.buffer.write(report)
     return 1
