@@ -181,13 +181,18 @@ def open_options(page, box):
 def pick(page, label: str, option_index: int = 0) -> str:
     """Choose an option of a Streamlit select box by its label; returns the option's text."""
     box = page.get_by_label(label, exact=True)
-    options = open_options(page, box)
-    text = options.nth(option_index).inner_text().strip()
-    # Typing the option filters the list to it; Enter chooses it (clicks can race re-renders).
-    box.fill(text)
-    page.keyboard.press("Enter")
-    wait_idle(page)
-    return text
+    for _ in range(5):
+        options = open_options(page, box)
+        text = options.nth(option_index).inner_text().strip()
+        try:
+            options.filter(has_text=text).first.click(timeout=3_000)
+        except PlaywrightTimeout:  # the list re-rendered under the pointer: open it again
+            page.keyboard.press("Escape")
+            continue
+        wait_idle(page)
+        if box.input_value().strip() == text:
+            return text
+    raise AssertionError(f"could not choose an option of {label!r}")
 
 
 HOSTILE = ('Agreed to call back <script>window.__pwned = 1</script>'
@@ -266,7 +271,10 @@ def test_lead_reassigns_a_followup_and_it_moves_to_the_other_agent(page):
     # When they reassign it to another agent
     new_owner = pick(page, "Reassign to")
     page.get_by_role("button", name="Reassign", exact=True).click()
-    page.get_by_text(f"Reassigned 1 follow-up to {new_owner}").wait_for()
+    outcome = page.locator('[data-testid="stAlertContentSuccess"], '
+                           '[data-testid="stAlertContentError"]').first
+    outcome.wait_for()
+    assert outcome.inner_text() == f"Reassigned 1 follow-up to {new_owner}."
     wait_idle(page)
     shot(page, "followup_reassigned")
     # Then filtering the list by that agent shows it
