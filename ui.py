@@ -83,6 +83,28 @@ def write(action: Callable[[Session], T], *, success: str | None = None) -> T | 
     return result
 
 
+# ---------------------------------------------------------------- reads shared by pages
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def search_debtors(query: str, owner_id: int | None, actor_id: int) -> list:
+    """Debtors matching a name or account reference (cached a minute; cleared by writes)."""
+    from core import debtors
+
+    with reading() as s:
+        return debtors.search_debtors(s, actor=get_user(s, actor_id), query=query,
+                                      owner_id=owner_id, limit=50)
+
+
+@st.cache_data(ttl=60, show_spinner=False)
+def debtor_label(debtor_id: int) -> str | None:
+    """A debtor's name with their account references."""
+    from core import debtors
+
+    with reading() as s:
+        return debtors.debtor_label(s, debtor_id=debtor_id)
+
+
 # ---------------------------------------------------------------- the signed-in user
 
 

@@ -411,6 +411,22 @@ def _add_followup(
     return followup
 
 
+def _review_before(session: Session, *, account: Account, plan_id: int, first: Instalment,
+                   today: date, actor_id: int, why: str) -> None:
+    """A plan-review follow-up for the owner, 2 days before `first` (never before today)."""
+    _add_followup(
+        session,
+        account=account,
+        plan_id=plan_id,
+        reason=FollowUpReason.REVIEW_PLAN,
+        due_on=max(first.due - timedelta(days=REVIEW_DAYS_BEFORE), today),
+        note=f"{why} of {_money(first.amount_cents, account.currency)} on {first.due:%d %b %Y}.",
+        priority=2,
+        actor_id=actor_id,
+        fallback_owner=actor_id,
+    )
+
+
 def _close_plan_followups(
     session: Session, plan_id: int, *, status: str, actor_id: int | None
 ) -> int:
@@ -676,19 +692,8 @@ def activate_plan(
             for i in schedule.instalments
         ],
     )
-    first = schedule.instalments[0]
-    _add_followup(
-        session,
-        account=account,
-        plan_id=plan.id,
-        reason=FollowUpReason.REVIEW_PLAN,
-        due_on=max(first.due - timedelta(days=REVIEW_DAYS_BEFORE), today),
-        note=f"Check in before the first payment of {_money(first.amount_cents, account.currency)}"
-        f" on {first.due:%d %b %Y}.",
-        priority=2,
-        actor_id=actor.id,
-        fallback_owner=actor.id,
-    )
+    _review_before(session, account=account, plan_id=plan.id, first=schedule.instalments[0],
+                   today=today, actor_id=actor.id, why="Check in before the first payment")
     audit.record(session, actor_id=actor.id, action="plan.activate", entity="payment_plan",
                  entity_id=plan.id, before=before,
                  after=dict(audit.snapshot(plan), instalments=schedule.count))
@@ -1074,19 +1079,9 @@ def reschedule_plan(
     save_versioned(session, plan, changes, expected_version=expected_version, entity=_ENTITY)
     if account.status != AccountStatus.ARRANGEMENT:
         _touch_account(session, account, status=AccountStatus.ARRANGEMENT)
-    first = schedule.instalments[0]
-    _add_followup(
-        session,
-        account=account,
-        plan_id=plan.id,
-        reason=FollowUpReason.REVIEW_PLAN,
-        due_on=max(first.due - timedelta(days=REVIEW_DAYS_BEFORE), today),
-        note=f"The plan was rescheduled; check in before the next payment of "
-        f"{_money(first.amount_cents, account.currency)} on {first.due:%d %b %Y}.",
-        priority=2,
-        actor_id=actor.id,
-        fallback_owner=actor.id,
-    )
+    _review_before(session, account=account, plan_id=plan.id, first=schedule.instalments[0],
+                   today=today, actor_id=actor.id,
+                   why="The plan was rescheduled; check in before the next payment")
     audit.record(
         session, actor_id=actor.id, action="plan.reschedule", entity="payment_plan",
         entity_id=plan.id, before=before,

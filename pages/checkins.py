@@ -41,19 +41,6 @@ KEEP = {"checkin_debtor_id", "checkin_account_id", "checkin_search", "checkin_pi
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _search(query: str, owner_id: int | None, actor_id: int) -> list[debtors.DebtorRow]:
-    with ui.reading() as s:
-        return debtors.search_debtors(s, actor=get_user(s, actor_id), query=query,
-                                      owner_id=owner_id, limit=50)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _label(debtor_id: int) -> str | None:
-    with ui.reading() as s:
-        return debtors.debtor_label(s, debtor_id=debtor_id)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
 def _accounts(debtor_id: int, actor_id: int) -> dict[int, str]:
     with ui.reading() as s:
         profile = debtors.get_profile(s, actor=get_user(s, actor_id), debtor_id=debtor_id)
@@ -120,12 +107,12 @@ pick_left, pick_right, pick_account, pick_open = st.columns([2, 3, 3, 1.4])
 query = pick_left.text_input("Find a debtor", key="checkin_search",
                              placeholder="Name or account reference")
 # With nothing typed an agent sees their own caseload; a search looks at the whole team.
-rows = _search(query.strip(), me.id if me.role == "agent" and not query.strip() else None,
+rows = ui.search_debtors(query.strip(), me.id if me.role == "agent" and not query.strip() else None,
                me.id)
 names = {r.id: f"{r.name} ({r.references})" if r.references else r.name for r in rows}
 current = st.session_state.get("checkin_debtor_id")
 if current is not None and current not in names:
-    label = _label(current)
+    label = ui.debtor_label(current)
     if label is None:
         current = None
     else:

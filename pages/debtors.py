@@ -21,19 +21,6 @@ PREF_FIELDS = ("preferred_name", "email", "phone", "preferred_channel", "languag
 
 
 @st.cache_data(ttl=60, show_spinner=False)
-def _search(query: str, owner_id: int | None, actor_id: int) -> list[debtors.DebtorRow]:
-    with ui.reading() as s:
-        return debtors.search_debtors(s, actor=get_user(s, actor_id), query=query,
-                                      owner_id=owner_id, limit=50)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _label(debtor_id: int) -> str | None:
-    with ui.reading() as s:
-        return debtors.debtor_label(s, debtor_id=debtor_id)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
 def _profile(debtor_id: int, actor_id: int) -> debtors.DebtorProfile:
     with ui.reading() as s:
         return debtors.get_profile(s, actor=get_user(s, actor_id), debtor_id=debtor_id)
@@ -63,7 +50,7 @@ st.session_state.setdefault("debtors_mine", me.role == "agent")
 with mine_col:
     st.write("")
     mine = st.checkbox("Only my caseload", key="debtors_mine")
-rows = _search(query.strip(), me.id if mine else None, me.id)
+rows = ui.search_debtors(query.strip(), me.id if mine else None, me.id)
 if rows:
     st.dataframe(
         [{"Name": r.name, "Type": r.kind, "Owner": r.owner_name, "Accounts": r.references,
@@ -79,7 +66,7 @@ else:
 names = {r.id: f"{r.name} ({r.references})" if r.references else r.name for r in rows}
 current = st.session_state.get("debtors_selected_id")  # also set by ui.open_debtor
 if current is not None and current not in names:
-    label = _label(current)
+    label = ui.debtor_label(current)
     if label is None:
         current = None
     else:
