@@ -12,12 +12,12 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
-import sys
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
+from core.cli import say
 from core.config import ROOT, ConfigError, database_url, normalise_url
 
 BACKUP_DIR = ROOT / "data" / "backups"
@@ -171,12 +171,6 @@ def _is_sqlite(path: Path) -> bool:
 
 
 
-def _say(text: object = "", *, err: bool = False) -> None:
-    """One line for the person at the terminal (the command-line entry point only)."""
-    stream = sys.stderr if err else sys.stdout
-    stream.write(f"{text}\n")
-    stream.flush()
-
 def main(argv: list[str] | None = None) -> int:
     """The command line: back up (or --restore) the configured database; exit 2 on a problem."""
     parser = argparse.ArgumentParser(
@@ -193,14 +187,14 @@ def main(argv: list[str] | None = None) -> int:
         database = sqlite_path(args.database_url or database_url())
         if args.restore:
             kept = restore_sqlite(args.restore, database)
-            _say(f"Restored {args.restore} to {database}.")
+            say(f"Restored {args.restore} to {database}.")
             if kept:
-                _say(f"The database it replaced is kept as {kept}.")
+                say(f"The database it replaced is kept as {kept}.")
         else:
             written = backup_sqlite(database, args.out)
-            _say(f"Backed up {database} to {written}.")
+            say(f"Backed up {database} to {written}.")
     except (BackupError, ConfigError) as exc:
-        _say(str(exc), err=True)
+        say(str(exc), err=True)
         return 2
     return 0
 

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, text
 from sqlmodel import Session
 
 from core import db, settings
+from core.cli import say
 from core.config import ConfigError, normalise_url
 from core.models import (
     Account,
@@ -1396,9 +1397,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = engine.url.render_as_string(hide_password=True)
         db.migrate(engine)
         if args.if_empty and has_users(engine):
-            _say(f"The database at {where} already has users; demo data not loaded.")
+            say(f"The database at {where} already has users; demo data not loaded.")
             return 0
-        _say(f"Loading demo data into {where} …")
+        say(f"Loading demo data into {where} …")
         summary = load_demo(engine, debtors=args.debtors, checkins=args.checkins,
                             followups=args.followups, agents=args.agents, seed=args.seed,
                             progress=_progress if args.debtors >= 20_000 else None)
@@ -1411,20 +1412,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         if engine is not None:
             engine.dispose()
-    _say(f"Loaded {summary.describe()} in {summary.seconds['total']:.1f} s.")
-    _say(f"Sign in as admin, lead or agent with the password '{PASSWORD}'.")
+    say(f"Loaded {summary.describe()} in {summary.seconds['total']:.1f} s.")
+    say(f"Sign in as admin, lead or agent with the password '{PASSWORD}'.")
     return 0
 
 
-def _say(text: object = "", *, err: bool = False) -> None:
-    """One line for the person at the terminal (the command-line entry point only)."""
-    stream = sys.stderr if err else sys.stdout
-    stream.write(f"{text}\n")
-    stream.flush()
-
 
 def _progress(message: str) -> None:
-    _say(f"  {message}")
+    say(f"  {message}")
 
 
 if __name__ == "__main__":

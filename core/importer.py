@@ -47,6 +47,7 @@ from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
 from core import audit, settings
+from core.cli import say
 from core.config import ConfigError, normalise_url
 from core.contact_rules import is_valid_timezone
 from core.db import (
@@ -1131,12 +1132,6 @@ def _actor(session: Session, username: str | None) -> User:
 
 
 
-def _say(text: object = "", *, err: bool = False) -> None:
-    """One line for the person at the terminal (the command-line entry point only)."""
-    stream = sys.stderr if err else sys.stdout
-    stream.write(f"{text}\n")
-    stream.flush()
-
 def main(argv: list[str] | None = None) -> int:
     """The command line: preview or import a CSV file; exit 0 ok, 1 rows refused, 2 error."""
     parser = argparse.ArgumentParser(
@@ -1154,12 +1149,12 @@ def main(argv: list[str] | None = None) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        _say(f"Can't read {args.file}: {exc.strerror or exc}.", err=True)
+        say(f"Can't read {args.file}: {exc.strerror or exc}.", err=True)
         return 2
     kind = args.kind or detect_kind(data)
     refused = file_problem(kind, data)
     if refused:
-        _say(refused, err=True)
+        say(refused, err=True)
         return 2
     engine = None
     try:
@@ -1173,24 +1168,24 @@ def main(argv: list[str] | None = None) -> int:
             service = preview_import if args.preview else run_import
             result = service(session, actor=actor, kind=kind, data=data)
     except (ConfigError, PermissionError, ValueError) as exc:
-        _say(str(exc), err=True)
+        say(str(exc), err=True)
         return 2
     finally:
         if engine is not None:
             engine.dispose()
     if result.file_refused:
-        _say(result.file_problem, err=True)
+        say(result.file_problem, err=True)
         return 2
-    _say(_summary_table(result, args.file.name, args.preview))
+    say(_summary_table(result, args.file.name, args.preview))
     if not result.problems:
         return 0
     report = problems_csv(result.problems)
     target = args.file.with_name(f"{args.file.stem}-problems.csv")
     try:
         target.write_bytes(report)
-        _say(f"{_rows(result.refused)} refused; the reasons are in {target}.")
+        say(f"{_rows(result.refused)} refused; the reasons are in {target}.")
     except OSError:
-        _say(f"{_rows(result.refused)} refused:")
+        say(f"{_rows(result.refused)} refused:")
         sys.stdout.flush()
         sys.stdout.buffer.write(report)
     return 1
