@@ -561,15 +561,16 @@ def approve_plan(
             "an admin must approve it."
         )
     note = clean_note(note, field="The note")
+    return _move(session, actor=actor, plan=plan, action="approve", changes={
+        "status": PlanStatus.PROPOSED, "approved_by": actor.id, "approval_note": note})
+
+
+def _move(session: Session, *, actor: User, plan: PaymentPlan, action: str,
+          changes: dict[str, object]) -> PaymentPlan:
+    """Save a plan's change of state (unless someone else saved it first) and audit it."""
     before = audit.snapshot(plan)
-    save_versioned(
-        session,
-        plan,
-        {"status": PlanStatus.PROPOSED, "approved_by": actor.id, "approval_note": note},
-        expected_version=plan.version,
-        entity=_ENTITY,
-    )
-    audit.record(session, actor_id=actor.id, action="plan.approve", entity="payment_plan",
+    save_versioned(session, plan, changes, expected_version=plan.version, entity=_ENTITY)
+    audit.record(session, actor_id=actor.id, action=f"plan.{action}", entity="payment_plan",
                  entity_id=plan.id, before=before, after=audit.snapshot(plan))
     return plan
 
@@ -591,17 +592,8 @@ def reject_plan(
     note = clean_note(note, field="The note")
     if not note:
         raise ValueError("Say why the plan is rejected, so the agent can explain it.")
-    before = audit.snapshot(plan)
-    save_versioned(
-        session,
-        plan,
-        {"status": PlanStatus.CANCELLED, "approval_note": note, "ended_at": utcnow()},
-        expected_version=plan.version,
-        entity=_ENTITY,
-    )
-    audit.record(session, actor_id=actor.id, action="plan.reject", entity="payment_plan",
-                 entity_id=plan.id, before=before, after=audit.snapshot(plan))
-    return plan
+    return _move(session, actor=actor, plan=plan, action="reject", changes={
+        "status": PlanStatus.CANCELLED, "approval_note": note, "ended_at": utcnow()})
 
 
 def propose_plan(
@@ -613,12 +605,8 @@ def propose_plan(
     if plan.status != PlanStatus.DRAFT:
         raise ValueError(f"Only a draft can be proposed; this plan is "
                          f"{_status_label(plan.status)}.")
-    before = audit.snapshot(plan)
-    save_versioned(session, plan, {"status": PlanStatus.PROPOSED},
-                   expected_version=expected_version, entity=_ENTITY)
-    audit.record(session, actor_id=actor.id, action="plan.propose", entity="payment_plan",
-                 entity_id=plan.id, before=before, after=audit.snapshot(plan))
-    return plan
+    return _move(session, actor=actor, plan=plan, action="propose",
+                 changes={"status": PlanStatus.PROPOSED})
 
 
 # ---------------------------------------------------------------- activating and ending
