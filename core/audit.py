@@ -79,9 +79,10 @@ def list_events(session: Session, *, actor, entity: str | None = None,
         query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit).offset(offset)
     ).all()
     return [
-        {"when": event.at, "who": name or "system", "action": event.action,
-         "entity": event.entity, "entity_id": event.entity_id, "flagged": event.flagged,
-         "before": event.before_json, "after": event.after_json}
+        {"When": event.at, "Who": name or "system", "Action": event.action,
+         "Record": event.entity, "Record id": event.entity_id,
+         "Flagged": "yes" if event.flagged else "", "Before": event.before_json,
+         "After": event.after_json}
         for event, name in rows
     ]
 
