@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
@@ -19,6 +20,10 @@ from core.config import ROOT, normalise_url
 from tests.pg import TempPostgres
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+# Timing is the benchmarks' job (bench/); a loaded CI machine must not fail a property test.
+hypothesis_settings.register_profile("suite", deadline=None, print_blob=True)
+hypothesis_settings.load_profile("suite")
 
 
 def need(condition: bool, what: str) -> None:
