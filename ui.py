@@ -17,6 +17,7 @@ from sqlmodel import Session
 
 from core import db, settings
 from core.config import ConfigError, database_url
+from core.export import to_csv
 from core.models import User, utcnow
 from core.text import escape_markdown
 from core.users import get_user
@@ -153,6 +154,13 @@ def require_user() -> User:
 def md(text: str | None) -> str:
     """What a person typed, escaped for use inside markdown."""
     return escape_markdown(text)
+
+
+def table(rows: list[dict], *, key: str, file_name: str, **options: Any) -> None:
+    """A list as a table with a "Download CSV" of exactly what is shown (formulas neutralised)."""
+    st.dataframe(rows, hide_index=True, width="stretch", key=key, **options)
+    st.download_button("Download CSV", to_csv(rows), file_name=file_name, mime="text/csv",
+                       key=f"{key}_csv")
 
 
 # ---------------------------------------------------------------- moving between pages

@@ -52,10 +52,10 @@ with mine_col:
     mine = st.checkbox("Only my caseload", key="debtors_mine")
 rows = ui.search_debtors(query.strip(), me.id if mine else None, me.id)
 if rows:
-    st.dataframe(
+    ui.table(
         [{"Name": r.name, "Type": r.kind, "Owner": r.owner_name, "Accounts": r.references,
           "Left to pay": format_money(r.total_balance_cents)} for r in rows],
-        hide_index=True, width="stretch", key="debtors_results",
+        key="debtors_results", file_name="debtors.csv",
     )
     if len(rows) == 50:
         st.caption("Showing the first 50: type more of a name or a reference to narrow it.")
@@ -124,7 +124,7 @@ with timeline_tab:
                           "Details": e.detail, "By": e.who})
             table.extend({"When": "", "What": "↳ correction", "Summary": text, "Details": "",
                           "By": ""} for text in e.amendments)
-        st.dataframe(table, hide_index=True, width="stretch", key="debtors_timeline")
+        ui.table(table, key="debtors_timeline", file_name="timeline.csv")
 
 with accounts_tab:
     st.dataframe(

@@ -82,10 +82,12 @@ for hint in report.hints:
 
 if report.agents:
     st.markdown("#### By agent")
-    st.dataframe(standup.agent_records(report.agents), hide_index=True, key="standup_agents")
+    ui.table(standup.agent_records(report.agents), key="standup_agents",
+             file_name="standup-agents.csv")
     if len(report.teams) > 1:
         st.markdown("#### By team")
-        st.dataframe(standup.agent_records(report.teams), hide_index=True, key="standup_teams")
+        ui.table(standup.agent_records(report.teams), key="standup_teams",
+                 file_name="standup-teams.csv")
 else:
     st.info("Nobody in this team owns a caseload yet.")
 
