@@ -450,7 +450,7 @@ def agent_records(rows: list[AgentDay]) -> list[dict]:
         "Plans agreed": r.plans_agreed, "Plans value": format_money(r.plans_value_cents),
         "Payments": r.payments, "Received": format_money(r.payments_cents),
         "Promises kept": r.promises_kept, "Promises broken": r.promises_broken,
-        "Wellbeing": None if r.wellbeing_avg is None else round(r.wellbeing_avg, 1),
+        "Wellbeing": "—" if r.wellbeing_avg is None else f"{r.wellbeing_avg:.1f}",
         "Due today": r.due_today, "Overdue": r.overdue, "Over 7 days": r.overdue_7plus,
     } for r in rows]
 
