@@ -35,6 +35,7 @@ from sqlmodel import Session, select
 from core import audit, settings
 from core.contact_rules import check_contact, next_allowed_call
 from core.db import save_versioned
+from core.followups import add_followup, can_change, complete_followup
 from core.models import (
     Account,
     Channel,
@@ -1068,7 +1069,9 @@ def log_checkin(session: Session, *, actor: User, data: CheckInInput,
         due_on = data.followup_on or suggestion.due_on
         if due_on < today:
             due_on = today
-        followup = FollowUp(
+        add_followup(
+            session,
+            actor_id=actor.id,
             debtor_id=debtor.id,
             account_id=data.account_id,
             owner_id=debtor.owner_id or actor.id,
@@ -1077,13 +1080,8 @@ def log_checkin(session: Session, *, actor: User, data: CheckInInput,
             reason=data.followup_reason or suggestion.reason,
             note=clean["followup_note"] or clean["next_step"],
             checkin_id=checkin.id,
-            created_by=actor.id,
             created_at=now,
         )
-        session.add(followup)
-        session.flush()
-        audit.record(session, actor_id=actor.id, action="followup.create", entity="followup",
-                     entity_id=followup.id, after=audit.snapshot(followup))
 
     if account is not None:
         # Records are kept 3 years after the last activity (§1006.100).
@@ -1100,8 +1098,6 @@ def _complete_answered_followup(session: Session, *, actor: User, followup_id: i
     A colleague covering a call may log it, but a follow-up they may not change stays open
     for its owner rather than blocking the record of the contact.
     """
-    from core.followups import can_change, complete_followup  # a sibling service
-
     followup = session.get(FollowUp, followup_id)
     if followup is not None and can_change(session, actor, followup):
         complete_followup(session, actor=actor, followup_id=followup_id, checkin_id=checkin_id)

@@ -115,14 +115,20 @@ def create_followup(session: Session, *, actor: User, data: FollowUpCreate,
     if data.due_on > today + timedelta(days=MAX_SNOOZE_DAYS * 2):
         raise ValueError("The due date must be within two years.")
     _check_choices(channel=data.channel, reason=data.reason, priority=data.priority)
-    followup = FollowUp(
-        debtor_id=debtor.id, account_id=data.account_id, owner_id=owner.id, due_on=data.due_on,
-        channel=data.channel, reason=data.reason, priority=data.priority,
-        note=clean_note(data.note, field="The note"), created_by=actor.id,
+    return add_followup(
+        session, actor_id=actor.id, debtor_id=debtor.id, account_id=data.account_id,
+        owner_id=owner.id, due_on=data.due_on, channel=data.channel, reason=data.reason,
+        priority=data.priority, note=clean_note(data.note, field="The note"),
     )
+
+
+def add_followup(session: Session, *, actor_id: int | None, **fields: object) -> FollowUp:
+    """Insert and audit a follow-up the caller has already checked (services that generate
+    follow-ups for a debtor's owner: check-ins, plan reviews, missed instalments)."""
+    followup = FollowUp(created_by=actor_id, **fields)
     session.add(followup)
     session.flush()
-    audit.record(session, actor_id=actor.id, action="followup.create", entity="followup",
+    audit.record(session, actor_id=actor_id, action="followup.create", entity="followup",
                  entity_id=followup.id, after=audit.snapshot(followup))
     return followup
 

@@ -41,6 +41,7 @@ from core.affordability import (
     INCOME_CATEGORIES,
 )
 from core.db import StaleRecordError, save_versioned, sum_cents
+from core.followups import add_followup
 from core.models import (
     Account,
     AccountStatus,
@@ -386,29 +387,9 @@ def _add_followup(
     if debtor is None or owner is None:
         return None
     channel = debtor.preferred_channel if debtor.preferred_channel else Channel.PHONE
-    followup = FollowUp(
-        debtor_id=debtor.id,
-        account_id=account.id,
-        owner_id=owner,
-        due_on=due_on,
-        channel=channel,
-        reason=reason,
-        priority=priority,
-        note=note,
-        plan_id=plan_id,
-        created_by=actor_id,
-    )
-    session.add(followup)
-    session.flush()
-    audit.record(
-        session,
-        actor_id=actor_id,
-        action="followup.create",
-        entity="followup",
-        entity_id=followup.id,
-        after=audit.snapshot(followup),
-    )
-    return followup
+    return add_followup(session, actor_id=actor_id, debtor_id=debtor.id, account_id=account.id,
+                        owner_id=owner, due_on=due_on, channel=channel, reason=reason,
+                        priority=priority, note=note, plan_id=plan_id)
 
 
 def _review_before(session: Session, *, account: Account, plan_id: int, first: Instalment,
