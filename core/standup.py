@@ -13,7 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, case, func, or_, select
 from sqlmodel import Session
 
 from core import settings
@@ -108,6 +108,28 @@ def _in_team(column: ColumnElement, team_id: int | None) -> list[ColumnElement[b
     return [column.in_(select(User.id).where(User.team_id == team_id))]
 
 
+def _per_owner(account_id: ColumnElement, cents: ColumnElement,
+               conditions: tuple[ColumnElement[bool], ...], *, count_as: str, cents_as: str,
+               name: str) -> Subquery:
+    """Count and sum the day's rows per account first, then per caseload owner."""
+    per_account = (
+        select(account_id.label("account_id"), func.count().label("n"),
+               sum_cents(cents).label("cents"))
+        .where(*conditions)
+        .group_by(account_id)
+        .subquery(f"{name}_day")
+    )
+    return (
+        select(Debtor.owner_id.label("agent_id"), func.sum(per_account.c.n).label(count_as),
+               sum_cents(per_account.c.cents).label(cents_as))
+        .select_from(per_account)
+        .join(Account, Account.id == per_account.c.account_id)
+        .join(Debtor, Debtor.id == Account.debtor_id)
+        .group_by(Debtor.owner_id)
+        .subquery(name)
+    )
+
+
 def agents_statement(*, day: date, today: date, zone: ZoneInfo,
                      team_id: int | None = None) -> Select:
     """One row per active agent or lead: the day's results and today's load."""
@@ -126,38 +148,12 @@ def agents_statement(*, day: date, today: date, zone: ZoneInfo,
     # Plans, payments and promises count for the agent whose caseload the debtor is in.
     # The day's plans and payments are picked (and summed per account) first, so the database
     # starts from the few rows of that day rather than from every debtor or account.
-    day_plans = (
-        select(PaymentPlan.account_id, func.count().label("n"),
-               sum_cents(PaymentPlan.payable_cents).label("cents"))
-        .where(PaymentPlan.activated_at >= start, PaymentPlan.activated_at < end)
-        .group_by(PaymentPlan.account_id)
-        .subquery("day_plans")
-    )
-    plans = (
-        select(Debtor.owner_id.label("agent_id"), func.sum(day_plans.c.n).label("plans_agreed"),
-               sum_cents(day_plans.c.cents).label("plans_value_cents"))
-        .select_from(day_plans)
-        .join(Account, Account.id == day_plans.c.account_id)
-        .join(Debtor, Debtor.id == Account.debtor_id)
-        .group_by(Debtor.owner_id)
-        .subquery("p")
-    )
-    day_payments = (
-        select(Payment.account_id, func.count().label("n"),
-               sum_cents(Payment.amount_cents).label("cents"))
-        .where(Payment.received_on == day)
-        .group_by(Payment.account_id)
-        .subquery("day_payments")
-    )
-    payments = (
-        select(Debtor.owner_id.label("agent_id"), func.sum(day_payments.c.n).label("payments"),
-               sum_cents(day_payments.c.cents).label("payments_cents"))
-        .select_from(day_payments)
-        .join(Account, Account.id == day_payments.c.account_id)
-        .join(Debtor, Debtor.id == Account.debtor_id)
-        .group_by(Debtor.owner_id)
-        .subquery("m")
-    )
+    plans = _per_owner(PaymentPlan.account_id, PaymentPlan.payable_cents,
+                       (PaymentPlan.activated_at >= start, PaymentPlan.activated_at < end),
+                       count_as="plans_agreed", cents_as="plans_value_cents", name="p")
+    payments = _per_owner(Payment.account_id, Payment.amount_cents,
+                          (Payment.received_on == day,),
+                          count_as="payments", cents_as="payments_cents", name="m")
     promises = (
         select(Debtor.owner_id.label("agent_id"),
                func.count(case((PromiseToPay.status == PromiseStatus.KEPT, 1)))
