@@ -7,7 +7,14 @@ import streamlit as st
 import ui
 from core import debtors
 from core.charts.checkins import wellbeing_chart
-from core.checkins import CHANNELS, FieldErrors, WellbeingPoint, format_day
+from core.checkins import (
+    CHANNELS,
+    FieldErrors,
+    WellbeingPoint,
+    format_day,
+    join_list,
+    split_list,
+)
 from core.models import DebtorUpdate
 from core.money import format_money
 from core.users import get_user
@@ -160,7 +167,7 @@ with prefs_tab:
         for name in PREF_FIELDS:
             value = getattr(d, name)
             if name == "opted_out":
-                value = [c for c in value.split(",") if c]
+                value = split_list(value)
             st.session_state[f"debtors_pref_{name}"] = value
         st.session_state["debtors_pref_loaded"] = loaded
         st.session_state["debtors_pref_errors"] = {}
@@ -206,7 +213,7 @@ with prefs_tab:
             show_error("contact_window_end")
         opted = w3.multiselect("Don't contact them by", list(CHANNELS), format_func=CHANNELS.get,
                                key="debtors_pref_opted_out")
-        values["opted_out"] = ",".join(sorted(opted))
+        values["opted_out"] = join_list(opted)
         with w3:
             show_error("opted_out")
         for name, label in (("communication_notes", "How to talk with them"),
