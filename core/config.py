@@ -63,8 +63,3 @@ def _redact(url: str) -> str:
     except ArgumentError:
         return url.split("@")[-1]
 
-
-def demo_mode() -> bool:
-    """Demo mode shows the demo passwords on the sign-in page."""
-    value = os.environ.get("RECOVERY_DEMO") or str(_secrets().get("RECOVERY_DEMO", ""))
-    return value.lower() in {"1", "true", "yes", "on"}

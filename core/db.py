@@ -16,7 +16,6 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
-    inspect,
     text,
     update,
 )
@@ -170,10 +169,6 @@ def head_revision() -> str:
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
-def table_names(engine: Engine) -> set[str]:
-    """The tables that exist in the database."""
-    return set(inspect(engine).get_table_names())
-
 
 def save_versioned(session: Session, obj: SQLModel, changes: dict, *, expected_version: int,
                    entity: str) -> None:
@@ -190,10 +185,6 @@ def save_versioned(session: Session, obj: SQLModel, changes: dict, *, expected_v
     for key, value in values.items():
         set_committed_value(obj, key, value)
 
-
-def create_all_for_tests(engine: Engine) -> None:
-    """Only for throwaway databases: the schema straight from the models."""
-    SQLModel.metadata.create_all(engine)
 
 
 def sum_cents(expression) -> ColumnElement:
