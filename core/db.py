@@ -145,6 +145,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     from alembic import command
 
     check_connection(engine)
+    if revision == "head" and current_revision(engine) == head_revision():
+        return  # already at the newest revision: a restart loads no migration scripts
     cfg = _alembic_config(engine)
     with engine.begin() as conn:
         if conn.dialect.name == "postgresql":
