@@ -61,9 +61,9 @@ PREPARE = """
 import sys, time
 started = time.perf_counter()
 try:
-    from core import db
-    from core.config import ConfigError
-    from core.models import User
+    from core.store import db
+    from core.store.config import ConfigError
+    from core.store.models import User
     from sqlalchemy import select
 except ModuleNotFoundError as exc:
     sys.stderr.write(f"{exc}; run python3 dev.py run again to repair .venv.\\n")
