@@ -34,6 +34,7 @@ import os
 import re
 import shutil
 import socket
+import sqlite3
 import subprocess
 import time
 import tomllib
@@ -275,7 +276,10 @@ def ensure_venv(which: str) -> None:
     count = len(pins(lock))
     if uv:
         say(f"Installing the {count} packages pinned in {lock.name} with uv …")
-        cmd = [uv, "pip", "install", "--python", str(PY), "--require-hashes", "-r", str(lock)]
+        # Bytecode now, as pip does: every later start then reads .pyc files, even where
+        # PYTHONDONTWRITEBYTECODE is set.
+        cmd = [uv, "pip", "install", "--python", str(PY), "--require-hashes",
+               "--compile-bytecode", "-r", str(lock)]
     else:
         say(f"Installing the {count} packages pinned in {lock.name} with pip …")
         cmd = [str(PY), "-m", "pip", "install", "--disable-pip-version-check",
@@ -396,12 +400,66 @@ def check_database_server() -> None:
         ) from exc
 
 
+def _sqlite_file(url: str | None) -> Path | None:
+    """The file of a SQLite DATABASE_URL (None: the default file), as the app resolves it."""
+    if url is None:
+        return ROOT / "data" / "recovery.db"
+    match = re.fullmatch(r"sqlite(?:\+pysqlite)?:///([^?]+)(?:\?.*)?", url)
+    if not match or match.group(1) == ":memory:":
+        return None
+    path = Path(match.group(1))
+    return path if path.is_absolute() else ROOT / path
+
+
+def head_revisions() -> set[str]:
+    """The Alembic heads, read from the migration files' `revision` and `down_revision` lines."""
+    revisions, parents = set(), set()
+    pattern = re.compile(r"^(revision|down_revision)\b[^=]*=\s*(.+)$", re.MULTILINE)
+    for script in (ROOT / "migrations" / "versions").glob("*.py"):
+        for name, value in pattern.findall(script.read_text(encoding="utf-8")):
+            found = set(re.findall(r"[\"']([^\"']+)[\"']", value))
+            (revisions if name == "revision" else parents).update(found)
+    return revisions - parents
+
+
+def quick_ready(*, demo: bool) -> bool:
+    """For a SQLite file, one read-only query each: at the newest migration, and has users?
+
+    False whenever anything is unusual (no file, no users, another head, another database);
+    the full step in .venv then decides.
+    """
+    path = _sqlite_file(database_url())
+    heads = head_revisions()
+    if path is None or not path.is_file() or len(heads) != 1:
+        return False
+    started = time.monotonic()
+    try:
+        conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True, timeout=10)
+        try:
+            revision = conn.execute("SELECT version_num FROM alembic_version").fetchall()
+            has_users = conn.execute("SELECT 1 FROM app_user LIMIT 1").fetchone() is not None
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return False
+    if revision != [(next(iter(heads)),)] or (demo and not has_users):
+        return False
+    state = "has users" if has_users else "no users yet"
+    say(f"Database {path}: at migration {revision[0][0]}, {state} "
+        f"({time.monotonic() - started:.2f} s).")
+    if not has_users:
+        say("The sign-in page offers to create the first admin.")
+    return True
+
+
 def prepare(*, demo: bool) -> None:
     """Migrate the database and load the demo into one with no users (unless demo is False)."""
+    if quick_ready(demo=demo):
+        return
     result = subprocess.run([str(PY), "-c", PREPARE], cwd=ROOT)
     if result.returncode == DEMO_EMPTY:
         if not demo:
-            say("The database has no users: the sign-in page offers to create the first admin.")
+            say("The sign-in page offers to create the first admin.")
             return
         loaded = subprocess.run([str(PY), "-m", "core.demo", "--if-empty"], cwd=ROOT)
         if loaded.returncode:
