@@ -3,7 +3,7 @@
 import streamlit as st
 
 import ui
-from core.models import Role
+from core.store.models import Role
 
 st.set_page_config(page_title="Recovery team dashboard", page_icon=":material/handshake:",
                    layout="wide")

@@ -15,12 +15,12 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from core import db, settings
-from core.config import ConfigError, database_url
 from core.export import to_csv
-from core.models import User, utcnow
+from core.store import db, settings
+from core.store.config import ConfigError, database_url
+from core.store.models import User, utcnow
+from core.team.service import get_user
 from core.text import escape_markdown
-from core.users import get_user
 
 log = logging.getLogger("recovery.ui")
 T = TypeVar("T")
@@ -90,7 +90,7 @@ def write(action: Callable[[Session], T], *, success: str | None = None) -> T | 
 @st.cache_data(ttl=60, show_spinner=False)
 def search_debtors(query: str, owner_id: int | None, actor_id: int) -> list:
     """Debtors matching a name or account reference (cached a minute; cleared by writes)."""
-    from core import debtors
+    from core.debtors import service as debtors
 
     with reading() as s:
         return debtors.search_debtors(s, actor=get_user(s, actor_id), query=query,
@@ -100,7 +100,7 @@ def search_debtors(query: str, owner_id: int | None, actor_id: int) -> list:
 @st.cache_data(ttl=60, show_spinner=False)
 def debtor_label(debtor_id: int) -> str | None:
     """A debtor's name with their account references."""
-    from core import debtors
+    from core.debtors import service as debtors
 
     with reading() as s:
         return debtors.debtor_label(s, debtor_id=debtor_id)

@@ -36,10 +36,12 @@ sys.path.insert(0, str(ROOT))  # run from anywhere
 from sqlalchemy import Engine, Select, func, select, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
-from core import backlog, db, followups, settings, standup  # noqa: E402
-from core.backlog import BacklogFilter  # noqa: E402
-from core.config import normalise_url  # noqa: E402
-from core.models import FollowUp, FollowUpStatus, Role, User  # noqa: E402
+from core.followups import backlog, standup  # noqa: E402
+from core.followups import service as followups  # noqa: E402
+from core.followups.backlog import BacklogFilter  # noqa: E402
+from core.store import db, settings  # noqa: E402
+from core.store.config import normalise_url  # noqa: E402
+from core.store.models import FollowUp, FollowUpStatus, Role, User  # noqa: E402
 
 TARGET_PAGE_MS = 500.0
 TARGET_RSS_MB = 1024.0

@@ -23,9 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from sqlalchemy import create_engine, func, select, text  # noqa: E402
 from sqlalchemy.engine import make_url  # noqa: E402
 
-from core import db, demo  # noqa: E402
-from core.config import normalise_url  # noqa: E402
-from core.models import metadata  # noqa: E402
+from core.demo import loader as demo  # noqa: E402
+from core.store import db  # noqa: E402
+from core.store.config import normalise_url  # noqa: E402
+from core.store.models import metadata  # noqa: E402
 
 LIMIT_SECONDS = 180.0
 

@@ -17,9 +17,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run from anywher
 
 from sqlalchemy import func, select  # noqa: E402
 
-from core import db, importer  # noqa: E402
-from core.models import Account, Debtor, Role, User  # noqa: E402
-from core.users import hash_password  # noqa: E402
+from core.importer import loader as importer  # noqa: E402
+from core.store import db  # noqa: E402
+from core.store.models import Account, Debtor, Role, User  # noqa: E402
+from core.team.service import hash_password  # noqa: E402
 
 TARGET_SECONDS = 60.0
 OWNERS = ("bench_agent1", "bench_agent2", "bench_agent3", "bench_agent4")

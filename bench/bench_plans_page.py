@@ -48,16 +48,16 @@ from streamlit.testing.v1 import AppTest  # noqa: E402
 from streamlit.testing.v1 import app_test as app_test_module  # noqa: E402
 from streamlit.testing.v1 import local_script_runner as lsr  # noqa: E402
 
-from core import db  # noqa: E402
-from core.charts.plans import (  # noqa: E402
+from core.payment_plans.charts import (  # noqa: E402
     balance_frame,
     balance_spec,
     scenarios_frame,
     scenarios_spec,
 )
-from core.models import Account, Debtor, User  # noqa: E402
 from core.plans import build_schedule  # noqa: E402
-from core.users import hash_password  # noqa: E402
+from core.store import db  # noqa: E402
+from core.store.models import Account, Debtor, User  # noqa: E402
+from core.team.service import hash_password  # noqa: E402
 
 BALANCE = 5_200_000  # £52,000: 520 weekly instalments of £100
 RERUN_TARGET_MS = 100.0

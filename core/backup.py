@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 
 from core.cli import say
-from core.config import ROOT, ConfigError, database_url, normalise_url
+from core.store.config import ROOT, ConfigError, database_url, normalise_url
 
 BACKUP_DIR = ROOT / "data" / "backups"
 SQLITE_HEADER = b"SQLite format 3\x00"
@@ -128,7 +128,7 @@ def check_backup(path: Path) -> str:
 def _known_revisions() -> set[str]:
     from alembic.script import ScriptDirectory
 
-    from core.db import MIGRATIONS
+    from core.store.db import MIGRATIONS
 
     return {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
 

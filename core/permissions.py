@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from core.models import Role, User
+from core.store.models import Role, User
 
 RANK = {Role.AGENT: 1, Role.LEAD: 2, Role.ADMIN: 3}
 

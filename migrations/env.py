@@ -3,7 +3,7 @@
 from alembic import context
 from sqlmodel import SQLModel
 
-from core import models  # noqa: F401
+from core.store import models  # noqa: F401
 
 target_metadata = SQLModel.metadata
 
@@ -11,7 +11,7 @@ target_metadata = SQLModel.metadata
 def run_migrations_online() -> None:
     connection = context.config.attributes.get("connection")
     if connection is None:
-        from core.db import make_engine
+        from core.store.db import make_engine
 
         engine = make_engine(context.config.get_main_option("sqlalchemy.url"))
         with engine.begin() as conn:

@@ -3,8 +3,9 @@
 import streamlit as st
 
 import ui
-from core import settings, users
-from core.models import Role, UserCreate, UserUpdate
+from core.store import settings
+from core.store.models import Role, UserCreate, UserUpdate
+from core.team import service as users
 
 me = ui.require_user()
 st.title("Admin")

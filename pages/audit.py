@@ -5,9 +5,10 @@ from datetime import UTC, datetime, time, timedelta
 import streamlit as st
 
 import ui
-from core import audit, users
 from core.export import to_csv
 from core.permissions import is_lead
+from core.store import audit
+from core.team import service as users
 
 me = ui.require_user()
 st.title("Audit trail")

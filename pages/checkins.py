@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 import ui
-from core import checkins, debtors, plain_language, settings
-from core.charts.checkins import wellbeing_chart
-from core.checkins import (
+from core import plain_language
+from core.checkins import service as checkins
+from core.checkins.charts import wellbeing_chart
+from core.checkins.service import (
     AMENDABLE_FIELDS,
     CHANNELS,
     DIRECTIONS,
@@ -26,8 +27,10 @@ from core.checkins import (
     CheckInInput,
     CheckInValidationError,
 )
-from core.models import utcnow
-from core.users import get_user
+from core.debtors import service as debtors
+from core.store import settings
+from core.store.models import utcnow
+from core.team.service import get_user
 
 me = ui.require_user()
 st.title("Check-ins")

@@ -5,9 +5,8 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from core import debtors
-from core.charts.checkins import wellbeing_chart
-from core.checkins import (
+from core.checkins.charts import wellbeing_chart
+from core.checkins.service import (
     CHANNELS,
     FieldErrors,
     WellbeingPoint,
@@ -15,9 +14,10 @@ from core.checkins import (
     join_list,
     split_list,
 )
-from core.models import DebtorUpdate
+from core.debtors import service as debtors
 from core.money import format_money
-from core.users import get_user
+from core.store.models import DebtorUpdate
+from core.team.service import get_user
 
 me = ui.require_user()
 st.title("Debtors")

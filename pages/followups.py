@@ -8,8 +8,9 @@ from datetime import date, timedelta
 import streamlit as st
 
 import ui
-from core import backlog, followups, users
-from core.backlog import (
+from core.followups import backlog
+from core.followups import service as followups
+from core.followups.backlog import (
     BUCKET_LABELS,
     BUCKETS,
     PRIORITY_LABELS,
@@ -19,9 +20,10 @@ from core.backlog import (
     BacklogSummary,
     Page,
 )
-from core.charts.backlog import PICK, backlog_bar, bar_height
-from core.models import Channel, FollowUpReason
+from core.followups.charts import PICK, backlog_bar, bar_height
 from core.permissions import is_lead
+from core.store.models import Channel, FollowUpReason
+from core.team import service as users
 
 user = ui.require_user()
 lead = is_lead(user)

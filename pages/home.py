@@ -7,10 +7,12 @@ from datetime import date
 import streamlit as st
 
 import ui
-from core import backlog, followups, settings
-from core.backlog import PRIORITY_LABELS, REASON_LABELS, BacklogRow
-from core.models import utcnow
+from core.followups import backlog
+from core.followups import service as followups
+from core.followups.backlog import PRIORITY_LABELS, REASON_LABELS, BacklogRow
 from core.permissions import is_lead
+from core.store import settings
+from core.store.models import utcnow
 
 SHOWN = 25  # per list; the rest are on the Follow-ups page
 

@@ -5,7 +5,7 @@ import hashlib
 import streamlit as st
 
 import ui
-from core import importer
+from core.importer import loader as importer
 from core.permissions import is_lead
 
 KIND_LABELS = {"debtors": "Debtors and their accounts", "payments": "Payments received"}

@@ -13,8 +13,6 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from core import payment_plans as pp
-from core import settings
 from core.affordability import (
     CATEGORY_LABELS,
     FIXED_COST_CATEGORIES,
@@ -23,12 +21,14 @@ from core.affordability import (
     assess,
     largest_affordable_instalment_cents,
 )
-from core.charts.plans import balance_frame, balance_spec, scenarios_frame, scenarios_spec
-from core.models import AccountStatus, PlanStatus, Role
 from core.money import format_money
+from core.payment_plans import service as pp
+from core.payment_plans.charts import balance_frame, balance_spec, scenarios_frame, scenarios_spec
+from core.payment_plans.export import schedule_csv, summary_pdf
 from core.plain_language import TARGET_GRADE, reading_grade
-from core.plan_export import schedule_csv, summary_pdf
 from core.plans import MAX_INSTALMENTS, Frequency, PlanError, Schedule, plan_summary_text
+from core.store import settings
+from core.store.models import AccountStatus, PlanStatus, Role
 
 ACCOUNT_MODE = "A debtor's account"
 QUICK_MODE = "Quick model"
@@ -301,7 +301,7 @@ def _scenarios(ctx: Context) -> None:
     )
     table.index.name = "Figure"
     st.dataframe(table, width="stretch", key="plans_compare_table")
-    # The Altair spec comes validated once; only the data changes (see core.charts.plans).
+    # The Altair spec comes validated once; only the data changes (see core.payment_plans.charts).
     lines = tuple((s["label"], s["schedule"]) for s in pinned)
     st.vega_lite_chart(scenarios_frame(lines), scenarios_spec([s["label"] for s in pinned]),
                        width="stretch", key="plans_compare_chart")

@@ -3,8 +3,9 @@
 import streamlit as st
 
 import ui
-from core import settings, users
-from core.models import UserCreate
+from core.store import settings
+from core.store.models import UserCreate
+from core.team import service as users
 
 st.title(":material/handshake: Recovery team dashboard")
 
@@ -37,7 +38,7 @@ if user_count == 0:
         if st.button("Load the demo team", key="setup_demo"):
             with st.spinner("Loading the demo team…"):
                 try:
-                    from core.demo import load_demo
+                    from core.demo.loader import load_demo
 
                     load_demo(ui.engine())
                 except Exception:

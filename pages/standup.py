@@ -10,10 +10,11 @@ from datetime import date
 import streamlit as st
 
 import ui
-from core import backlog, standup, users
-from core.charts.backlog import TREND_HEIGHT, trend_chart
+from core.followups import backlog, standup
+from core.followups.charts import TREND_HEIGHT, trend_chart
 from core.money import format_money
 from core.permissions import is_lead
+from core.team import service as users
 
 user = ui.require_user()
 lead = is_lead(user)

@@ -15,8 +15,8 @@ from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session
 
-from core import db
-from core.config import ROOT, normalise_url
+from core.store import db
+from core.store.config import ROOT, normalise_url
 from tests.pg import TempPostgres
 
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}

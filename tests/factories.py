@@ -7,8 +7,8 @@ from datetime import date
 
 from sqlmodel import Session
 
-from core.models import Account, Debtor, FollowUp, Team, User
-from core.users import hash_password
+from core.store.models import Account, Debtor, FollowUp, Team, User
+from core.team.service import hash_password
 
 _seq = itertools.count(1)
 _HASH = hash_password("secret-pass")

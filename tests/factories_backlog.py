@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session
 
-from core.models import (
+from core.store.models import (
     CheckIn,
     Debtor,
     Payment,

@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from sqlmodel import Session
 
-from core.models import (
+from core.store.models import (
     Account,
     CheckIn,
     Debtor,

@@ -6,8 +6,8 @@ from datetime import date
 
 from sqlmodel import Session
 
-from core import payment_plans as pp
-from core.models import Account, PaymentPlan, PromiseToPay, User
+from core.payment_plans import service as pp
+from core.store.models import Account, PaymentPlan, PromiseToPay, User
 
 
 def make_promise(session: Session, account: Account, amount_cents: int, due_on: date,

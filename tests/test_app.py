@@ -2,7 +2,7 @@
 
 import pytest
 
-from core import users
+from core.team import service as users
 from tests.conftest import open_app
 from tests.factories import make_user
 
@@ -68,7 +68,7 @@ def test_idle_session_is_signed_out(app_url, app_session):
     # Given a user whose last activity was nine hours ago (default idle limit: 8 hours)
     from datetime import timedelta
 
-    from core.models import utcnow
+    from core.store.models import utcnow
 
     user = make_user(app_session, "agent")
     app_session.commit()
@@ -84,7 +84,7 @@ def test_idle_session_is_signed_out(app_url, app_session):
 def test_recently_active_session_stays_signed_in(app_url, app_session):
     from datetime import timedelta
 
-    from core.models import utcnow
+    from core.store.models import utcnow
 
     user = make_user(app_session, "agent")
     app_session.commit()

@@ -2,8 +2,9 @@
 
 import json
 
-from core import audit, users
-from core.models import UserCreate, UserUpdate
+from core.store import audit
+from core.store.models import UserCreate, UserUpdate
+from core.team import service as users
 from tests.factories import make_user
 
 

@@ -9,9 +9,16 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core import backlog, settings
-from core.backlog import BUCKETS, BacklogFilter, backlog_page, bucket_counts, today_in_office
-from core.models import FollowUp
+from core.followups import backlog
+from core.followups.backlog import (
+    BUCKETS,
+    BacklogFilter,
+    backlog_page,
+    bucket_counts,
+    today_in_office,
+)
+from core.store import settings
+from core.store.models import FollowUp
 from tests.factories import make_debtor, make_followup
 from tests.factories_backlog import make_office
 
@@ -330,7 +337,7 @@ def test_followup_model_has_the_backlog_index():
 
 
 def test_backlog_bar_stacks_buckets_per_agent_with_a_pick_selection():
-    from core.charts.backlog import PICK, backlog_bar
+    from core.followups.charts import PICK, backlog_bar
 
     rows = [backlog.BucketRow(name="Ann", agent_id=1, team_id=1, team_name="North",
                               overdue_7plus=2, overdue_1_7=0, today=1, this_week=0, later=3,
@@ -346,8 +353,8 @@ def test_backlog_bar_stacks_buckets_per_agent_with_a_pick_selection():
 
 
 def test_trend_chart_has_two_series_per_day():
-    from core.charts.backlog import trend_chart
-    from core.standup import TrendPoint
+    from core.followups.charts import trend_chart
+    from core.followups.standup import TrendPoint
 
     points = [TrendPoint(day=date(2026, 11, 19), checkins=5, conversations=2),
               TrendPoint(day=date(2026, 11, 20), checkins=7, conversations=3)]

@@ -21,7 +21,7 @@ from core.backup import (
     restore_sqlite,
     sqlite_path,
 )
-from core.config import ROOT
+from core.store.config import ROOT
 from tests.factories import make_account, make_debtor, make_user
 
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from core import db
-from core.config import ROOT
+from core.store import db
+from core.store.config import ROOT
 from tests.conftest import need
 from tests.pg import free_port
 
@@ -33,7 +33,7 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run app.py` on a free port, on a temporary database with the demo team."""
     path = tmp_path_factory.mktemp("live") / "recovery.db"
     url = f"sqlite:///{path}"
-    from core.demo import load_demo
+    from core.demo.loader import load_demo
 
     engine = db.make_engine(url)
     load_demo(engine, debtors=120)

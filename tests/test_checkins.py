@@ -9,10 +9,11 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
-from core import checkins, debtors
-from core.charts.checkins import wellbeing_chart
-from core.checkins import CheckInInput, CheckInValidationError, FieldErrors
-from core.models import (
+from core.checkins import service as checkins
+from core.checkins.charts import wellbeing_chart
+from core.checkins.service import CheckInInput, CheckInValidationError, FieldErrors
+from core.debtors import service as debtors
+from core.store.models import (
     AuditEvent,
     CheckIn,
     CheckInAmendment,
@@ -98,7 +99,7 @@ def test_an_opt_out_from_a_check_in_persists_and_guards_the_next_contact(session
                          now=NOW)
     session.commit()
     # Then her opt-out is saved at once
-    from core.db import read_session
+    from core.store.db import read_session
 
     with read_session(engine) as fresh:
         assert fresh.get(Debtor, debtor.id).opted_out == "sms"

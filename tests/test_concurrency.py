@@ -6,10 +6,10 @@ import pytest
 from sqlalchemy import func, select
 from sqlmodel import Session
 
-from core import db
-from core.checkins import CheckInInput, log_checkin
-from core.debtors import update_preferences
-from core.models import CheckIn, Debtor, DebtorUpdate, User
+from core.checkins.service import CheckInInput, log_checkin
+from core.debtors.service import update_preferences
+from core.store import db
+from core.store.models import CheckIn, Debtor, DebtorUpdate, User
 from tests.factories import make_account, make_debtor, make_user
 
 THREADS = 20

@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session
 
-from core import db
-from core.config import ConfigError, normalise_url
-from core.models import Debtor, Team
+from core.store import db
+from core.store.config import ConfigError, normalise_url
+from core.store.models import Debtor, Team
 from tests.factories import make_debtor
 
 

@@ -7,10 +7,11 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from sqlmodel import select
 
-from core import checkins, debtors
-from core.checkins import CheckInInput, FieldErrors
-from core.db import StaleRecordError
-from core.models import AuditEvent, Debtor, DebtorUpdate
+from core.checkins import service as checkins
+from core.checkins.service import CheckInInput, FieldErrors
+from core.debtors import service as debtors
+from core.store.db import StaleRecordError
+from core.store.models import AuditEvent, Debtor, DebtorUpdate
 from tests.factories import make_account, make_debtor, make_followup, make_user
 from tests.factories_checkins import (
     make_checkin,
@@ -108,7 +109,7 @@ def test_the_timeline_is_one_list_newest_first(session, team):
 
 def ann_account(session, ann):
     """Ann's first account."""
-    from core.models import Account
+    from core.store.models import Account
 
     return session.exec(select(Account).where(Account.debtor_id == ann.id)
                         .order_by(Account.reference)).first()

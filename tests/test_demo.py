@@ -12,9 +12,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from sqlmodel import Session
 
-from core import db, demo, settings, users
-from core.config import ROOT
-from core.models import (
+from core.demo import loader as demo
+from core.store import db, settings
+from core.store.config import ROOT
+from core.store.models import (
     Account,
     AccountStatus,
     CheckIn,
@@ -35,6 +36,7 @@ from core.models import (
     Vulnerability,
     VulnerabilityDriver,
 )
+from core.team import service as users
 
 TODAY = date(2026, 3, 4)  # a Wednesday
 SMALL = {"debtors": 60, "today": TODAY}

@@ -8,9 +8,9 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from core import followups
-from core.db import StaleRecordError
-from core.models import AuditEvent, Debtor, FollowUp, FollowUpCreate
+from core.followups import service as followups
+from core.store.db import StaleRecordError
+from core.store.models import AuditEvent, Debtor, FollowUp, FollowUpCreate
 from tests.factories import make_account, make_debtor, make_followup
 from tests.factories_backlog import at_utc, make_checkin, make_office
 

@@ -6,9 +6,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from core import db
-from core.checkins import CheckInInput, log_checkin
-from core.models import Account, CheckIn, PromiseToPay, User
+from core.checkins.service import CheckInInput, log_checkin
+from core.store import db
+from core.store.models import Account, CheckIn, PromiseToPay, User
 from core.text import csv_safe, escape_markdown
 from tests.factories import make_account, make_debtor, make_user
 

@@ -13,10 +13,10 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
-from core import importer
-from core.config import ROOT
-from core.importer import NOT_UTF8, Problem, preview_import, problems_csv, run_import
-from core.models import Account, AuditEvent, Debtor, Payment
+from core.importer import loader as importer
+from core.importer.loader import NOT_UTF8, Problem, preview_import, problems_csv, run_import
+from core.store.config import ROOT
+from core.store.models import Account, AuditEvent, Debtor, Payment
 from tests.factories import make_account, make_debtor, make_user
 
 TODAY = date(2026, 11, 23)

@@ -4,8 +4,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from core import db
-from core.models import AuditEvent, utcnow
+from core.store import db
+from core.store.models import AuditEvent, utcnow
 from tests.factories import make_account, make_debtor, make_user
 
 

@@ -8,8 +8,8 @@ import pytest
 import streamlit as st
 from sqlmodel import Session
 
-from core import backlog
-from core.models import FollowUp
+from core.followups import backlog
+from core.store.models import FollowUp
 from tests.conftest import open_app
 from tests.factories import make_debtor, make_followup
 from tests.factories_backlog import make_office

@@ -7,7 +7,7 @@ from datetime import time, timedelta
 import pytest
 from sqlmodel import func, select
 
-from core.models import CheckIn, FollowUp, PromiseToPay, utcnow
+from core.store.models import CheckIn, FollowUp, PromiseToPay, utcnow
 from tests.conftest import open_app
 from tests.factories import make_account, make_debtor, make_followup, make_user
 from tests.factories_checkins import make_checkin, make_vulnerability

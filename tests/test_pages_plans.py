@@ -9,9 +9,9 @@ import streamlit as st
 from sqlalchemy import func
 from sqlmodel import select
 
-from core import db
-from core import payment_plans as pp
-from core.models import Account, Payment, PaymentPlan, PlanInstalment
+from core.payment_plans import service as pp
+from core.store import db
+from core.store.models import Account, Payment, PaymentPlan, PlanInstalment
 from tests.conftest import open_app
 from tests.factories import make_account, make_debtor, make_user
 

@@ -3,9 +3,9 @@
 import pytest
 from sqlmodel import select
 
-from core import db
-from core.demo import load_demo
-from core.models import User
+from core.demo.loader import load_demo
+from core.store import db
+from core.store.models import User
 from tests.conftest import open_app
 
 EVERYONE = ["pages/home.py", "pages/debtors.py", "pages/checkins.py", "pages/plans.py",

@@ -13,9 +13,9 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
-from core import db, settings
-from core import payment_plans as pp
-from core.models import (
+from core.payment_plans import service as pp
+from core.store import db, settings
+from core.store.models import (
     Account,
     AuditEvent,
     FollowUp,
@@ -629,7 +629,7 @@ def test_a_plan_starting_tomorrow_gets_its_review_today_not_in_the_past(engine, 
 
 
 def test_the_schedule_csv_has_a_row_per_instalment_in_pounds():
-    from core.plan_export import schedule_csv
+    from core.payment_plans.export import schedule_csv
     from core.plans import build_schedule
 
     # Given £600 at £250 a month
@@ -646,7 +646,7 @@ def test_the_schedule_csv_has_a_row_per_instalment_in_pounds():
 
 
 def test_the_summary_pdf_is_a_pdf_with_a_page_per_screenful_of_instalments():
-    from core.plan_export import summary_pdf
+    from core.payment_plans.export import summary_pdf
     from core.plans import build_schedule, plan_summary_text
 
     short = build_schedule(60_000, frequency="monthly", start=MARCH_1, count=12)

@@ -1,8 +1,8 @@
-"""core.charts.plans: the Altair specs, checked through chart.to_dict()."""
+"""core.payment_plans.charts: the Altair specs, checked through chart.to_dict()."""
 
 from datetime import date
 
-from core.charts.plans import (
+from core.payment_plans.charts import (
     balance_chart,
     balance_frame,
     balance_spec,

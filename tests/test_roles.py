@@ -4,8 +4,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from core import audit, followups, importer, payment_plans, settings, users
-from core.models import PaymentPlan, UserCreate, UserUpdate
+from core.followups import service as followups
+from core.importer import loader as importer
+from core.payment_plans import service as payment_plans
+from core.store import audit, settings
+from core.store.models import PaymentPlan, UserCreate, UserUpdate
+from core.team import service as users
 from tests.factories import make_account, make_debtor, make_followup, make_team, make_user
 
 SAMPLE = b"reference,creditor,debtor_name,original_balance,balance\nR-1,Acme,Ann Lee,10.00,10.00\n"

@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from core import standup
-from core.standup import AgentDay, last_working_day, overload_hints, standup_report
+from core.followups import standup
+from core.followups.standup import AgentDay, last_working_day, overload_hints, standup_report
 from tests.factories import make_debtor, make_followup
 from tests.factories_backlog import (
     at_utc,

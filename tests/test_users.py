@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from core import users
-from core.models import LoginAttempt, User, UserCreate, UserUpdate, utcnow
+from core.store.models import LoginAttempt, User, UserCreate, UserUpdate, utcnow
+from core.team import service as users
 from tests.factories import make_team, make_user
 
 

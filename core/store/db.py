@@ -24,8 +24,8 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
 
-from core import models  # noqa: F401  (registers every table on the metadata)
-from core.config import ROOT, ConfigError, database_url
+from core.store import models  # noqa: F401  (registers every table on the metadata)
+from core.store.config import ROOT, ConfigError, database_url
 
 log = logging.getLogger(__name__)
 

@@ -32,11 +32,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from core import audit, settings
 from core.contact_rules import check_contact, next_allowed_call
-from core.db import save_versioned
-from core.followups import add_followup, can_change, complete_followup
-from core.models import (
+from core.followups.service import add_followup, can_change, complete_followup
+from core.money import format_money
+from core.permissions import is_lead, require_role
+from core.store import audit, settings
+from core.store.db import save_versioned
+from core.store.models import (
     Account,
     Channel,
     CheckIn,
@@ -60,8 +62,6 @@ from core.models import (
     VulnerabilityDriver,
     utcnow,
 )
-from core.money import format_money
-from core.permissions import is_lead, require_role
 from core.text import MAX_NOTE_CHARS, clean_note
 
 # ---------------------------------------------------------------- vocabulary with labels
@@ -1216,7 +1216,7 @@ def draft_for(session: Session, *, actor: User, debtor_id: int, account_id: int 
             if nxt is not None:
                 amount, due = nxt.amount_cents - nxt.paid_cents, nxt.due_on
         elif template == "thanks":
-            from core.models import Payment
+            from core.store.models import Payment
 
             paid = session.exec(
                 select(Payment).where(Payment.account_id == account_id)

@@ -29,8 +29,8 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from core import settings
-from core.models import (
+from core.store import settings
+from core.store.models import (
     Account,
     Channel,
     Debtor,

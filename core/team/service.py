@@ -9,9 +9,9 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from core import audit
-from core.models import LoginAttempt, Role, Team, User, UserCreate, UserUpdate, utcnow
 from core.permissions import require_role
+from core.store import audit
+from core.store.models import LoginAttempt, Role, Team, User, UserCreate, UserUpdate, utcnow
 
 _hasher = PasswordHasher()
 # A hash to check against when the username is unknown, so both cases take the same time.

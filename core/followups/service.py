@@ -14,10 +14,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
-from core import audit
-from core.backlog import BacklogRow, due_for_owner, office_today
-from core.db import save_versioned
-from core.models import (
+from core.followups.backlog import BacklogRow, due_for_owner, office_today
+from core.permissions import is_lead, require_lead, require_role
+from core.store import audit
+from core.store.db import save_versioned
+from core.store.models import (
     Account,
     Channel,
     CheckIn,
@@ -30,7 +31,6 @@ from core.models import (
     User,
     utcnow,
 )
-from core.permissions import is_lead, require_lead, require_role
 from core.text import clean_note
 
 ENTITY = "follow-up"

@@ -46,11 +46,15 @@ from sqlalchemy import text as sql
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlmodel import Session, SQLModel
 
-from core import audit, settings
 from core.cli import say
-from core.config import ConfigError, normalise_url
 from core.contact_rules import is_valid_timezone
-from core.db import (
+from core.export import to_csv
+from core.payment_plans.service import PAYMENT_METHODS as PLAN_PAYMENT_METHODS
+from core.payment_plans.service import record_payment
+from core.permissions import require_lead
+from core.store import audit, settings
+from core.store.config import ConfigError, normalise_url
+from core.store.db import (
     StaleRecordError,
     check_connection,
     make_engine,
@@ -59,8 +63,7 @@ from core.db import (
     sum_cents,
     write_session,
 )
-from core.export import to_csv
-from core.models import (
+from core.store.models import (
     Account,
     AccountStatus,
     AuditEvent,
@@ -76,9 +79,6 @@ from core.models import (
     User,
     utcnow,
 )
-from core.payment_plans import PAYMENT_METHODS as PLAN_PAYMENT_METHODS
-from core.payment_plans import record_payment
-from core.permissions import require_lead
 
 KINDS = ("debtors", "payments")
 CHUNK_ROWS = 2000
@@ -134,7 +134,7 @@ PAYMENT_COLUMNS: tuple[Column, ...] = (
            "(up to 60 characters).", "DD-884120"),
 )
 COLUMNS: dict[str, tuple[Column, ...]] = {"debtors": DEBTOR_COLUMNS, "payments": PAYMENT_COLUMNS}
-SAMPLES_DIR = Path(__file__).resolve().parent.parent / "data" / "samples"
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "data" / "samples"
 
 _LIMITS = {"reference": 40, "creditor": 120, "debtor_name": 200, "preferred_name": 120,
            "email": 200, "phone": 40, "language": 20, "timezone": 60,

@@ -14,8 +14,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from core import audit, settings
-from core.checkins import (
+from core.checkins.service import (
     CHANNELS,
     FOLLOWUP_REASONS,
     SIGNPOSTING,
@@ -34,8 +33,11 @@ from core.checkins import (
     wellbeing_points,
 )
 from core.contact_rules import is_valid_timezone
-from core.db import save_versioned, sum_cents
-from core.models import (
+from core.money import format_money
+from core.permissions import require_lead, require_role
+from core.store import audit, settings
+from core.store.db import save_versioned, sum_cents
+from core.store.models import (
     Account,
     CheckIn,
     CheckInAmendment,
@@ -54,8 +56,6 @@ from core.models import (
     Vulnerability,
     utcnow,
 )
-from core.money import format_money
-from core.permissions import require_lead, require_role
 from core.text import MAX_NOTE_CHARS
 
 MAX_QUERY_CHARS = 100

@@ -16,10 +16,17 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, Subquery, case, func, or_, select
 from sqlmodel import Session
 
-from core import settings
-from core.backlog import BacklogFilter, BacklogRow, filter_conditions, rows_select, to_rows
-from core.db import sum_cents
-from core.models import (
+from core.followups.backlog import (
+    BacklogFilter,
+    BacklogRow,
+    filter_conditions,
+    rows_select,
+    to_rows,
+)
+from core.money import format_money
+from core.store import settings
+from core.store.db import sum_cents
+from core.store.models import (
     Account,
     CheckIn,
     Debtor,
@@ -35,7 +42,6 @@ from core.models import (
     Team,
     User,
 )
-from core.money import format_money
 
 TREND_DAYS = 14
 QUIET_DAYS = 14

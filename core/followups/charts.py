@@ -6,8 +6,8 @@ from collections.abc import Sequence
 
 import altair as alt
 
-from core.backlog import BUCKET_LABELS, BUCKETS, BucketRow
-from core.standup import TrendPoint
+from core.followups.backlog import BUCKET_LABELS, BUCKETS, BucketRow
+from core.followups.standup import TrendPoint
 
 PICK = "pick"  # the selection's name: st.altair_chart(..., on_select="rerun") reports it
 # Red for the most overdue through to grey for later: the eye goes to the left end first.

@@ -25,10 +25,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, bindparam, func, select, text
 from sqlmodel import Session
 
-from core import db, settings
 from core.cli import say
-from core.config import ConfigError, normalise_url
-from core.models import (
+from core.plans import PlanError, Schedule, build_schedule
+from core.store import db, settings
+from core.store.config import ConfigError, normalise_url
+from core.store.models import (
     Account,
     AccountStatus,
     AuditEvent,
@@ -51,8 +52,7 @@ from core.models import (
     User,
     Vulnerability,
 )
-from core.plans import PlanError, Schedule, build_schedule
-from core.users import hash_password
+from core.team.service import hash_password
 
 LONDON = ZoneInfo("Europe/London")
 PASSWORD = "demo"

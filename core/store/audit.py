@@ -9,7 +9,7 @@ from typing import Any
 
 from sqlmodel import Session, SQLModel
 
-from core.models import AuditEvent
+from core.store.models import AuditEvent
 
 
 def snapshot(obj: SQLModel | dict | None, fields: list[str] | None = None) -> dict[str, Any]:
@@ -55,8 +55,8 @@ def list_events(session: Session, *, actor, entity: str | None = None,
     """Audit events, newest first, for leads and admins."""
     from sqlmodel import select
 
-    from core.models import User
     from core.permissions import require_lead
+    from core.store.models import User
 
     require_lead(actor)
     query = select(AuditEvent, User.display_name).join(

@@ -33,16 +33,30 @@ from sqlalchemy import case, func, insert, or_, update
 from sqlalchemy import delete as sa_delete
 from sqlmodel import Session, col, select
 
-from core import audit, settings
 from core.affordability import (
     CATEGORY_LABELS,
     FIXED_COST_CATEGORIES,
     FLEXIBLE_COST_CATEGORIES,
     INCOME_CATEGORIES,
 )
-from core.db import StaleRecordError, save_versioned, sum_cents
-from core.followups import add_followup
-from core.models import (
+from core.followups.service import add_followup
+from core.money import format_money
+from core.permissions import require_lead, require_role
+from core.plans import (
+    Frequency,
+    Instalment,
+    PlanError,
+    Schedule,
+    add_periods,
+    allocate_payment,
+    build_schedule,
+    parse_frequency,
+    plan_summary_text,
+    reschedule_remaining,
+)
+from core.store import audit, settings
+from core.store.db import StaleRecordError, save_versioned, sum_cents
+from core.store.models import (
     Account,
     AccountStatus,
     Channel,
@@ -61,20 +75,6 @@ from core.models import (
     Role,
     User,
     utcnow,
-)
-from core.money import format_money
-from core.permissions import require_lead, require_role
-from core.plans import (
-    Frequency,
-    Instalment,
-    PlanError,
-    Schedule,
-    add_periods,
-    allocate_payment,
-    build_schedule,
-    parse_frequency,
-    plan_summary_text,
-    reschedule_remaining,
 )
 from core.text import clean_note
 

@@ -7,9 +7,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
-from core import audit
-from core.models import Setting, User
 from core.permissions import require_role
+from core.store import audit
+from core.store.models import Setting, User
 
 DEFAULTS: dict[str, str] = {
     "office_timezone": "Europe/London",
