@@ -2,18 +2,20 @@
 
 import streamlit as st
 
-import ui
 from core.store import settings
 from core.store.models import Role, UserCreate, UserUpdate
 from core.team import service as users
+from ui import auth
+from ui.format import md
+from ui.session import reading, write
 
-me = ui.require_user()
+me = auth.require_user()
 st.title("Admin")
 if me.role != Role.ADMIN:
     st.error("Only an admin can open this page.")
     st.stop()
 
-with ui.reading() as session:
+with reading() as session:
     everyone = users.list_users(session, actor=me)
     teams = users.list_teams(session)
     current = {key: settings.get(session, key) for key in settings.LABELS}
@@ -43,13 +45,13 @@ with tab_users:
         active = st.checkbox("Active (can sign in)", value=chosen.active, key="admin_edit_active")
         if st.form_submit_button("Save changes"):
             update = UserUpdate(role=role, team_id=team_id, active=active)
-            if ui.write(lambda s: users.update_user(s, actor=me, user_id=chosen.id,
+            if write(lambda s: users.update_user(s, actor=me, user_id=chosen.id,
                                                     user_update=update), success="Saved."):
                 st.rerun()
     with st.form("admin_reset_password", clear_on_submit=True):
         new_password = st.text_input("New password", type="password", key="admin_new_password")
         if st.form_submit_button("Reset password"):
-            ui.write(lambda s: users.reset_password(s, actor=me, user_id=chosen.id,
+            write(lambda s: users.reset_password(s, actor=me, user_id=chosen.id,
                                                     new_password=new_password),
                      success=f"Password reset for {chosen.username}.")
 
@@ -63,15 +65,15 @@ with tab_add, st.form("admin_add_user"):
     if st.form_submit_button("Add user"):
         create = UserCreate(username=username, display_name=display_name, password=password,
                             role=role, team_id=team_id)
-        if ui.write(lambda s: users.create_user(s, actor=me, user_create=create),
+        if write(lambda s: users.create_user(s, actor=me, user_create=create),
                     success=f"Added {username}."):
             st.rerun()
 
 with tab_teams:
-    st.write(", ".join(ui.md(name) for name in team_names.values()) or "No teams yet.")
+    st.write(", ".join(md(name) for name in team_names.values()) or "No teams yet.")
     with st.form("admin_add_team", clear_on_submit=True):
         name = st.text_input("New team name", key="admin_team_name")
-        if st.form_submit_button("Add team") and ui.write(
+        if st.form_submit_button("Add team") and write(
                 lambda s: users.create_team(s, actor=me, name=name), success="Team added."):
             st.rerun()
 
@@ -85,4 +87,4 @@ with tab_settings, st.form("admin_settings"):
                     settings.set_value(session, actor=me, key=key, value=value)
             return True
 
-        ui.write(_save, success="Settings saved.")
+        write(_save, success="Settings saved.")

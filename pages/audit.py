@@ -4,19 +4,20 @@ from datetime import UTC, datetime, time, timedelta
 
 import streamlit as st
 
-import ui
 from core.export import to_csv
 from core.permissions import is_lead
 from core.store import audit
 from core.team import service as users
+from ui import auth
+from ui.session import reading
 
-me = ui.require_user()
+me = auth.require_user()
 st.title("Audit trail")
 if not is_lead(me):
     st.error("Only leads and admins can see the audit trail.")
     st.stop()
 
-with ui.reading() as session:
+with reading() as session:
     kinds = audit.entities(session)
     people = users.user_names(session)
 
@@ -29,7 +30,7 @@ days = cols[3].number_input("Last N days", 1, 3650, 30, key="audit_days")
 flagged = cols[4].checkbox("Flagged only", key="audit_flagged")
 since = datetime.combine(datetime.now(UTC).date() - timedelta(days=int(days)), time(), UTC)
 
-with ui.reading() as session:
+with reading() as session:
     rows = audit.list_events(session, actor=me, entity=None if entity == "All" else entity,
                              actor_id=who, action=action.strip() or None, since=since,
                              flagged_only=flagged, limit=500)

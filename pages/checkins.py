@@ -7,7 +7,6 @@ from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-import ui
 from core import plain_language
 from core.checkins import service as checkins
 from core.checkins.charts import wellbeing_chart
@@ -31,12 +30,16 @@ from core.debtors import service as debtors
 from core.store import settings
 from core.store.models import utcnow
 from core.team.service import get_user
+from ui import auth, nav
+from ui.components import debtor_picker
+from ui.format import md
+from ui.session import reading, write
 
-me = ui.require_user()
+me = auth.require_user()
 st.title("Check-ins")
 
 # What survives a saved check-in; every other checkin_* key belongs to the form. The chosen
-# debtor and account live in plain keys (set by ui.open_checkin too), mirrored into the
+# debtor and account live in plain keys (set by nav.open_checkin too), mirrored into the
 # select boxes, so they stay chosen when the agent visits another page and comes back.
 KEEP = {"checkin_debtor_id", "checkin_account_id", "checkin_search", "checkin_pick",
         "checkin_account_pick", "checkin_account_for", "checkin_followup_id",
@@ -45,7 +48,7 @@ KEEP = {"checkin_debtor_id", "checkin_account_id", "checkin_search", "checkin_pi
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _accounts(debtor_id: int, actor_id: int) -> dict[int, str]:
-    with ui.reading() as s:
+    with reading() as s:
         profile = debtors.get_profile(s, actor=get_user(s, actor_id), debtor_id=debtor_id)
     return {a.id: f"{a.reference} · {a.creditor}" for a in profile.accounts}
 
@@ -53,7 +56,7 @@ def _accounts(debtor_id: int, actor_id: int) -> dict[int, str]:
 @st.cache_data(ttl=60, show_spinner=False)
 def _card(debtor_id: int, account_id: int | None, actor_id: int,
           minute: datetime) -> checkins.ContactCard:
-    with ui.reading() as s:
+    with reading() as s:
         return checkins.before_contact_card(s, actor=get_user(s, actor_id), debtor_id=debtor_id,
                                             account_id=account_id, now=minute)
 
@@ -61,7 +64,7 @@ def _card(debtor_id: int, account_id: int | None, actor_id: int,
 @st.cache_data(ttl=60, show_spinner=False)
 def _suggestion(debtor_id: int, account_id: int | None, outcome: str, channel: str,
                 direction: str, minute: datetime) -> checkins.FollowUpSuggestion:
-    with ui.reading() as s:
+    with reading() as s:
         return checkins.suggest_for(s, debtor_id=debtor_id, account_id=account_id,
                                     outcome=outcome, channel=channel, direction=direction,
                                     at=minute)
@@ -69,25 +72,25 @@ def _suggestion(debtor_id: int, account_id: int | None, outcome: str, channel: s
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _recent(debtor_id: int) -> list[checkins.CheckInLine]:
-    with ui.reading() as s:
+    with reading() as s:
         return checkins.recent_checkins(s, debtor_id=debtor_id, limit=20)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _draft(debtor_id: int, account_id: int | None, actor_id: int, template: str,
            channel: str) -> str:
-    with ui.reading() as s:
+    with reading() as s:
         return checkins.draft_for(s, actor=get_user(s, actor_id), debtor_id=debtor_id,
                                   account_id=account_id, template=template, channel=channel)
 
 
 def _followup_brief(followup_id: int) -> checkins.FollowUpBrief | None:
-    with ui.reading() as s:
+    with reading() as s:
         return checkins.get_followup_brief(s, followup_id=followup_id)
 
 
 def _office_now() -> tuple[datetime, ZoneInfo]:
-    with ui.reading() as s:
+    with reading() as s:
         zone = settings.office_zone(s)
     return utcnow().astimezone(zone), zone
 
@@ -110,12 +113,12 @@ pick_left, pick_right, pick_account, pick_open = st.columns([2, 3, 3, 1.4])
 query = pick_left.text_input("Find a debtor", key="checkin_search",
                              placeholder="Name or account reference")
 # With nothing typed an agent sees their own caseload; a search looks at the whole team.
-rows = ui.search_debtors(query.strip(), me.id if me.role == "agent" and not query.strip() else None,
-               me.id)
+mine_only = me.role == "agent" and not query.strip()
+rows = debtor_picker.search(query.strip(), owner_id=me.id if mine_only else None, actor=me)
 names = {r.id: f"{r.name} ({r.references})" if r.references else r.name for r in rows}
 current = st.session_state.get("checkin_debtor_id")
 if current is not None and current not in names:
-    label = ui.debtor_label(current)
+    label = debtor_picker.label(current)
     if label is None:
         current = None
     else:
@@ -144,7 +147,7 @@ account_id = pick_account.selectbox("Account", list(accounts), format_func=accou
 with pick_open:
     st.write("")
     if st.button("Open profile", key="checkin_open_profile"):
-        ui.open_debtor(debtor_id)
+        nav.open_debtor(debtor_id)
 
 minute = utcnow().replace(second=0, microsecond=0)
 card = _card(debtor_id, account_id, me.id, minute)
@@ -156,32 +159,32 @@ st.subheader("Before you contact")
 with st.container(border=True):
     who, rules, history = st.columns([3, 3, 4])
     with who:
-        st.markdown(f"#### {ui.md(card.name)}")
-        st.markdown(f"Call them **{ui.md(card.address_as)}** · {card.kind} · language "
-                    f"**{ui.md(card.language)}**")
+        st.markdown(f"#### {md(card.name)}")
+        st.markdown(f"Call them **{md(card.address_as)}** · {card.kind} · language "
+                    f"**{md(card.language)}**")
         st.markdown(f"Prefers **{CHANNELS.get(card.preferred_channel, card.preferred_channel)}**"
                     f" · contact window {card.contact_window}")
         window = "inside" if card.in_window else "outside"
         st.markdown(f"Their time now: **{card.local_time:%H:%M}** on {card.local_time:%A} "
-                    f"({ui.md(card.timezone)}), {window} their window")
+                    f"({md(card.timezone)}), {window} their window")
         if card.opted_out:
             st.markdown("Don't use: **" + ", ".join(CHANNELS.get(c, c) for c in card.opted_out)
                         + "**")
         if card.communication_notes:
-            st.markdown(f"How to talk with them: {ui.md(card.communication_notes)}")
+            st.markdown(f"How to talk with them: {md(card.communication_notes)}")
         if card.cultural_notes:
-            st.markdown(f"Good to know: {ui.md(card.cultural_notes)}")
+            st.markdown(f"Good to know: {md(card.cultural_notes)}")
     with rules:
         st.markdown("**Can we contact them now?**")
         shared = checkins.shared_reasons(card.verdicts)
         if shared:
-            st.markdown(":red[:material/block:] Not by any channel: " + ui.md(" ".join(shared)))
+            st.markdown(":red[:material/block:] Not by any channel: " + md(" ".join(shared)))
         for labels, allowed, reasons in checkins.grouped_verdicts(card.verdicts):
             if allowed:
                 st.markdown(f":green[:material/check_circle:] {', '.join(labels)}: allowed now")
             elif reasons:
                 st.markdown(f":red[:material/block:] {', '.join(labels)}: "
-                            + ui.md(" ".join(reasons)))
+                            + md(" ".join(reasons)))
             else:
                 st.markdown(f":red[:material/block:] {', '.join(labels)}")
     with history:
@@ -192,24 +195,24 @@ with st.container(border=True):
         st.markdown("**Last three check-ins**")
         if card.last_checkins:
             for line in card.last_checkins:
-                st.markdown(f"- {ui.md(line)}")
+                st.markdown(f"- {md(line)}")
         else:
             st.caption("No check-ins yet.")
 
     told, care, money = st.columns([3, 3, 4])
     with told:
         st.markdown("**What they told us**")
-        st.markdown(f"Circumstances: {ui.md(card.circumstances) or '—'}")
-        st.markdown(f"What they need: {ui.md(card.needs) or '—'}")
+        st.markdown(f"Circumstances: {md(card.circumstances) or '—'}")
+        st.markdown(f"What they need: {md(card.needs) or '—'}")
         for change in card.recent_life_changes:
-            st.markdown(f"- {ui.md(change)}")
+            st.markdown(f"- {md(change)}")
     with care:
         st.markdown("**Vulnerability** (recorded with consent)")
         st.markdown(", ".join(card.vulnerabilities) if card.vulnerabilities else "None recorded.")
         st.markdown("**Holds**")
-        st.markdown(ui.md("; ".join(card.holds)) if card.holds else "None.")
+        st.markdown(md("; ".join(card.holds)) if card.holds else "None.")
     with money:
-        st.markdown(f"**Account:** {ui.md(card.account)}")
+        st.markdown(f"**Account:** {md(card.account)}")
         st.markdown(f"**Plan:** {card.plan}")
         st.markdown("**Open promises to pay:** " + ("; ".join(card.promises) or "none."))
         st.markdown(f"**Next follow-up:** {card.next_followup}")
@@ -244,7 +247,7 @@ with log_tab:
                 st.info(f"Answering the follow-up due {checkins.format_day(answering.due_on)}: "
                         f"{FOLLOWUP_REASONS.get(answering.reason, answering.reason)} by "
                         f"{CHANNELS.get(answering.channel, answering.channel).lower()}. "
-                        + ui.md(answering.note))
+                        + md(answering.note))
                 st.session_state.setdefault("checkin_channel", answering.channel)
 
         office_now, zone = _office_now()
@@ -275,7 +278,7 @@ with log_tab:
         rule = verdicts[channel]
         if direction == "outbound" and not rule.allowed:
             st.warning(f"Contacting them by {rule.label.lower()} now is against the contact rules: "
-                       + ui.md(" ".join(rule.reasons))
+                       + md(" ".join(rule.reasons))
                        + " If it happened anyway, say why below; it will be flagged for a lead.")
 
         suggestion = _suggestion(debtor_id, account_id, outcome, channel, direction, minute)
@@ -418,7 +421,7 @@ with log_tab:
                     found.update(exc.errors)
                     raise
 
-            saved = ui.write(_save)
+            saved = write(_save)
             if saved is not None:
                 _clear_form()
                 st.session_state["checkin_followup_id"] = None
@@ -464,10 +467,10 @@ with draft_tab:
     draft_override = ""
     if not message_rule.allowed:
         st.warning(f"Sending a {message_rule.label.lower()} now is against the contact rules: "
-                   + ui.md(" ".join(message_rule.reasons)))
+                   + md(" ".join(message_rule.reasons)))
         draft_override = st.text_input("Why send it anyway?", key="checkin_draft_override")
     if st.button("Mark as sent", key="checkin_draft_send"):
-        sent = ui.write(lambda s: checkins.mark_draft_sent(
+        sent = write(lambda s: checkins.mark_draft_sent(
             s, actor=me, debtor_id=debtor_id, account_id=account_id, channel=message_channel,
             text=text, rule_override_reason=draft_override))
         if sent is not None:
@@ -495,7 +498,7 @@ with amend_tab:
                                        height=80)
             amend_reason = st.text_input("Why the correction", key="checkin_amend_reason")
             if st.form_submit_button("Save correction"):
-                amended = ui.write(lambda s: checkins.amend_checkin(
+                amended = write(lambda s: checkins.amend_checkin(
                     s, actor=me, checkin_id=amend_id, field=amend_field, new_value=amend_value,
                     reason=amend_reason))
                 if amended is not None:

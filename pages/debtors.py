@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import streamlit as st
 
-import ui
 from core.checkins.charts import wellbeing_chart
 from core.checkins.service import (
     CHANNELS,
@@ -18,8 +17,12 @@ from core.debtors import service as debtors
 from core.money import format_money
 from core.store.models import DebtorUpdate
 from core.team.service import get_user
+from ui import auth, nav
+from ui.components import debtor_picker, table
+from ui.format import md
+from ui.session import reading, write
 
-me = ui.require_user()
+me = auth.require_user()
 st.title("Debtors")
 
 PREF_FIELDS = ("preferred_name", "email", "phone", "preferred_channel", "language", "timezone",
@@ -29,19 +32,19 @@ PREF_FIELDS = ("preferred_name", "email", "phone", "preferred_channel", "languag
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _profile(debtor_id: int, actor_id: int) -> debtors.DebtorProfile:
-    with ui.reading() as s:
+    with reading() as s:
         return debtors.get_profile(s, actor=get_user(s, actor_id), debtor_id=debtor_id)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _timeline(debtor_id: int) -> list[debtors.TimelineEntry]:
-    with ui.reading() as s:
+    with reading() as s:
         return debtors.timeline(s, debtor_id=debtor_id)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _wellbeing(debtor_id: int) -> list[WellbeingPoint]:
-    with ui.reading() as s:
+    with reading() as s:
         return debtors.wellbeing_series(s, debtor_id=debtor_id)
 
 
@@ -57,9 +60,9 @@ st.session_state.setdefault("debtors_mine", me.role == "agent")
 with mine_col:
     st.write("")
     mine = st.checkbox("Only my caseload", key="debtors_mine")
-rows = ui.search_debtors(query.strip(), me.id if mine else None, me.id)
+rows = debtor_picker.search(query.strip(), owner_id=me.id if mine else None, actor=me)
 if rows:
-    ui.table(
+    table.show(
         [{"Name": r.name, "Type": r.kind, "Owner": r.owner_name, "Accounts": r.references,
           "Left to pay": format_money(r.total_balance_cents)} for r in rows],
         key="debtors_results", file_name="debtors.csv",
@@ -71,9 +74,9 @@ else:
                                    if mine else ""))
 
 names = {r.id: f"{r.name} ({r.references})" if r.references else r.name for r in rows}
-current = st.session_state.get("debtors_selected_id")  # also set by ui.open_debtor
+current = st.session_state.get("debtors_selected_id")  # also set by nav.open_debtor
 if current is not None and current not in names:
-    label = ui.debtor_label(current)
+    label = debtor_picker.label(current)
     if label is None:
         current = None
     else:
@@ -111,11 +114,11 @@ chosen_account = act_account.selectbox("Account", list(account_names),
 with act_checkin:
     st.write("")
     if st.button("Log a check-in", key="debtors_log_checkin", type="primary"):
-        ui.open_checkin(debtor_id, account_id=chosen_account)
+        nav.open_checkin(debtor_id, account_id=chosen_account)
 with act_plan:
     st.write("")
     if st.button("Payment plan", key="debtors_open_plan", disabled=chosen_account is None):
-        ui.open_page("plans", plans_account_id=chosen_account)
+        nav.open_page("plans", plans_account_id=chosen_account)
 
 timeline_tab, accounts_tab, prefs_tab, care_tab = st.tabs(
     ["Timeline", "Accounts and promises", "Contact preferences", "Wellbeing and vulnerability"])
@@ -125,13 +128,13 @@ with timeline_tab:
     if not entries:
         st.caption("Nothing has happened with this debtor yet.")
     else:
-        table = []
+        table_rows = []
         for e in entries:
-            table.append({"When": e.when_text, "What": e.kind, "Summary": e.title,
-                          "Details": e.detail, "By": e.who})
-            table.extend({"When": "", "What": "↳ correction", "Summary": text, "Details": "",
-                          "By": ""} for text in e.amendments)
-        ui.table(table, key="debtors_timeline", file_name="timeline.csv")
+            table_rows.append({"When": e.when_text, "What": e.kind, "Summary": e.title,
+                               "Details": e.detail, "By": e.who})
+            table_rows.extend({"When": "", "What": "↳ correction", "Summary": text,
+                               "Details": "", "By": ""} for text in e.amendments)
+        table.show(table_rows, key="debtors_timeline", file_name="timeline.csv")
 
 with accounts_tab:
     st.dataframe(
@@ -234,7 +237,7 @@ with prefs_tab:
                     found.update(exc.errors)
                     raise
 
-            if ui.write(_save) is not None:
+            if write(_save) is not None:
                 st.session_state["debtors_flash"] = "Preferences saved."
                 st.rerun()
             _profile.clear()  # a stale version needs the newest copy on the next run
@@ -256,7 +259,7 @@ with care_tab:
             st.markdown(f"- {v.label} (consent {format_day(v.consent_at.date())})")
         if st.button("Show the IDEA notes (this is recorded in the audit trail)",
                      key="debtors_show_vulnerability"):
-            details = ui.write(lambda s: debtors.read_vulnerabilities(
+            details = write(lambda s: debtors.read_vulnerabilities(
                 s, actor=me, debtor_id=debtor_id, details=True))
             for v in details or ():
                 with st.container(border=True):
@@ -265,4 +268,4 @@ with care_tab:
                                         ("Episodes", v.episodes),
                                         ("Assistance needed", v.assistance)):
                         if text:
-                            st.markdown(f"{label}: {ui.md(text)}")
+                            st.markdown(f"{label}: {md(text)}")

@@ -7,7 +7,6 @@ from datetime import date, timedelta
 
 import streamlit as st
 
-import ui
 from core.followups import backlog
 from core.followups import service as followups
 from core.followups.backlog import (
@@ -24,8 +23,11 @@ from core.followups.charts import PICK, backlog_bar, bar_height
 from core.permissions import is_lead
 from core.store.models import Channel, FollowUpReason
 from core.team import service as users
+from ui import auth, nav
+from ui.format import md
+from ui.session import reading, write
 
-user = ui.require_user()
+user = auth.require_user()
 lead = is_lead(user)
 
 
@@ -34,13 +36,13 @@ lead = is_lead(user)
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _today() -> date:
-    with ui.reading() as session:
+    with reading() as session:
         return backlog.office_today(session)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _people() -> tuple[dict[int, str], dict[int, tuple[str, int | None, bool]]]:
-    with ui.reading() as session:
+    with reading() as session:
         teams = {t.id: t.name for t in users.list_teams(session)}
         agents = {a.id: (a.display_name, a.team_id, a.active)
                   for a in users.list_agents(session, active_only=False)}
@@ -49,19 +51,19 @@ def _people() -> tuple[dict[int, str], dict[int, tuple[str, int | None, bool]]]:
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _summary(filters: BacklogFilter, today: date) -> BacklogSummary:
-    with ui.reading() as session:
+    with reading() as session:
         return backlog.bucket_summary(session, filters=filters, today=today)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _page(filters: BacklogFilter, today: date, page: int) -> Page:
-    with ui.reading() as session:
+    with reading() as session:
         return backlog.backlog_page(session, filters=filters, today=today, page=page)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _targets(actor_id: int) -> dict[int, str]:
-    with ui.reading() as session:
+    with reading() as session:
         actor = users.get_user(session, actor_id)
         return {a.id: a.display_name for a in followups.reassign_targets(session, actor=actor)}
 
@@ -150,7 +152,7 @@ if summary.agents:
 if picked.get("agent_id") is not None:
     filters = replace(filters, agent_id=int(picked["agent_id"]),
                       bucket=picked.get("bucket") or filters.bucket)
-    st.info(f"Showing the bar you picked: {ui.md(agents.get(filters.agent_id, ('?',))[0])}, "
+    st.info(f"Showing the bar you picked: {md(agents.get(filters.agent_id, ('?',))[0])}, "
             f"{BUCKET_LABELS.get(filters.bucket, 'any lateness').lower()}. "
             "Double-click the chart to show everything again.")
 
@@ -185,9 +187,9 @@ if rows:
     row = rows[selected_id]
     allowed = followups.may_change(user, owner_id=row.owner_id, owner_team_id=row.team_id)
     snoozed = (f" Snoozed {row.snooze_count} time{'s' if row.snooze_count != 1 else ''}"
-               + (f" — last reason: {ui.md(row.snooze_reason)}" if row.snooze_reason else "")
+               + (f" — last reason: {md(row.snooze_reason)}" if row.snooze_reason else "")
                + "." if row.snooze_count else " Never snoozed.")
-    st.markdown(f"**{ui.md(row.debtor_name)}** · {ui.md(row.owner_name)} · due "
+    st.markdown(f"**{md(row.debtor_name)}** · {md(row.owner_name)} · due "
                 f"{row.due_on:%d %b %Y} · {BUCKET_LABELS[row.bucket].lower()} ·{snoozed}")
     if row.note:
         st.text(row.note)
@@ -200,14 +202,14 @@ if rows:
         st.caption("Log the check-in; saving it marks this follow-up done.")
         if st.button("Open check-in", key="followups_done", disabled=not allowed,
                      type="primary"):
-            ui.open_checkin(row.debtor_id, account_id=row.account_id, followup_id=row.id)
+            nav.open_checkin(row.debtor_id, account_id=row.account_id, followup_id=row.id)
     with snooze_col, st.form("followups_snooze_form", clear_on_submit=False, border=True):
         st.markdown("**Snooze**")
         new_date = st.date_input("New date", value=today + timedelta(days=1),
                                  key="followups_snooze_date", format="DD/MM/YYYY")
         why = st.text_input("Reason for snoozing", key="followups_snooze_reason",
                             max_chars=followups.MAX_REASON_CHARS)
-        if st.form_submit_button("Snooze", disabled=not allowed) and ui.write(
+        if st.form_submit_button("Snooze", disabled=not allowed) and write(
             lambda s: followups.snooze_followup(
                 s, actor=user, followup_id=row.id, expected_version=row.version,
                 new_date=new_date, reason=why, today=today),
@@ -219,7 +221,7 @@ if rows:
                                     index=list(PRIORITY_LABELS).index(row.priority),
                                     key="followups_new_priority",
                                     format_func=lambda p: PRIORITY_LABELS[p])
-        if st.form_submit_button("Change priority", disabled=not allowed) and ui.write(
+        if st.form_submit_button("Change priority", disabled=not allowed) and write(
             lambda s: followups.set_priority(
                 s, actor=user, followup_id=row.id, expected_version=row.version,
                 priority=new_priority),
@@ -240,9 +242,9 @@ if rows:
                 if to_agent is None:
                     st.error("Choose the agent to reassign to.")
                 else:
-                    moved = ui.write(lambda s: followups.reassign_followups(
+                    moved = write(lambda s: followups.reassign_followups(
                         s, actor=user, followup_ids=chosen_ids, to_agent_id=to_agent,
                         today=today))
                     if moved is not None:
                         _done(f"Reassigned {moved} follow-up{'s' if moved != 1 else ''} to "
-                              f"{ui.md(targets[to_agent])}.")
+                              f"{md(targets[to_agent])}.")

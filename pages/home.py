@@ -6,33 +6,35 @@ from datetime import date
 
 import streamlit as st
 
-import ui
 from core.followups import backlog
 from core.followups import service as followups
 from core.followups.backlog import PRIORITY_LABELS, REASON_LABELS, BacklogRow
 from core.permissions import is_lead
 from core.store import settings
 from core.store.models import utcnow
+from ui import auth, nav
+from ui.format import md
+from ui.session import reading
 
 SHOWN = 25  # per list; the rest are on the Follow-ups page
 
-user = ui.require_user()
+user = auth.require_user()
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _my_day(user_id: int, today: date) -> followups.MyDay:
-    with ui.reading() as session:
+    with reading() as session:
         return followups.my_day(session, user_id=user_id, today=today, limit=SHOWN)
 
 
-with ui.reading() as session:
+with reading() as session:
     zone = settings.office_zone(session)
 now = utcnow()
 today = backlog.today_in_office(now, zone)
 day = _my_day(user.id, today)
 
 st.title("My day")
-st.subheader(f"{followups.greeting(now, zone)}, {ui.md(user.display_name)}")
+st.subheader(f"{followups.greeting(now, zone)}, {md(user.display_name)}")
 st.caption(f"{today:%A %d %B %Y}")
 
 c1, c2, c3 = st.columns(3)
@@ -52,13 +54,13 @@ def _follow_up_list(title: str, rows: list[BacklogRow], count: int, empty: str) 
         text_col, button_col = st.columns([5, 1], vertical_alignment="center")
         late = f"{row.days_overdue} day{'s' if row.days_overdue != 1 else ''} late · " \
             if row.days_overdue else ""
-        ref = f" · {ui.md(row.account_reference)}" if row.account_reference else ""
+        ref = f" · {md(row.account_reference)}" if row.account_reference else ""
         text_col.markdown(
-            f"**{ui.md(row.debtor_name)}**{ref} — {REASON_LABELS.get(row.reason, row.reason)} "
+            f"**{md(row.debtor_name)}**{ref} — {REASON_LABELS.get(row.reason, row.reason)} "
             f"by {row.channel} · {late}{PRIORITY_LABELS.get(row.priority, '')} priority"
             + (" · vulnerable" if row.vulnerable else ""))
         if button_col.button("Open check-in", key=f"home_open_{row.id}"):
-            ui.open_checkin(row.debtor_id, account_id=row.account_id, followup_id=row.id)
+            nav.open_checkin(row.debtor_id, account_id=row.account_id, followup_id=row.id)
     if count > len(rows):
         st.caption(f"Showing {len(rows)} of {count:,}; the rest are on the Follow-ups page.")
         st.page_link("pages/followups.py", label="See all my follow-ups", icon="📌")

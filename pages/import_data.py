@@ -4,13 +4,15 @@ import hashlib
 
 import streamlit as st
 
-import ui
 from core.importer import loader as importer
 from core.permissions import is_lead
+from ui import auth
+from ui.format import md
+from ui.session import reading, write
 
 KIND_LABELS = {"debtors": "Debtors and their accounts", "payments": "Payments received"}
 
-me = ui.require_user()
+me = auth.require_user()
 st.title("Import data")
 if not is_lead(me):
     st.error("Only leads and admins can import data.")
@@ -57,7 +59,7 @@ if imported:
         _show_problems(result.problems, "import_result_problems")
 cached = st.session_state.get("import_preview")
 if cached is None or cached[0] != preview_key:
-    with st.spinner("Checking every row…"), ui.reading() as session:
+    with st.spinner("Checking every row…"), reading() as session:
         preview = importer.preview_import(session, actor=me, kind=kind, data=data)
     st.session_state["import_preview"] = (preview_key, preview)
 else:
@@ -75,7 +77,7 @@ cols[2].metric("Unchanged", f"{preview.unchanged:,}")
 cols[3].metric("Refused", f"{preview.refused:,}")
 if preview.ignored_columns:
     st.caption("These columns aren't used and will be ignored: "
-               + ", ".join(ui.md(name) for name in preview.ignored_columns))
+               + ", ".join(md(name) for name in preview.ignored_columns))
 if preview.problems and not imported:
     st.warning(f"{preview.refused:,} of {preview.rows:,} rows would be refused and left out. "
                "Fix them in your file and import it again (the rest will then be unchanged).")
@@ -85,11 +87,11 @@ changes = preview.created + preview.updated
 if not changes:
     st.info("Nothing to import: every valid row is already in the database as it is.")
 with st.form("import_form", clear_on_submit=False):
-    st.caption(f"Import {changes:,} rows from {ui.md(upload.name)}. Each row is saved whole "
+    st.caption(f"Import {changes:,} rows from {md(upload.name)}. Each row is saved whole "
                "or not at all; refused rows are left out.")
     if st.form_submit_button("Import", type="primary", disabled=not changes):
         with st.spinner("Importing…"):
-            result = ui.write(lambda s: importer.run_import(s, actor=me, kind=kind, data=data),
+            result = write(lambda s: importer.run_import(s, actor=me, kind=kind, data=data),
                               success="Import finished.")
         if result is not None:
             st.session_state["import_result"] = (preview_key, result)

@@ -12,7 +12,6 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 import streamlit as st
 
-import ui
 from core.affordability import (
     CATEGORY_LABELS,
     FIXED_COST_CATEGORIES,
@@ -29,6 +28,9 @@ from core.plain_language import TARGET_GRADE, reading_grade
 from core.plans import MAX_INSTALMENTS, Frequency, PlanError, Schedule, plan_summary_text
 from core.store import settings
 from core.store.models import AccountStatus, PlanStatus, Role
+from ui import auth
+from ui.format import md
+from ui.session import reading, write
 
 ACCOUNT_MODE = "A debtor's account"
 QUICK_MODE = "Quick model"
@@ -47,43 +49,43 @@ DESIGN_KEYS = ("plans_by", "plans_instalment", "plans_count", "plans_frequency",
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _today() -> date:
-    with ui.reading() as session:
+    with reading() as session:
         return pp.office_today(session)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _discount_limit(role: str) -> Decimal:
-    with ui.reading() as session:
+    with reading() as session:
         return settings.discount_limit(session, role)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _search(query: str) -> list[pp.AccountOption]:
-    with ui.reading() as session:
+    with reading() as session:
         return pp.search_accounts(session, query=query)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _account(account_id: int) -> pp.AccountOption | None:
-    with ui.reading() as session:
+    with reading() as session:
         return pp.account_option(session, account_id=account_id)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _statement(debtor_id: int) -> pp.IncomeStatement | None:
-    with ui.reading() as session:
+    with reading() as session:
         return pp.latest_income_expenditure(session, debtor_id=debtor_id)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _plans(account_id: int) -> list[pp.PlanRow]:
-    with ui.reading() as session:
+    with reading() as session:
         return pp.plans_for_account(session, account_id=account_id)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _detail(plan_id: int) -> pp.PlanDetail | None:
-    with ui.reading() as session:
+    with reading() as session:
         try:
             return pp.plan_detail(session, plan_id=plan_id)
         except ValueError:
@@ -92,19 +94,19 @@ def _detail(plan_id: int) -> pp.PlanDetail | None:
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _queue() -> list[pp.PlanRow]:
-    with ui.reading() as session:
+    with reading() as session:
         return pp.plans_awaiting_approval(session)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _payments(account_id: int) -> list[pp.PaymentRow]:
-    with ui.reading() as session:
+    with reading() as session:
         return pp.payments_for_account(session, account_id=account_id)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _promises(account_id: int) -> list[pp.PromiseRow]:
-    with ui.reading() as session:
+    with reading() as session:
         return pp.promises_for_account(session, account_id=account_id)
 
 
@@ -326,11 +328,11 @@ def _save_buttons(ctx: Context, inputs: pp.PlanInputs) -> None:
     if not (draft or propose or activate):
         return
     if activate:
-        plan = ui.write(lambda s: pp.save_and_activate(s, actor=me, inputs=inputs,
+        plan = write(lambda s: pp.save_and_activate(s, actor=me, inputs=inputs,
                                                        today=ctx.today))
     else:
         status = PlanStatus.DRAFT if draft else PlanStatus.PROPOSED
-        plan = ui.write(lambda s: pp.save_plan(s, actor=me, inputs=inputs, status=status))
+        plan = write(lambda s: pp.save_plan(s, actor=me, inputs=inputs, status=status))
     if plan is None:
         return
     messages = {
@@ -403,7 +405,7 @@ def _results(ctx: Context, inputs: pp.PlanInputs, schedule: Schedule) -> None:
 def _for_the_debtor(schedule: Schedule, frequency: str, currency: str, debtor_name: str,
                     key: str) -> None:
     summary = plan_summary_text(schedule, frequency=frequency, currency=currency)
-    st.info(ui.md(summary))
+    st.info(md(summary))
     grade = reading_grade(summary)
     verdict = "plain enough" if grade <= TARGET_GRADE else "try to simplify"
     st.caption(f"Reading grade {grade:.1f} (aim for {TARGET_GRADE:.0f} or below: {verdict}).")
@@ -462,10 +464,10 @@ def _approval_queue() -> None:
         version = seen.get(plan_id, by_id[plan_id].version if plan_id in by_id else 0)
         done = None
         if approve:
-            done = ui.write(lambda s: pp.approve_plan(s, actor=me, plan_id=plan_id, note=note,
+            done = write(lambda s: pp.approve_plan(s, actor=me, plan_id=plan_id, note=note,
                                                       expected_version=version))
         elif reject:
-            done = ui.write(lambda s: pp.reject_plan(s, actor=me, plan_id=plan_id, note=note,
+            done = write(lambda s: pp.reject_plan(s, actor=me, plan_id=plan_id, note=note,
                                                      expected_version=version))
         if done is not None:
             st.session_state["plans_flash"] = (
@@ -536,19 +538,19 @@ def _plan_actions(detail: pp.PlanDetail) -> None:
     plan_id = detail.plan_id
     result = None
     if propose:
-        result = ui.write(lambda s: pp.propose_plan(s, actor=me, plan_id=plan_id,
+        result = write(lambda s: pp.propose_plan(s, actor=me, plan_id=plan_id,
                                                     expected_version=version))
         message = "Proposed to the debtor."
     elif activate:
-        result = ui.write(lambda s: pp.activate_plan(s, actor=me, plan_id=plan_id,
+        result = write(lambda s: pp.activate_plan(s, actor=me, plan_id=plan_id,
                                                      expected_version=version, today=today))
         message = "The plan has started."
     elif reschedule:
-        result = ui.write(lambda s: pp.reschedule_plan(s, actor=me, plan_id=plan_id,
+        result = write(lambda s: pp.reschedule_plan(s, actor=me, plan_id=plan_id,
                                                        expected_version=version, today=today))
         message = "Rescheduled: what is left now runs on from the next payment date."
     elif cancel:
-        result = ui.write(lambda s: pp.cancel_plan(s, actor=me, plan_id=plan_id,
+        result = write(lambda s: pp.cancel_plan(s, actor=me, plan_id=plan_id,
                                                    expected_version=version, note=note))
         message = "The plan is cancelled."
     if result is not None:
@@ -586,7 +588,7 @@ def _plan_panel(account: pp.AccountOption) -> None:
     cur = detail.currency
     st.markdown(f"**Plan {detail.plan_id}: {pp.STATUS_LABELS.get(detail.status, detail.status)}"
                 f"** · {pp.frequency_label(detail.frequency).lower()} from "
-                f"{_when(detail.start_on)} · {ui.md(detail.discount_pct)}% discount")
+                f"{_when(detail.start_on)} · {md(detail.discount_pct)}% discount")
     c1, c2, c3 = st.columns(3)
     c1.metric("Total payable", format_money(detail.payable_cents, cur))
     c2.metric("Paid", format_money(detail.paid_cents, cur))
@@ -623,7 +625,7 @@ def _payment_form(account: pp.AccountOption) -> None:
         submitted = st.form_submit_button("Record payment", key="plans_pay_submit")
     if submitted:
         pence = _pence(amount)
-        done = ui.write(lambda s: pp.record_payment(
+        done = write(lambda s: pp.record_payment(
             s, actor=me, account_id=account.account_id, amount_cents=pence,
             received_on=received, method=method, reference=reference, today=today))
         if done is not None:
@@ -670,7 +672,7 @@ def _income_form(account: pp.AccountOption, statement: pp.IncomeStatement | None
         submitted = st.form_submit_button("Save income and spending", key="plans_ie_submit")
     if submitted:
         items = {key: _pence(value) for key, value in values.items()}
-        done = ui.write(lambda s: pp.save_income_expenditure(
+        done = write(lambda s: pp.save_income_expenditure(
             s, actor=me, debtor_id=account.debtor_id, items=items, recorded_on=recorded_on,
             today=today))
         if done is not None:
@@ -683,12 +685,12 @@ def _sweep_once() -> None:
     if st.session_state.get("plans_swept_on") == today:
         return
     st.session_state["plans_swept_on"] = today
-    ui.write(lambda s: pp.sweep_missed(s, today=today))
+    write(lambda s: pp.sweep_missed(s, today=today))
 
 
 # ---------------------------------------------------------------- the page
 
-me = ui.require_user()
+me = auth.require_user()
 today = _today()
 st.title("Payment plans")
 _sweep_once()
@@ -720,10 +722,10 @@ else:
         expenses_cents=statement.expenses_cents if statement else None,
         discount_limit=_discount_limit(me.role), today=today,
     )
-    st.markdown(f"**{ui.md(account.debtor_name)}** · {ui.md(account.reference)} · "
-                f"{ui.md(account.creditor)} · balance "
-                f"**{ui.md(format_money(account.balance_cents, account.currency))}** · "
-                f"{ui.md(account.status)}")
+    st.markdown(f"**{md(account.debtor_name)}** · {md(account.reference)} · "
+                f"{md(account.creditor)} · balance "
+                f"**{md(format_money(account.balance_cents, account.currency))}** · "
+                f"{md(account.status)}")
     open_promises = [p for p in _promises(account.account_id) if p.status == "open"]
     for promise in open_promises:
         st.caption(f"Promise to pay {format_money(promise.amount_cents, account.currency)} by "

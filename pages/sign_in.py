@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-import ui
 from core.store import settings
 from core.store.models import UserCreate
 from core.team import service as users
+from ui import auth
+from ui.session import engine, log, reading, write
 
 st.title(":material/handshake: Recovery team dashboard")
 
-with ui.reading() as session:
+with reading() as session:
     user_count = users.count_users(session)
     demo_mode = settings.get(session, "demo_data") == "true"
 
@@ -26,10 +27,10 @@ if user_count == 0:
         username = st.text_input("Username", key="setup_username")
         password = st.text_input("Password", type="password", key="setup_password")
         if st.form_submit_button("Create admin"):
-            created = ui.write(lambda s: users.create_first_admin(s, user_create=UserCreate(
+            created = write(lambda s: users.create_first_admin(s, user_create=UserCreate(
                 username=username, display_name=display_name or username, password=password)))
             if created:
-                ui.sign_in(created)
+                auth.sign_in(created)
                 st.rerun()
     with right:
         st.markdown("**Or load the demo team**")
@@ -40,9 +41,9 @@ if user_count == 0:
                 try:
                     from core.demo.loader import load_demo
 
-                    load_demo(ui.engine())
+                    load_demo(engine())
                 except Exception:
-                    ui.log.exception("Demo load failed")
+                    log.exception("Demo load failed")
                     st.error("The demo team could not be loaded. Please try again.")
                 else:
                     st.rerun()
@@ -60,11 +61,11 @@ if submitted:
         except users.SignInError as exc:
             return exc
 
-    result = ui.write(_attempt)
+    result = write(_attempt)
     if isinstance(result, users.SignInError):
         st.error(str(result))
     elif result is not None:
-        ui.sign_in(result)
+        auth.sign_in(result)
         st.rerun()
 
 if demo_mode:

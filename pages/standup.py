@@ -9,32 +9,35 @@ from datetime import date
 
 import streamlit as st
 
-import ui
 from core.followups import backlog, standup
 from core.followups.charts import TREND_HEIGHT, trend_chart
 from core.money import format_money
 from core.permissions import is_lead
 from core.team import service as users
+from ui import auth, nav
+from ui.components import table
+from ui.format import md
+from ui.session import reading
 
-user = ui.require_user()
+user = auth.require_user()
 lead = is_lead(user)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _today() -> date:
-    with ui.reading() as session:
+    with reading() as session:
         return backlog.office_today(session)
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _teams() -> dict[int, str]:
-    with ui.reading() as session:
+    with reading() as session:
         return {t.id: t.name for t in users.list_teams(session)}
 
 
 @st.cache_data(ttl=60, show_spinner=False)
 def _report(today: date, team_id: int | None) -> standup.StandupReport:
-    with ui.reading() as session:
+    with reading() as session:
         return standup.standup_report(session, today=today, team_id=team_id)
 
 
@@ -52,7 +55,7 @@ head.title("Stand-up")
 head.markdown(f"### Results of {report.day:%A %d %B} · today's load for {today:%A %d %B}")
 
 t = report.total
-st.subheader(f"{ui.md(t.name)} — {report.day:%A}")
+st.subheader(f"{md(t.name)} — {report.day:%A}")
 m = st.columns(4)
 m[0].metric("Check-ins logged", f"{t.checkins:,}", border=True)
 m[1].metric("Conversations reached", f"{t.conversations:,}", border=True)
@@ -76,18 +79,18 @@ m[1].metric("Overdue", f"{t.overdue:,}", border=True)
 m[2].metric("More than 7 days overdue", f"{t.overdue_7plus:,}", border=True)
 
 for hint in report.hints:
-    st.warning(ui.md(hint.message), icon="⚖️")
-    if lead and st.button(f"Show {ui.md(hint.agent_name)}'s follow-ups",
+    st.warning(md(hint.message), icon="⚖️")
+    if lead and st.button(f"Show {md(hint.agent_name)}'s follow-ups",
                           key=f"standup_hint_{hint.agent_id}"):
-        ui.open_page("followups", followups_team=None, followups_agent=hint.agent_id)
+        nav.open_page("followups", followups_team=None, followups_agent=hint.agent_id)
 
 if report.agents:
     st.markdown("#### By agent")
-    ui.table(standup.agent_records(report.agents), key="standup_agents",
+    table.show(standup.agent_records(report.agents), key="standup_agents",
              file_name="standup-agents.csv")
     if len(report.teams) > 1:
         st.markdown("#### By team")
-        ui.table(standup.agent_records(report.teams), key="standup_teams",
+        table.show(standup.agent_records(report.teams), key="standup_teams",
                  file_name="standup-teams.csv")
 else:
     st.info("Nobody in this team owns a caseload yet.")

@@ -1,0 +1,1 @@
+"""Stateful widgets pages compose; each `show(key=…)` owns its state and returns a value."""
