@@ -3,6 +3,7 @@
 Categories follow the UK Standard Financial Statement. All amounts are monthly int pence.
 """
 
+import operator
 from dataclasses import dataclass
 
 from core.plans import (
@@ -65,9 +66,19 @@ def assess(
     monthly_expenses_cents: int,
     instalment_cents: int,
     frequency: Frequency | str,
+    *,
+    other_commitments_cents: int = 0,
 ) -> Affordability:
-    """Compare an instalment's monthly equivalent with disposable income."""
-    disposable = monthly_income_cents - monthly_expenses_cents
+    """Compare an instalment's monthly equivalent with disposable income.
+
+    `other_commitments_cents` is what the debtor already pays each month on their other
+    active plans (the sum of their monthly equivalents), so one income is never spent twice:
+    disposable = income - expenses - other commitments.
+    """
+    other = _whole_pence(other_commitments_cents)
+    if other < 0:
+        raise ValueError("Other commitments cannot be negative.")
+    disposable = monthly_income_cents - monthly_expenses_cents - other
     monthly = monthly_equivalent_cents(instalment_cents, frequency)
     headroom = disposable - monthly
     return Affordability(
@@ -76,6 +87,17 @@ def assess(
         headroom_cents=headroom,
         affordable=headroom >= 0 and disposable > 0,
     )
+
+
+def _whole_pence(value: object) -> int:
+    # operator.index takes ints (and numpy ints) but refuses floats, strings and None.
+    message = "Other commitments must be a whole number of pence a month."
+    if isinstance(value, bool):
+        raise ValueError(message)
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise ValueError(message) from None
 
 
 def largest_affordable_instalment_cents(

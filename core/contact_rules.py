@@ -2,7 +2,10 @@
 
 Follows US Regulation F (12 CFR 1006) as described in PRODUCT.md: quiet hours at the
 debtor's local time, the 7-in-7 call limit, the 7-day pause after a telephone
-conversation, channel opt-outs, and holds (dispute, breathing space, cease communication).
+conversation, channel opt-outs, holds (dispute, breathing space, cease communication),
+times the debtor told us are inconvenient (§1006.6(b)(1)), and calls made within 7 days of
+the debtor's direct consent, which the two call-frequency limits do not cover
+(§1006.14(b)(4)).
 Days are always the debtor's local calendar days, so daylight-saving changes never stretch
 or shrink a "day".
 """
@@ -11,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 CHANNELS: tuple[str, ...] = ("phone", "sms", "email", "video", "letter")
@@ -22,6 +25,17 @@ CALL_LIMIT = 7
 CALL_WINDOW_DAYS = 7
 CONVERSATION_PAUSE_DAYS = 7
 FRIENDLY_CALL_TIME = time(9, 0)
+CONSENT_WINDOW = timedelta(days=7)  # 7 × 24 hours of elapsed time, not calendar days
+DAY_NAMES: tuple[str, ...] = (
+    "Monday",
+    "Tuesday",
+    "Wednesday",
+    "Thursday",
+    "Friday",
+    "Saturday",
+    "Sunday",
+)
+_WEEK = timedelta(days=7)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,6 +44,84 @@ class ContactCheck:
 
     allowed: bool
     reasons: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Unavailable:
+    """A weekly time the debtor told us is inconvenient, on their local clock.
+
+    The window runs forward through the week from (`start_day`, `start`), included, to
+    (`end_day`, `end`), excluded; days are 0 = Monday … 6 = Sunday. When its end is not after
+    its start in week order it wraps past Sunday midnight, so Friday 18:00 → Monday 08:00 is
+    one window. "No calls before 2 pm" is seven windows, one a day.
+    """
+
+    start_day: int
+    start: time
+    end_day: int
+    end: time
+
+    def validate(self) -> None:
+        """Raise ValueError when a day is outside 0–6, a time is not a time, or end == start."""
+        for what, day in (("start_day", self.start_day), ("end_day", self.end_day)):
+            if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
+                raise ValueError(
+                    f"An unavailable time's {what} must be a day from 0 (Monday) to "
+                    f"6 (Sunday), not {day!r}."
+                )
+        for what, moment in (("start", self.start), ("end", self.end)):
+            if not isinstance(moment, time):
+                raise ValueError(
+                    f"An unavailable time's {what} must be a time of day, not "
+                    f"{type(moment).__name__}."
+                )
+        if _week_offset(self.start_day, self.start) == _week_offset(self.end_day, self.end):
+            raise ValueError(
+                f"An unavailable time cannot end when it starts ({self.describe()}); "
+                "for every day, give seven windows, one a day."
+            )
+
+    def contains(self, weekday: int, moment: time) -> bool:
+        """True when local (`weekday`, `moment`) falls inside this window."""
+        self.validate()
+        start = _week_offset(self.start_day, self.start)
+        end = _week_offset(self.end_day, self.end)
+        here = _week_offset(weekday, moment)
+        if start < end:
+            return start <= here < end
+        return here >= start or here < end  # wraps past Sunday midnight
+
+    def describe(self) -> str:
+        """Plain English, e.g. "Friday 18:00 to Monday 08:00" or "Monday 00:00 to 14:00"."""
+        start = f"{_day_name(self.start_day)} {_clock(self.start)}"
+        if self.end_day == self.start_day and _time_offset(self.end) > _time_offset(self.start):
+            return f"{start} to {_clock(self.end)}"
+        return f"{start} to {_day_name(self.end_day)} {_clock(self.end)}"
+
+
+def _time_offset(moment: time) -> timedelta:
+    return timedelta(
+        hours=moment.hour,
+        minutes=moment.minute,
+        seconds=moment.second,
+        microseconds=moment.microsecond,
+    )
+
+
+def _week_offset(day: int, moment: time) -> timedelta:
+    return timedelta(days=day) + _time_offset(moment)
+
+
+def _day_name(day: object) -> str:
+    return DAY_NAMES[day] if isinstance(day, int) and 0 <= day <= 6 else f"day {day!r}"
+
+
+def _clock(moment: object) -> str:
+    if not isinstance(moment, time):
+        return repr(moment)
+    if moment.second or moment.microsecond:
+        return f"{moment:%H:%M:%S}"
+    return f"{moment:%H:%M}"
 
 
 # Files in the tz database folder that are not zone names: they mean different things on
@@ -90,8 +182,16 @@ def check_contact(
     conversations: Iterable[datetime] = (),
     opted_out: Collection[str] = (),
     holds: Collection[str] = (),
+    unavailable: Iterable[Unavailable] = (),
+    call_consented_at: datetime | None = None,
 ) -> ContactCheck:
-    """Check whether contacting the debtor on `channel` at `at` is allowed, and why not."""
+    """Check whether contacting the debtor on `channel` at `at` is allowed, and why not.
+
+    `unavailable` are weekly times the debtor told us are inconvenient (every channel but
+    letter). `call_consented_at` is when the debtor directly asked for or agreed to this
+    call: a phone call from then up to 7 × 24 hours later is outside the two call-frequency
+    limits (§1006.14(b)(4)); every other rule still applies.
+    """
     if channel not in CHANNELS:
         raise ValueError(f"Unknown channel {channel!r}: use one of {', '.join(CHANNELS)}.")
     _require_aware(at, "at")
@@ -100,6 +200,19 @@ def check_contact(
     today = local.date()
     call_days = _local_days(previous_calls, zone, "previous_calls")
     conversation_days = _local_days(conversations, zone, "conversations")
+    windows = tuple(unavailable)
+    for window in windows:
+        if not isinstance(window, Unavailable):
+            raise ValueError(
+                f"unavailable must hold Unavailable windows, not {type(window).__name__}."
+            )
+        window.validate()
+    consented = False
+    if call_consented_at is not None:
+        _require_aware(call_consented_at, "call_consented_at")
+        consent = call_consented_at.astimezone(UTC)
+        moment = at.astimezone(UTC)  # in UTC, so that the 7 days are elapsed time
+        consented = consent <= moment <= consent + CONSENT_WINDOW
 
     reasons: list[str] = []
 
@@ -116,7 +229,16 @@ def check_contact(
             f"{EARLIEST:%H:%M} to {LATEST:%H:%M} their time."
         )
 
-    if channel == "phone":
+    if channel != "letter":
+        inside = [window for window in windows if window.contains(local.weekday(), local.time())]
+        if inside:
+            reasons.append(
+                f"It is {DAY_NAMES[local.weekday()]} {local:%H:%M} for them "
+                f"({debtor_timezone}), a time they told us is inconvenient "
+                f"({'; '.join(window.describe() for window in inside)})."
+            )
+
+    if channel == "phone" and not consented:
         # The window is the day of `at` and the 6 local days before it.
         window_start = today - timedelta(days=CALL_WINDOW_DAYS - 1)
         recent_calls = sum(1 for day in call_days if window_start <= day <= today)

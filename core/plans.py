@@ -150,9 +150,17 @@ def build_schedule(
     upfront_cents: int = 0,
     annual_rate_pct: int | float | str | Decimal = 0,
     step_cents: int = 1,
+    month_day: int | None = None,
 ) -> Schedule:
-    """Build the instalment schedule for a plan from an instalment amount or a count."""
+    """Build the instalment schedule for a plan from an instalment amount or a count.
+
+    `month_day` (monthly plans only, 1-31) keeps the regular instalments on that day of each
+    month, clamped to the month's last day: the first is the first such day on or after
+    `start`, or strictly after `start` when money up front is due on `start`. None means
+    `start.day`.
+    """
     freq = parse_frequency(frequency)
+    day = _month_day(month_day, freq)
     balance = _whole(balance_cents, "The balance must be a whole number of pence.")
     if balance <= 0:
         raise PlanError("The balance must be more than zero.")
@@ -224,6 +232,7 @@ def build_schedule(
         settled=settled,
         forgiven=forgiven,
         upfront=upfront,
+        month_day=day,
     )
 
 
@@ -259,6 +268,7 @@ def reschedule_remaining(
     instalment_cents: int,
     frequency: Frequency | str,
     start: date,
+    month_day: int | None = None,
 ) -> Schedule:
     """Rebuild what is left of a plan from `start`, moving missed money to the end.
 
@@ -267,7 +277,9 @@ def reschedule_remaining(
     at the same frequency, the first due on `start`. Because the instalment does not change,
     the missed amount lengthens the plan: it is paid by extra instalments at the end, and
     the last one is the remainder. No discount (it was given when the plan was agreed) and
-    no interest (interest is frozen on arrangements). Raises PlanError when nothing is left.
+    no interest (interest is frozen on arrangements). `month_day` keeps a monthly plan on its
+    agreed day of the month (see build_schedule): the first instalment is then the first such
+    day on or after `start`. Raises PlanError when nothing is left.
     """
     amounts = [_whole(c, "Unpaid amounts must be whole numbers of pence.") for c in unpaid_cents]
     if any(c < 0 for c in amounts):
@@ -276,7 +288,11 @@ def reschedule_remaining(
     if outstanding == 0:
         raise PlanError("Nothing is left to pay on this plan.")
     return build_schedule(
-        outstanding, frequency=frequency, start=start, instalment_cents=instalment_cents
+        outstanding,
+        frequency=frequency,
+        start=start,
+        instalment_cents=instalment_cents,
+        month_day=month_day,
     )
 
 
@@ -357,6 +373,40 @@ def _div_half_up(num: int, den: int) -> int:
     """num / den rounded half away from zero (Decimal's ROUND_HALF_UP); den > 0."""
     quotient = (2 * abs(num) + den) // (2 * den)
     return quotient if num >= 0 else -quotient
+
+
+def _month_day(value: int | None, freq: Frequency) -> int | None:
+    """Check `month_day`: None, or a day 1-31 given for a monthly plan."""
+    if value is None:
+        return None
+    day = _whole(value, "The day of the month must be a whole number from 1 to 31.")
+    if not 1 <= day <= 31:
+        raise PlanError("The day of the month must be from 1 to 31.")
+    if freq is not Frequency.MONTHLY:
+        raise PlanError(
+            "A day of the month can only be chosen for a monthly plan; "
+            f"this plan is {freq.label.lower()}."
+        )
+    return day
+
+
+def _on_day(year: int, month: int, day: int) -> date:
+    """`day` of the month, clamped to the month's last day."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def _monthly_dues(start: date, day: int, n: int, *, after_start: bool) -> list[date]:
+    """n dates on `day` of consecutive months, the first on or after (or after) `start`."""
+    index = start.year * 12 + start.month - 1
+    first = _on_day(start.year, start.month, day)
+    if first < start or (after_start and first == start):
+        index += 1
+    return [_on_day(*_year_month(index + k), day) for k in range(n)]
+
+
+def _year_month(index: int) -> tuple[int, int]:
+    year, month0 = divmod(index, 12)
+    return year, month0 + 1
 
 
 def _round_up_to(amount: int, step: int) -> int:
@@ -444,11 +494,13 @@ def _assemble(
     settled: int,
     forgiven: int,
     upfront: int,
+    month_day: int | None = None,
 ) -> Schedule:
     offset = 1 if upfront else 0
     n = len(amounts)
     if freq is Frequency.MONTHLY:
-        dues = [add_periods(start, freq, k + offset) for k in range(n)]
+        day = start.day if month_day is None else month_day
+        dues = _monthly_dues(start, day, n, after_start=bool(upfront))
     else:
         days = _PERIOD_DAYS[freq]
         dues = [start + timedelta(days=days * (k + offset)) for k in range(n)]

@@ -136,3 +136,93 @@ def test_standard_financial_statement_categories() -> None:
     assert set(CATEGORY_LABELS) == set(every)
     assert CATEGORY_LABELS["council_tax"] == "Council tax"
     assert all(label and label[0].isupper() for label in CATEGORY_LABELS.values())
+
+
+# ---------------------------------------------------------------- other commitments
+
+
+def test_an_income_is_never_spent_twice() -> None:
+    # Given £200 a month disposable and a £150-a-month plan already active on another account
+    # When a second £150-a-month plan is assessed with that commitment
+    verdict = assess(200_000, 180_000, 15_000, "monthly", other_commitments_cents=15_000)
+    # Then only £50 is left for it, so it is not affordable
+    assert verdict == Affordability(
+        disposable_cents=5_000,
+        monthly_equivalent_cents=15_000,
+        headroom_cents=-10_000,
+        affordable=False,
+    )
+    # And without the other plan it would have been affordable
+    assert assess(200_000, 180_000, 15_000, "monthly").affordable
+
+
+def test_other_commitments_default_to_none() -> None:
+    # Given no other commitments / When assessed with and without the keyword
+    # Then the verdicts are the same
+    assert assess(200_000, 150_000, 10_000, "weekly") == assess(
+        200_000, 150_000, 10_000, "weekly", other_commitments_cents=0
+    )
+
+
+def test_commitments_using_all_disposable_income_leave_nothing() -> None:
+    # Given other plans taking exactly all £500 disposable / When a £0 instalment is assessed
+    verdict = assess(200_000, 150_000, 0, "monthly", other_commitments_cents=50_000)
+    # Then nothing is disposable, so it is not affordable
+    assert verdict.disposable_cents == 0
+    assert verdict.headroom_cents == 0
+    assert not verdict.affordable
+
+
+def test_exactly_fitting_after_other_commitments_is_affordable() -> None:
+    # Given £500 disposable, £66.67 already committed, and £100 a week (£433.33 a month)
+    verdict = assess(200_000, 150_000, 10_000, "weekly", other_commitments_cents=6_667)
+    # When assessed / Then the headroom is zero and it is affordable; a penny more is not
+    assert verdict.headroom_cents == 0 and verdict.affordable
+    assert not assess(200_000, 150_000, 10_000, "weekly", other_commitments_cents=6_668).affordable
+
+
+@pytest.mark.parametrize(
+    ("other", "message"),
+    [
+        (-1, "cannot be negative"),
+        (-15_000, "cannot be negative"),
+        (1.5, "whole number"),
+        ("100", "whole number"),
+        (None, "whole number"),
+        (True, "whole number"),
+    ],
+)
+def test_bad_other_commitments_are_a_value_error(other: object, message: str) -> None:
+    # Given negative or non-whole other commitments / When assessed / Then ValueError says why
+    with pytest.raises(ValueError, match=message):
+        assess(200_000, 150_000, 10_000, "weekly", other_commitments_cents=other)  # type: ignore[arg-type]
+
+
+def test_other_commitments_are_keyword_only() -> None:
+    # Given other commitments passed positionally / When assessed / Then TypeError
+    with pytest.raises(TypeError):
+        assess(200_000, 150_000, 10_000, "weekly", 5_000)  # type: ignore[misc]
+
+
+@given(
+    income=st.integers(min_value=0, max_value=10_000_000),
+    expenses=st.integers(min_value=0, max_value=10_000_000),
+    other=st.integers(min_value=0, max_value=10_000_000),
+    instalment=st.integers(min_value=0, max_value=1_000_000),
+    frequency=frequencies,
+)
+def test_other_commitments_count_like_expenses(
+    income: int, expenses: int, other: int, instalment: int, frequency: Frequency
+) -> None:
+    # Given any income, expenses, other commitments and instalment
+    # When assessed with the commitments
+    verdict = assess(income, expenses, instalment, frequency, other_commitments_cents=other)
+    # Then it is exactly as if the commitments were extra expenses
+    assert verdict == assess(income, expenses + other, instalment, frequency)
+    assert verdict.disposable_cents == income - expenses - other
+    assert verdict.headroom_cents == verdict.disposable_cents - monthly_equivalent_cents(
+        instalment, frequency
+    )
+    # And committing more never makes a plan affordable that was not
+    if verdict.affordable:
+        assert assess(income, expenses, instalment, frequency).affordable

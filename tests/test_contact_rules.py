@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from core.contact_rules import (
     CHANNELS,
     ContactCheck,
+    Unavailable,
     check_contact,
     is_valid_timezone,
     local_now,
@@ -749,3 +750,431 @@ def test_next_allowed_call_is_an_allowed_9am_on_a_later_local_day(
         previous_calls=history,
         conversations=spoken,
     ).allowed
+
+
+# --- times the debtor told us are inconvenient (§1006.6(b)(1)) -----------------------------
+
+MON, TUE, WED, THU, FRI, SAT, SUN = range(7)
+# 9 March 2026 is a Monday.
+WEEKEND = Unavailable(start_day=FRI, start=time(18, 0), end_day=MON, end=time(8, 0))
+NOT_BEFORE_2PM = [Unavailable(d, time(0, 0), d, time(14, 0)) for d in range(7)]
+
+
+@pytest.mark.parametrize(
+    ("at", "allowed"),
+    [
+        (local(LONDON, 2026, 3, 13, 17, 59), True),  # Friday, just before
+        (local(LONDON, 2026, 3, 13, 18, 0), False),  # Friday, the start is included
+        (local(LONDON, 2026, 3, 14, 10, 0), False),  # Saturday
+        (local(LONDON, 2026, 3, 15, 20, 59), False),  # Sunday evening
+        (local(LONDON, 2026, 3, 16, 8, 0), True),  # Monday, the end is excluded
+        (local(LONDON, 2026, 3, 11, 12, 0), True),  # Wednesday
+    ],
+)
+def test_a_window_wrapping_past_sunday_midnight(at: datetime, allowed: bool) -> None:
+    # Given the debtor said Friday 18:00 to Monday 08:00 is inconvenient
+    # When we check a text at `at`
+    check = check_contact(channel="sms", at=at, debtor_timezone=LONDON, unavailable=[WEEKEND])
+    # Then it is refused exactly inside the window
+    assert check.allowed is allowed, check.reasons
+
+
+def test_the_reason_names_their_day_time_and_the_window() -> None:
+    # Given the weekend window / When we call on Saturday at 10:00 their time
+    check = check_contact(
+        channel="phone",
+        at=local(LONDON, 2026, 3, 14, 10, 0),
+        debtor_timezone=LONDON,
+        unavailable=[WEEKEND],
+    )
+    # Then the reason says so in plain English
+    assert check == ContactCheck(
+        allowed=False,
+        reasons=(
+            "It is Saturday 10:00 for them (Europe/London), a time they told us is "
+            "inconvenient (Friday 18:00 to Monday 08:00).",
+        ),
+    )
+
+
+@pytest.mark.parametrize("channel", ["phone", "sms", "email", "video"])
+def test_no_calls_before_2pm_is_seven_windows(channel: str) -> None:
+    # Given "no contact before 2 pm" as seven daily windows
+    morning = local(LONDON, 2026, 3, 12, 10, 30)  # Thursday
+    afternoon = local(LONDON, 2026, 3, 12, 14, 0)
+    # When we check the morning and 14:00
+    before = check_contact(
+        channel=channel, at=morning, debtor_timezone=LONDON, unavailable=NOT_BEFORE_2PM
+    )
+    after = check_contact(
+        channel=channel, at=afternoon, debtor_timezone=LONDON, unavailable=NOT_BEFORE_2PM
+    )
+    # Then the morning is refused with the day's window named, and 14:00 is allowed
+    assert before.reasons == (
+        "It is Thursday 10:30 for them (Europe/London), a time they told us is "
+        "inconvenient (Thursday 00:00 to 14:00).",
+    )
+    assert after.allowed
+
+
+def test_a_letter_ignores_inconvenient_times() -> None:
+    # Given the weekend window / When we check a letter on Saturday / Then it is allowed
+    check = check_contact(
+        channel="letter",
+        at=local(LONDON, 2026, 3, 14, 10, 0),
+        debtor_timezone=LONDON,
+        unavailable=[WEEKEND],
+    )
+    assert check.allowed
+
+
+def test_windows_are_read_on_the_debtors_clock_not_utc() -> None:
+    # Given a New York debtor unavailable on Mondays 09:00-12:00 their time
+    mornings = [Unavailable(MON, time(9), MON, time(12))]
+    # When we text at 14:30 UTC on Monday 9 March (10:30 in New York, daylight time)
+    inside = check_contact(
+        channel="sms", at=utc(2026, 3, 9, 14, 30), debtor_timezone=NEW_YORK, unavailable=mornings
+    )
+    # And at 10:30 UTC (06:30 in New York: quiet hours, but outside the window)
+    outside = check_contact(
+        channel="sms", at=utc(2026, 3, 9, 10, 30), debtor_timezone=NEW_YORK, unavailable=mornings
+    )
+    # Then the first is refused for the window and the second only for the quiet hours
+    assert inside.reasons == (
+        "It is Monday 10:30 for them (America/New_York), a time they told us is "
+        "inconvenient (Monday 09:00 to 12:00).",
+    )
+    assert len(outside.reasons) == 1 and outside.reasons[0].startswith("It is 06:30")
+
+
+def test_a_window_from_saturday_to_wednesday_wraps() -> None:
+    # Given a window from Saturday 10:00 to Wednesday 10:00 (the end is before the start)
+    window = Unavailable(SAT, time(10), WED, time(10))
+
+    def allowed(at: datetime) -> bool:
+        return check_contact(
+            channel="email", at=at, debtor_timezone=LONDON, unavailable=[window]
+        ).allowed
+
+    # When / Then Monday and Tuesday are inside, Wednesday afternoon and Friday are not
+    assert not allowed(local(LONDON, 2026, 3, 9, 12, 0))
+    assert not allowed(local(LONDON, 2026, 3, 10, 12, 0))
+    assert allowed(local(LONDON, 2026, 3, 11, 12, 0))
+    assert allowed(local(LONDON, 2026, 3, 13, 12, 0))
+    assert not allowed(local(LONDON, 2026, 3, 14, 12, 0))
+
+
+def test_a_window_of_a_whole_day_between_two_days_at_the_same_time() -> None:
+    # Given a window from Monday 09:00 to Tuesday 09:00 (same time, different days)
+    window = Unavailable(MON, time(9), TUE, time(9))
+    # When / Then it is one valid 24-hour window, named with both days
+    check = check_contact(
+        channel="sms",
+        at=local(LONDON, 2026, 3, 10, 8, 30),
+        debtor_timezone=LONDON,
+        unavailable=[window],
+    )
+    assert check.reasons == (
+        "It is Tuesday 08:30 for them (Europe/London), a time they told us is "
+        "inconvenient (Monday 09:00 to Tuesday 09:00).",
+    )
+
+
+def test_the_window_and_the_quiet_hours_are_both_named() -> None:
+    # Given the weekend window, a hold, and a text on Saturday at 07:00 their time
+    check = check_contact(
+        channel="sms",
+        at=local(LONDON, 2026, 3, 14, 7, 0),
+        debtor_timezone=LONDON,
+        unavailable=[WEEKEND],
+        holds=["dispute"],
+    )
+    # When checked / Then each refusing rule is named
+    assert check.reasons == (
+        "The account is on hold (dispute).",
+        "It is 07:00 for them (Europe/London); contact is allowed from 08:00 to 21:00 their time.",
+        "It is Saturday 07:00 for them (Europe/London), a time they told us is "
+        "inconvenient (Friday 18:00 to Monday 08:00).",
+    )
+
+
+def test_overlapping_windows_are_named_together() -> None:
+    # Given two windows that both hold Saturday 10:00
+    windows = [WEEKEND, Unavailable(SAT, time(9), SAT, time(12))]
+    # When we check / Then one reason names both windows
+    check = check_contact(
+        channel="sms",
+        at=local(LONDON, 2026, 3, 14, 10, 0),
+        debtor_timezone=LONDON,
+        unavailable=iter(windows),
+    )
+    assert check.reasons == (
+        "It is Saturday 10:00 for them (Europe/London), a time they told us is "
+        "inconvenient (Friday 18:00 to Monday 08:00; Saturday 09:00 to 12:00).",
+    )
+
+
+@pytest.mark.parametrize(
+    ("window", "message"),
+    [
+        (Unavailable(MON, time(9), MON, time(9)), "cannot end when it starts"),
+        (Unavailable(SUN, time(0), SUN, time(0)), "seven windows"),
+        (Unavailable(7, time(9), MON, time(10)), "start_day must be a day from 0"),
+        (Unavailable(MON, time(9), -1, time(10)), "end_day must be a day from 0"),
+        (Unavailable(True, time(9), MON, time(10)), "start_day"),
+        (Unavailable(MON, "09:00", MON, time(10)), "start must be a time of day"),  # type: ignore[arg-type]
+    ],
+)
+def test_impossible_windows_are_a_value_error(window: Unavailable, message: str) -> None:
+    # Given a window that ends when it starts, or names a day outside 0-6
+    # When we check a contact with it (any channel, even a letter) / Then ValueError says why
+    for channel in ("phone", "letter"):
+        with pytest.raises(ValueError, match=message):
+            check_contact(
+                channel=channel,
+                at=local(LONDON, 2026, 3, 9, 10, 0),
+                debtor_timezone=LONDON,
+                unavailable=[window],
+            )
+    with pytest.raises(ValueError, match=message):
+        window.validate()
+
+
+def test_something_other_than_a_window_is_a_value_error() -> None:
+    # Given a bare tuple instead of an Unavailable / When checked / Then ValueError
+    with pytest.raises(ValueError, match="Unavailable"):
+        check_contact(
+            channel="sms",
+            at=local(LONDON, 2026, 3, 9, 10, 0),
+            debtor_timezone=LONDON,
+            unavailable=[(MON, time(9), MON, time(10))],  # type: ignore[list-item]
+        )
+
+
+# --- calls the debtor asked for (§1006.14(b)(4)) ------------------------------------------
+
+
+def test_a_call_within_7_days_of_consent_is_outside_the_call_limit() -> None:
+    # Given 7 calls this week and the debtor asking for a call back two days ago
+    at = local(LONDON, 2026, 3, 9, 10, 0)
+    calls = _daily_calls(at, range(0, 7))
+    # When we check the call with and without that consent
+    consented = check_contact(
+        channel="phone",
+        at=at,
+        debtor_timezone=LONDON,
+        previous_calls=calls,
+        call_consented_at=at - timedelta(days=2),
+    )
+    plain = check_contact(channel="phone", at=at, debtor_timezone=LONDON, previous_calls=calls)
+    # Then only the consented one is allowed
+    assert consented == ContactCheck(allowed=True, reasons=())
+    assert not plain.allowed
+
+
+def test_a_call_back_asked_for_in_a_conversation_is_outside_the_7_day_pause() -> None:
+    # Given we spoke yesterday and they asked us to ring back today
+    at = local(LONDON, 2026, 3, 9, 10, 0)
+    talk = local(LONDON, 2026, 3, 8, 16, 0)
+    # When we check the call back
+    check = check_contact(
+        channel="phone",
+        at=at,
+        debtor_timezone=LONDON,
+        conversations=[talk],
+        previous_calls=[talk],
+        call_consented_at=talk,
+    )
+    # Then it is allowed
+    assert check.allowed, check.reasons
+
+
+@pytest.mark.parametrize(
+    ("consent_offset", "allowed"),
+    [
+        (timedelta(0), True),  # consent at the moment of the call
+        (timedelta(days=7), True),  # exactly 7 × 24 hours before
+        (timedelta(days=7, microseconds=1), False),  # just over
+        (-timedelta(minutes=1), False),  # consent after the call
+    ],
+)
+def test_the_consent_window_is_7_times_24_hours(consent_offset: timedelta, allowed: bool) -> None:
+    # Given 7 calls this week and a consent `consent_offset` before the call
+    at = local(LONDON, 2026, 3, 9, 10, 0)
+    calls = _daily_calls(at, range(0, 7))
+    # When we check the call
+    check = check_contact(
+        channel="phone",
+        at=at,
+        debtor_timezone=LONDON,
+        previous_calls=calls,
+        call_consented_at=at - consent_offset,
+    )
+    # Then the limit is lifted only from the consent up to 7 × 24 hours later
+    assert check.allowed is allowed
+
+
+@pytest.mark.parametrize(
+    ("call", "allowed"),
+    [
+        # 168 hours after 12:00 GMT on 25 March is 13:00 BST on 1 April
+        (local(LONDON, 2026, 4, 1, 12, 30), True),  # after 7 calendar days, within 168 hours
+        (local(LONDON, 2026, 4, 1, 13, 0), True),
+        (local(LONDON, 2026, 4, 1, 13, 1), False),
+    ],
+)
+def test_the_consent_window_is_elapsed_time_across_the_clock_change(
+    call: datetime, allowed: bool
+) -> None:
+    # Given consent at 12:00 GMT on 25 March in London, before the clocks go forward on the 29th
+    consent = local(LONDON, 2026, 3, 25, 12, 0)
+    calls = _daily_calls(call, range(0, 7))
+    # When we call on 1 April, with 7 calls already this week
+    check = check_contact(
+        channel="phone",
+        at=call,
+        debtor_timezone=LONDON,
+        previous_calls=calls,
+        call_consented_at=consent,
+    )
+    # Then the consent counts for 168 hours of elapsed time, not 7 wall-clock days
+    assert check.allowed is allowed
+
+
+def test_consent_does_not_lift_any_other_rule() -> None:
+    # Given consent an hour ago, but a hold, a phone opt-out, 07:30 their time on Saturday
+    # and the weekend window
+    at = local(LONDON, 2026, 3, 14, 7, 30)
+    check = check_contact(
+        channel="phone",
+        at=at,
+        debtor_timezone=LONDON,
+        previous_calls=_daily_calls(at, range(0, 7)),
+        conversations=[at - timedelta(days=1)],
+        opted_out=["phone"],
+        holds=["breathing_space"],
+        unavailable=[WEEKEND],
+        call_consented_at=at - timedelta(hours=1),
+    )
+    # When checked / Then every other rule still refuses, and the call limits are not named
+    assert check.reasons == (
+        "The account is on hold (breathing space).",
+        "They asked us not to use phone.",
+        "It is 07:30 for them (Europe/London); contact is allowed from 08:00 to 21:00 their time.",
+        "It is Saturday 07:30 for them (Europe/London), a time they told us is "
+        "inconvenient (Friday 18:00 to Monday 08:00).",
+    )
+
+
+def test_consent_changes_nothing_for_other_channels() -> None:
+    # Given a text at 22:00 their time with consent an hour before
+    at = local(LONDON, 2026, 3, 9, 22, 0)
+    # When checked / Then the quiet hours still refuse it, exactly as without consent
+    with_consent = check_contact(
+        channel="sms", at=at, debtor_timezone=LONDON, call_consented_at=at - timedelta(hours=1)
+    )
+    assert with_consent == check_contact(channel="sms", at=at, debtor_timezone=LONDON)
+    assert not with_consent.allowed
+
+
+@pytest.mark.parametrize("channel", ["phone", "sms", "letter"])
+@pytest.mark.parametrize(
+    ("consent", "message"),
+    [
+        (datetime(2026, 3, 9, 9, 0), "call_consented_at is a naive datetime"),
+        (datetime(2026, 3, 9, 9, 0).date(), "call_consented_at must be a datetime"),
+    ],
+)
+def test_a_naive_or_missing_consent_time_is_a_value_error(
+    channel: str, consent: object, message: str
+) -> None:
+    # Given a consent time without a timezone (or not a time at all)
+    # When checked on any channel / Then ValueError says which argument
+    with pytest.raises(ValueError, match=message):
+        check_contact(
+            channel=channel,
+            at=local(LONDON, 2026, 3, 9, 10, 0),
+            debtor_timezone=LONDON,
+            call_consented_at=consent,  # type: ignore[arg-type]
+        )
+
+
+# --- properties of the new rules -----------------------------------------------------------
+
+days_of_week = st.integers(min_value=0, max_value=6)
+clock_times = st.times()
+windows = st.builds(Unavailable, days_of_week, clock_times, days_of_week, clock_times).filter(
+    lambda w: (w.start_day, w.start) != (w.end_day, w.end)
+)
+WEEK = timedelta(days=7)
+
+
+def week_position(day: int, moment: time) -> timedelta:
+    return timedelta(
+        days=day,
+        hours=moment.hour,
+        minutes=moment.minute,
+        seconds=moment.second,
+        microseconds=moment.microsecond,
+    )
+
+
+def inside_oracle(window: Unavailable, day: int, moment: time) -> bool:
+    """Inside when the distance forward from the start is less than the window's length."""
+    start = week_position(window.start_day, window.start)
+    length = (week_position(window.end_day, window.end) - start) % WEEK
+    return (week_position(day, moment) - start) % WEEK < length
+
+
+@settings(max_examples=300, deadline=None)
+@given(window=windows, at=moments, tz=zone_names)
+def test_a_window_refuses_exactly_the_moments_inside_it(
+    window: Unavailable, at: datetime, tz: str
+) -> None:
+    # Given any valid window and any moment and zone
+    local_at = at.astimezone(ZoneInfo(tz))
+    # When we check an email (no other rule but the quiet hours applies)
+    check = check_contact(channel="email", at=at, debtor_timezone=tz, unavailable=[window])
+    alone = check_contact(channel="email", at=at, debtor_timezone=tz)
+    # Then a reason is added exactly when their local weekday and time are inside the window
+    added = set(check.reasons) - set(alone.reasons)
+    assert bool(added) is inside_oracle(window, local_at.weekday(), local_at.time())
+    assert set(alone.reasons) <= set(check.reasons)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    at=moments,
+    tz=zone_names,
+    calls=st.lists(moments, max_size=10),
+    talks=st.lists(moments, max_size=3),
+    since=st.timedeltas(min_value=timedelta(0), max_value=timedelta(days=7)),
+    opted_out=st.sets(st.sampled_from(CHANNELS)),
+    holds=st.sets(st.sampled_from(["dispute", "breathing_space", "cease_communication"])),
+    unavailable=st.lists(windows, max_size=3),
+)
+def test_consent_makes_a_call_exactly_as_if_there_were_no_history(
+    at: datetime,
+    tz: str,
+    calls: list[datetime],
+    talks: list[datetime],
+    since: timedelta,
+    opted_out: set[str],
+    holds: set[str],
+    unavailable: list[Unavailable],
+) -> None:
+    # Given any history and other rules, and consent at most 7 × 24 hours before the call
+    common = {
+        "channel": "phone",
+        "at": at,
+        "debtor_timezone": tz,
+        "opted_out": opted_out,
+        "holds": holds,
+        "unavailable": unavailable,
+    }
+    # When checked with the history and the consent
+    check = check_contact(
+        **common, previous_calls=calls, conversations=talks, call_consented_at=at - since
+    )
+    # Then it is exactly the verdict without any call history
+    assert check == check_contact(**common)

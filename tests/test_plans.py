@@ -665,3 +665,226 @@ def test_summary_in_another_currency() -> None:
 def test_format_money(cents: int, kwargs: dict[str, object], expected: str) -> None:
     # Given minor units / When formatted / Then the British way, pence only when needed
     assert format_money(cents, **kwargs) == expected  # type: ignore[arg-type]
+
+
+# ---------------------------------------------------------------- the agreed day of the month
+
+
+def on_day(year: int, month: int, day: int) -> date:
+    """`day` of the month clamped to its last day: an oracle independent of core.plans."""
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def test_rebuilt_from_28_february_the_plan_keeps_the_31st() -> None:
+    # Given a plan agreed for the 31st, rebuilt from 28 February 2027 (a common year)
+    schedule = build_schedule(
+        40_000, frequency="monthly", start=date(2027, 2, 28), count=4, month_day=31
+    )
+    # When built / Then it falls on 28 Feb, 31 Mar, 30 Apr, 31 May (not the 28th every month)
+    assert dues(schedule) == [
+        date(2027, 2, 28),
+        date(2027, 3, 31),
+        date(2027, 4, 30),
+        date(2027, 5, 31),
+    ]
+    assert_consistent(schedule)
+
+
+def test_rebuilt_from_28_february_in_a_leap_year_the_first_is_29_february() -> None:
+    # Given a plan for the 31st rebuilt from 28 February 2028 (a leap year)
+    schedule = build_schedule(
+        30_000, frequency="monthly", start=date(2028, 2, 28), count=3, month_day=31
+    )
+    # When built / Then the first such day on or after the start is 29 February
+    assert dues(schedule) == [date(2028, 2, 29), date(2028, 3, 31), date(2028, 4, 30)]
+
+
+@pytest.mark.parametrize("upfront", [0, 1_000])
+def test_agreed_day_already_past_this_month_starts_next_month(upfront: int) -> None:
+    # Given a plan agreed for the 5th, rebuilt from 10 February, with or without money up front
+    schedule = build_schedule(
+        40_000,
+        frequency="monthly",
+        start=date(2027, 2, 10),
+        count=2,
+        month_day=5,
+        upfront_cents=upfront,
+    )
+    # When built / Then the first regular instalment is 5 March either way
+    assert [i.due for i in schedule.regular_instalments] == [date(2027, 3, 5), date(2027, 4, 5)]
+    if upfront:
+        assert schedule.first_instalment.due == date(2027, 2, 10)
+        assert schedule.first_instalment.amount_cents == upfront
+    assert_consistent(schedule)
+
+
+def test_upfront_on_31_january_then_the_30th_clamped_in_february() -> None:
+    # Given an upfront payment on 31 January and a plan on the 30th
+    schedule = build_schedule(
+        40_000,
+        frequency="monthly",
+        start=date(2027, 1, 31),
+        count=2,
+        month_day=30,
+        upfront_cents=10_000,
+    )
+    # When built / Then 31 Jan (upfront), then 28 Feb, then 30 Mar
+    assert dues(schedule) == [date(2027, 1, 31), date(2027, 2, 28), date(2027, 3, 30)]
+    assert amounts(schedule) == [10_000, 15_000, 15_000]
+
+
+def test_agreed_day_equal_to_the_start_with_upfront_moves_a_month_on() -> None:
+    # Given money up front due on 15 March and a plan agreed for the 15th
+    schedule = build_schedule(
+        30_000,
+        frequency="monthly",
+        start=date(2027, 3, 15),
+        count=2,
+        month_day=15,
+        upfront_cents=10_000,
+    )
+    # When built / Then the first regular instalment is strictly after the start: 15 April
+    assert dues(schedule) == [date(2027, 3, 15), date(2027, 4, 15), date(2027, 5, 15)]
+
+
+def test_agreed_day_later_this_month_is_this_month() -> None:
+    # Given a plan agreed for the 20th, rebuilt from 10 February, no money up front
+    schedule = build_schedule(
+        20_000, frequency="monthly", start=date(2027, 2, 10), instalment_cents=10_000, month_day=20
+    )
+    # When built / Then the first is 20 February
+    assert dues(schedule) == [date(2027, 2, 20), date(2027, 3, 20)]
+
+
+def test_agreed_day_crosses_the_year_end() -> None:
+    # Given a plan for the 3rd rebuilt from 20 December 2027
+    schedule = build_schedule(
+        30_000, frequency="monthly", start=date(2027, 12, 20), count=3, month_day=3
+    )
+    # When built / Then it moves into the new year
+    assert dues(schedule) == [date(2028, 1, 3), date(2028, 2, 3), date(2028, 3, 3)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"month_day": 0}, "from 1 to 31"),
+        ({"month_day": 32}, "from 1 to 31"),
+        ({"month_day": -5}, "from 1 to 31"),
+        ({"month_day": 5.0}, "whole number"),
+        ({"month_day": "5"}, "whole number"),
+        ({"month_day": True}, "whole number"),
+        ({"month_day": 5, "frequency": "weekly"}, "only be chosen for a monthly plan"),
+        ({"month_day": 5, "frequency": Frequency.FORTNIGHTLY}, "monthly plan"),
+        ({"month_day": 31, "frequency": "four_weekly"}, "monthly plan"),
+    ],
+)
+def test_bad_month_day_is_a_plan_error_in_plain_english(
+    kwargs: dict[str, object], message: str
+) -> None:
+    # Given a day of the month outside 1-31, or one given for a non-monthly plan
+    arguments: dict[str, object] = {"frequency": "monthly", "start": START, "count": 3} | kwargs
+    # When built / Then PlanError (a ValueError) says why
+    with pytest.raises(PlanError, match=message) as caught:
+        build_schedule(30_000, **arguments)  # type: ignore[arg-type]
+    assert isinstance(caught.value, ValueError)
+
+
+@pytest.mark.parametrize("frequency", ["weekly", "fortnightly", "four_weekly"])
+def test_no_month_day_is_fine_for_week_based_plans(frequency: str) -> None:
+    # Given a week-based plan with month_day left as None / When built / Then it builds
+    schedule = build_schedule(30_000, frequency=frequency, start=START, count=3, month_day=None)
+    assert dues(schedule)[0] == START
+
+
+@pytest.mark.parametrize("day", [1, 31])
+def test_month_day_limits_are_allowed(day: int) -> None:
+    # Given the first and last allowed days / When built / Then each instalment is on that day
+    schedule = build_schedule(
+        120_000, frequency="monthly", start=date(2027, 1, 1), count=12, month_day=day
+    )
+    assert dues(schedule) == [on_day(2027, month, day) for month in range(1, 13)]
+
+
+@given(
+    start=starts,
+    upfront=st.sampled_from([0, 500]),
+    count=st.integers(min_value=1, max_value=30),
+)
+def test_month_day_none_is_the_start_day(start: date, upfront: int, count: int) -> None:
+    # Given any start, with or without money up front
+    kwargs = {"frequency": "monthly", "start": start, "count": count, "upfront_cents": upfront}
+    # When built with month_day=None, with month_day=start.day and with no month_day at all
+    default = build_schedule(1_000_000, **kwargs)  # type: ignore[arg-type]
+    explicit_none = build_schedule(1_000_000, month_day=None, **kwargs)  # type: ignore[arg-type]
+    start_day = build_schedule(1_000_000, month_day=start.day, **kwargs)  # type: ignore[arg-type]
+    # Then all three are the same schedule, dated as the contract's default
+    assert default == explicit_none == start_day
+    offset = 1 if upfront else 0
+    assert [i.due for i in default.regular_instalments] == [
+        add_periods(start, "monthly", k + offset) for k in range(count)
+    ]
+
+
+@given(
+    start=st.dates(min_value=date(2000, 1, 1), max_value=date(2090, 12, 31)),
+    day=st.integers(min_value=1, max_value=31),
+    upfront=st.sampled_from([0, 1, 999]),
+    plan=st.one_of(
+        st.tuples(st.just("count"), st.integers(min_value=1, max_value=40)),
+        st.tuples(st.just("instalment_cents"), st.integers(min_value=2_500, max_value=80_000)),
+    ),
+    rate=st.sampled_from([0, "7.9", 19]),
+)
+def test_month_day_schedules_fall_on_the_day_and_still_add_up(
+    start: date, day: int, upfront: int, plan: tuple[str, int], rate: object
+) -> None:
+    # Given any start, agreed day, upfront, plan shape and rate
+    balance = 100_000
+    schedule = build_schedule(
+        balance,
+        frequency="monthly",
+        start=start,
+        month_day=day,
+        upfront_cents=upfront,
+        annual_rate_pct=rate,
+        **{plan[0]: plan[1]},  # type: ignore[arg-type]
+    )
+    # When built / Then it adds up exactly, as every schedule does
+    assert_consistent(schedule)
+    assert schedule.payable_cents == balance + schedule.interest_cents
+    if plan[0] == "count":
+        assert schedule.regular_count == plan[1]
+    regular = [i.due for i in schedule.regular_instalments]
+    # And every regular instalment is on the agreed day, clamped, in consecutive months
+    first = regular[0]
+    for k, due in enumerate(regular):
+        month_index = first.year * 12 + first.month - 1 + k
+        assert due == on_day(month_index // 12, month_index % 12 + 1, day)
+    # And the first is the earliest such day on or after the start (after it with an upfront)
+    if upfront:
+        assert schedule.first_instalment.due == start
+        assert first > start
+    else:
+        assert first >= start
+    before = first.year * 12 + first.month - 2
+    previous = on_day(before // 12, before % 12 + 1, day)
+    assert previous < start or (upfront and previous == start)
+
+
+def test_reschedule_keeps_the_agreed_day_after_february() -> None:
+    # Given a plan on the 31st with £150 still owed, rescheduled from 28 February 2027
+    schedule = reschedule_remaining(
+        [5_000, 5_000, 5_000],
+        instalment_cents=5_000,
+        frequency="monthly",
+        start=date(2027, 2, 28),
+        month_day=31,
+    )
+    # When rebuilt / Then it goes back to the 31st (clamped) after February
+    assert dues(schedule) == [date(2027, 2, 28), date(2027, 3, 31), date(2027, 4, 30)]
+    # And without month_day it would fall on the 28th every month (the old behaviour)
+    drifting = reschedule_remaining(
+        [5_000, 5_000, 5_000], instalment_cents=5_000, frequency="monthly", start=date(2027, 2, 28)
+    )
+    assert dues(drifting) == [date(2027, 2, 28), date(2027, 3, 28), date(2027, 4, 28)]
