@@ -5,6 +5,8 @@ from decimal import Decimal
 
 from babel.numbers import format_currency, get_currency_precision, is_currency
 
+from core.errors import UserError
+
 DEFAULT_CURRENCY = "GBP"
 DEFAULT_LOCALE = "en_GB"
 
@@ -21,7 +23,7 @@ def format_money(
         raise TypeError("Money must be a whole number of minor units, not a bool.")
     cents = operator.index(cents)
     if not is_currency(currency):
-        raise ValueError(f"Unknown currency code: {currency!r}.")
+        raise UserError(f"Unknown currency code: {currency!r}.")
     digits = get_currency_precision(currency)
     amount = Decimal(cents).scaleb(-digits)
     if drop_zero_cents and cents % 10**digits == 0:

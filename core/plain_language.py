@@ -15,6 +15,7 @@ from datetime import date
 import pyphen
 import textstat
 
+from core.errors import UserError
 from core.money import format_money
 
 MESSAGE_CHANNELS: tuple[str, ...] = ("sms", "email", "letter")
@@ -204,9 +205,9 @@ def draft_message(
 ) -> str:
     """Draft a short, friendly message from a template for the sms, email or letter channel."""
     if template not in TEMPLATES:
-        raise ValueError(f"Unknown template {template!r}: use one of {', '.join(TEMPLATES)}.")
+        raise UserError(f"Unknown template {template!r}: use one of {', '.join(TEMPLATES)}.")
     if channel not in MESSAGE_CHANNELS:
-        raise ValueError(
+        raise UserError(
             f"Unknown message channel {channel!r}: use one of {', '.join(MESSAGE_CHANNELS)}."
         )
     name = first_name.strip()
@@ -227,7 +228,7 @@ def draft_message(
 def finalise_message(text: str, channel: str) -> str:
     """Add the channel's opt-out sentence (sms and email) unless the text already has it."""
     if channel not in MESSAGE_CHANNELS:
-        raise ValueError(
+        raise UserError(
             f"Unknown message channel {channel!r}: use one of {', '.join(MESSAGE_CHANNELS)}."
         )
     sentence = OPT_OUT_SENTENCE.get(channel)

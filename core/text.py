@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from core.errors import UserError
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:])")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_NOTE_CHARS = 5000
@@ -27,7 +29,7 @@ def clean_note(text: str | None, *, field: str = "The note", limit: int = MAX_NO
     """Strip a free-text note and refuse one over `limit` characters with a plain message."""
     text = (text or "").strip()
     if "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text):
-        raise ValueError(f"{field} contains a character that can't be stored; please retype it.")
+        raise UserError(f"{field} contains a character that can't be stored; please retype it.")
     if len(text) > limit:
-        raise ValueError(f"{field} is {len(text):,} characters; please keep it to {limit:,}.")
+        raise UserError(f"{field} is {len(text):,} characters; please keep it to {limit:,}.")
     return text

@@ -6,7 +6,7 @@ from datetime import date
 
 import streamlit as st
 
-from core.followups import backlog
+from core import clock
 from core.followups import service as followups
 from core.followups.backlog import PRIORITY_LABELS, REASON_LABELS, BacklogRow
 from core.permissions import is_lead
@@ -30,7 +30,7 @@ def _my_day(user_id: int, today: date) -> followups.MyDay:
 with reading() as session:
     zone = settings.office_zone(session)
 now = utcnow()
-today = backlog.today_in_office(now, zone)
+today = clock.today_in(zone, now)
 day = _my_day(user.id, today)
 
 st.title("My day")

@@ -9,13 +9,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.clock import today_in
 from core.followups import backlog
 from core.followups.backlog import (
     BUCKETS,
     BacklogFilter,
     backlog_page,
     bucket_counts,
-    today_in_office,
 )
 from core.store import settings
 from core.store.models import FollowUp
@@ -54,12 +54,12 @@ def _at(*args: int) -> datetime:
     (_at(2026, 10, 26, 0, 0, 0), date(2026, 10, 26)),
 ])
 def test_today_is_the_office_date_around_midnight_and_dst(now, expected):
-    assert today_in_office(now, LONDON) == expected
+    assert today_in(LONDON, now) == expected
 
 
 def test_a_naive_now_is_refused():
     with pytest.raises(ValueError, match="timezone-aware"):
-        today_in_office(datetime(2026, 1, 1, 12), LONDON)
+        today_in(LONDON, datetime(2026, 1, 1, 12))
 
 
 @pytest.mark.parametrize("today,edges", [

@@ -12,6 +12,8 @@ import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
+from core.errors import UserError
+from core.plans import PlanError
 from core.store import db
 from core.store.config import ConfigError, database_url
 from core.store.models import User
@@ -19,10 +21,9 @@ from core.store.models import User
 log = logging.getLogger("recovery.ui")
 T = TypeVar("T")
 
-# Errors whose message is written for people: shown as they are.
-PLAIN_ERRORS: tuple[type[BaseException], ...] = (
-    ValueError, PermissionError, db.StaleRecordError, ConfigError,
-)
+# Errors whose message is written for people: shown as they are. Anything else (a library's
+# ValueError included) gets one generic sentence and goes to the log.
+PLAIN_ERRORS: tuple[type[BaseException], ...] = (UserError, PlanError, PermissionError)
 READ_TTL_SECONDS = 60
 
 

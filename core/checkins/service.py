@@ -33,6 +33,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from core.contact_rules import check_contact, next_allowed_call
+from core.errors import UserError
 from core.followups.service import add_followup, can_change, complete_followup
 from core.money import format_money
 from core.permissions import is_lead, require_role
@@ -63,27 +64,13 @@ from core.store.models import (
     utcnow,
 )
 from core.text import MAX_NOTE_CHARS, clean_note
+from core.vocabulary import labels
 
 # ---------------------------------------------------------------- vocabulary with labels
 
-CHANNELS: dict[str, str] = {
-    Channel.PHONE: "Phone",
-    Channel.SMS: "Text message (SMS)",
-    Channel.EMAIL: "Email",
-    Channel.VIDEO: "Video call",
-    Channel.LETTER: "Letter",
-}
-DIRECTIONS: dict[str, str] = {
-    Direction.OUTBOUND: "We contacted them",
-    Direction.INBOUND: "They contacted us",
-}
-OUTCOMES: dict[str, str] = {
-    Outcome.SPOKE: "Spoke with them",
-    Outcome.NO_ANSWER: "No answer",
-    Outcome.LEFT_MESSAGE: "Left a message",
-    Outcome.WRONG_NUMBER: "Wrong number",
-    Outcome.MESSAGE_SENT: "Message sent",
-}
+CHANNELS: dict[str, str] = labels(Channel)
+DIRECTIONS: dict[str, str] = labels(Direction)
+OUTCOMES: dict[str, str] = labels(Outcome)
 LIFE_CHANGES: dict[str, str] = {
     "job_loss": "Job loss",
     "reduced_income": "Reduced income",
@@ -101,12 +88,7 @@ SIGNPOSTING: dict[str, str] = {
     "benefits_check": "Benefits check",
     "other": "Other",
 }
-VULNERABILITY_DRIVERS: dict[str, str] = {
-    VulnerabilityDriver.HEALTH: "Health",
-    VulnerabilityDriver.LIFE_EVENTS: "Life events",
-    VulnerabilityDriver.RESILIENCE: "Resilience",
-    VulnerabilityDriver.CAPABILITY: "Capability",
-}
+VULNERABILITY_DRIVERS: dict[str, str] = labels(VulnerabilityDriver)
 VULNERABILITY_HINTS: dict[str, str] = {
     VulnerabilityDriver.HEALTH: "physical or mental health conditions that affect daily life",
     VulnerabilityDriver.LIFE_EVENTS: "bereavement, job loss, relationship breakdown, a new baby",
@@ -126,13 +108,7 @@ IDEA_PROMPTS: dict[str, str] = {
     "episodes": "Episodes: does it come and go? How often, and what happens then?",
     "assistance": "Assistance: what help do they need from us (format, timing, a helper)?",
 }
-FOLLOWUP_REASONS: dict[str, str] = {
-    FollowUpReason.CALL_BACK: "Call back",
-    FollowUpReason.REVIEW_PLAN: "Review the plan",
-    FollowUpReason.MISSED_INSTALMENT: "Chase a missed instalment",
-    FollowUpReason.PROMISE_CHECK: "Check the promise to pay",
-    FollowUpReason.CHECK_IN: "Friendly check-in",
-}
+FOLLOWUP_REASONS: dict[str, str] = labels(FollowUpReason)
 WELLBEING: dict[int, str] = {
     1: "1 · struggling",
     2: "2 · finding it hard",
@@ -313,7 +289,7 @@ def pounds_to_cents(amount: float | int | str | Decimal | None) -> int | None:
     try:
         value = Decimal(str(amount))
     except InvalidOperation as exc:
-        raise ValueError("Enter the amount as a number of pounds, e.g. 25.50.") from exc
+        raise UserError("Enter the amount as a number of pounds, e.g. 25.50.") from exc
     return int((value * 100).quantize(Decimal("1"), rounding="ROUND_HALF_UP"))
 
 
@@ -353,10 +329,6 @@ def checkin_line(checkin: CheckIn, zone: ZoneInfo, agent_name: str = "", *,
     if agent_name:
         parts.append(f"by {agent_name}")
     return " · ".join(parts)
-
-
-def _today(session: Session, now: datetime) -> date:
-    return now.astimezone(settings.office_zone(session)).date()
 
 
 def active_holds(session: Session, *, debtor_id: int, account_id: int | None,
@@ -450,7 +422,7 @@ def contact_verdicts(session: Session, *, debtor: Debtor, account_id: int | None
     """The contact rules' verdict for every channel at `at`."""
     calls, talks = phone_history(session, debtor_id=debtor.id, account_id=account_id, until=at)
     holds = [h.kind for h in active_holds(session, debtor_id=debtor.id, account_id=account_id,
-                                           today=_today(session, at))]
+                                           today=settings.office_today(session, at))]
     return tuple(
         verdict(debtor=debtor, channel=channel, at=at, previous_calls=calls,
                 conversations=talks, holds=holds)
@@ -555,7 +527,7 @@ def _require_active(actor: User | None) -> None:
 def _debtor(session: Session, debtor_id: int) -> Debtor:
     debtor = session.get(Debtor, debtor_id)
     if debtor is None:
-        raise ValueError("That debtor doesn't exist (any more).")
+        raise UserError("That debtor doesn't exist (any more).")
     return debtor
 
 
@@ -652,7 +624,7 @@ def suggest_for(session: Session, *, debtor_id: int, account_id: int | None, out
     """The suggested follow-up for a contact about to be logged, from what the database knows."""
     at = at or utcnow()
     debtor = _debtor(session, debtor_id)
-    today = _today(session, at)
+    today = settings.office_today(session, at)
     calls, talks = phone_history(session, debtor_id=debtor_id, account_id=account_id, until=at)
     if channel == Channel.PHONE:  # the contact being logged counts too
         if direction == Direction.OUTBOUND:
@@ -716,7 +688,7 @@ def before_contact_card(session: Session, *, actor: User, debtor_id: int,
     today = now.astimezone(zone).date()
     account = session.get(Account, account_id) if account_id is not None else None
     if account is not None and account.debtor_id != debtor_id:
-        raise ValueError("That account belongs to someone else.")
+        raise UserError("That account belongs to someone else.")
 
     local = now.astimezone(ZoneInfo(debtor.timezone))
     start, end = debtor.contact_window_start, debtor.contact_window_end
@@ -980,7 +952,7 @@ def log_checkin(session: Session, *, actor: User, data: CheckInInput,
 
     at: datetime = clean["at"]
     account: Account | None = clean["account"]
-    today = _today(session, now)
+    today = settings.office_today(session, now)
     found: ChannelVerdict | None = clean["verdict"]
     override = bool(found is not None and not found.allowed)
 
@@ -1144,7 +1116,7 @@ def amend_checkin(session: Session, *, actor: User, checkin_id: int, field: str,
     _require_active(actor)
     checkin = session.get(CheckIn, checkin_id)
     if checkin is None:
-        raise ValueError("That check-in doesn't exist.")
+        raise UserError("That check-in doesn't exist.")
     if checkin.agent_id != actor.id and not is_lead(actor):
         raise PermissionError("Only the agent who logged a check-in, or a lead, can amend it.")
     errors: dict[str, str] = {}
@@ -1201,7 +1173,7 @@ def draft_for(session: Session, *, actor: User, debtor_id: int, account_id: int 
         account = session.get(Account, account_id)
         if account is not None:
             currency = account.currency
-        today = _today(session, utcnow())
+        today = settings.office_today(session, utcnow())
         if template in ("reminder", "plan_summary"):
             nxt = session.exec(
                 select(PlanInstalment)
@@ -1238,9 +1210,9 @@ def mark_draft_sent(session: Session, *, actor: User, debtor_id: int, account_id
     from core import plain_language
 
     if channel not in plain_language.MESSAGE_CHANNELS:
-        raise ValueError("Messages go by text (SMS), email or letter.")
+        raise UserError("Messages go by text (SMS), email or letter.")
     if not (text or "").strip():
-        raise ValueError("The message is empty.")
+        raise UserError("The message is empty.")
     final = plain_language.finalise_message(text, channel)
     data = CheckInInput(
         debtor_id=debtor_id, account_id=account_id, channel=channel,

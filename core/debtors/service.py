@@ -33,6 +33,7 @@ from core.checkins.service import (
     wellbeing_points,
 )
 from core.contact_rules import is_valid_timezone
+from core.errors import UserError
 from core.money import format_money
 from core.permissions import require_lead, require_role
 from core.store import audit, settings
@@ -197,7 +198,7 @@ def search_debtors(session: Session, *, actor: User, query: str, owner_id: int |
     _require_active(actor)
     query = (query or "").strip()
     if len(query) > MAX_QUERY_CHARS:
-        raise ValueError(f"Search for at most {MAX_QUERY_CHARS} characters.")
+        raise UserError(f"Search for at most {MAX_QUERY_CHARS} characters.")
     limit = max(1, min(int(limit), MAX_LIMIT))
     offset = max(0, int(offset))
 
@@ -280,9 +281,9 @@ def get_profile(session: Session, *, actor: User, debtor_id: int,
     _require_active(actor)
     debtor = session.get(Debtor, debtor_id)
     if debtor is None:
-        raise ValueError("That debtor doesn't exist (any more).")
+        raise UserError("That debtor doesn't exist (any more).")
     owner = session.get(User, debtor.owner_id) if debtor.owner_id else None
-    today = utcnow().astimezone(settings.office_zone(session)).date()
+    today = settings.office_today(session)
 
     accounts = session.exec(select(Account).where(Account.debtor_id == debtor_id)
                             .order_by(Account.reference)).all()
@@ -496,7 +497,7 @@ def update_preferences(session: Session, *, actor: User, debtor_id: int, expecte
     _require_active(actor)
     debtor = session.get(Debtor, debtor_id)
     if debtor is None:
-        raise ValueError("That debtor doesn't exist (any more).")
+        raise UserError("That debtor doesn't exist (any more).")
     values = changes.model_dump(exclude_unset=True)
     if "owner_id" in values:
         require_lead(actor)  # reassigning a caseload is a lead's call
@@ -505,7 +506,7 @@ def update_preferences(session: Session, *, actor: User, debtor_id: int, expecte
     clean = _check_preferences(debtor, values)
     clean = {k: v for k, v in clean.items() if getattr(debtor, k) != v}
     if not clean:
-        raise ValueError("Nothing was changed.")
+        raise UserError("Nothing was changed.")
     before = audit.snapshot(debtor, list(clean))
     save_versioned(session, debtor, {**clean, "updated_at": utcnow()},
                    expected_version=expected_version, entity="debtor")

@@ -26,6 +26,7 @@ from sqlalchemy import Connection, Engine, bindparam, func, select, text
 from sqlmodel import Session
 
 from core.cli import say
+from core.errors import UserError
 from core.plans import PlanError, Schedule, build_schedule
 from core.store import db, settings
 from core.store.config import ConfigError, normalise_url
@@ -1317,13 +1318,13 @@ def load_demo(engine: Engine, *, debtors: int = 400, checkins: int | None = None
               progress: Callable[[str], None] | None = None) -> DemoSummary:
     """Migrate, then load a deterministic demo team with six months of history."""
     if debtors < 1:
-        raise ValueError("Load at least one debtor.")
+        raise UserError("Load at least one debtor.")
     if agents < 1:
-        raise ValueError("Load at least one agent.")
+        raise UserError("Load at least one agent.")
     checkins = debtors * CHECKINS_PER_DEBTOR if checkins is None else checkins
     followups = debtors * FOLLOWUPS_PER_DEBTOR if followups is None else followups
     if checkins < 0 or followups < 0:
-        raise ValueError("The numbers of check-ins and follow-ups can't be negative.")
+        raise UserError("The numbers of check-ins and follow-ups can't be negative.")
     today = today or london_today()
     started = clock.perf_counter()
     db.migrate(engine)

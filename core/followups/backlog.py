@@ -11,9 +11,8 @@ import csv
 import io
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
@@ -29,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from core.store import settings
+from core.errors import UserError
 from core.store.models import (
     Account,
     Channel,
@@ -39,9 +38,10 @@ from core.store.models import (
     FollowUpStatus,
     Team,
     User,
-    utcnow,
 )
+from core.store.settings import office_today  # noqa: F401  (re-exported for callers)
 from core.text import csv_safe
+from core.vocabulary import PRIORITY_LABELS, labels
 
 BUCKETS: tuple[str, ...] = ("overdue_7plus", "overdue_1_7", "today", "this_week", "later")
 BUCKET_LABELS: dict[str, str] = {
@@ -51,31 +51,12 @@ BUCKET_LABELS: dict[str, str] = {
     "this_week": "Later this week",
     "later": "Later",
 }
-PRIORITY_LABELS: dict[int, str] = {1: "High", 2: "Normal", 3: "Low"}
-REASON_LABELS: dict[str, str] = {
-    FollowUpReason.CALL_BACK: "Call back",
-    FollowUpReason.REVIEW_PLAN: "Review plan",
-    FollowUpReason.MISSED_INSTALMENT: "Missed instalment",
-    FollowUpReason.PROMISE_CHECK: "Promise check",
-    FollowUpReason.CHECK_IN: "Check-in",
-}
+REASON_LABELS: dict[str, str] = labels(FollowUpReason)
 DEFAULT_PAGE_SIZE = 50
 NO_MATCHES = "No follow-ups match these filters."
 
 
 # ---------------------------------------------------------------- what "today" means
-
-
-def today_in_office(now: datetime, zone: ZoneInfo) -> date:
-    """The office's calendar date at the aware instant `now`."""
-    if now.tzinfo is None:
-        raise ValueError("The current time must be timezone-aware.")
-    return now.astimezone(zone).date()
-
-
-def office_today(session: Session, now: datetime | None = None) -> date:
-    """Today in the office timezone setting."""
-    return today_in_office(now or utcnow(), settings.office_zone(session))
 
 
 @dataclass(frozen=True)
@@ -107,7 +88,7 @@ def bucket_range(bucket: str, today: date) -> tuple[date | None, date | None]:
         "later": (e.week_end + timedelta(days=1), None),
     }
     if bucket not in ranges:
-        raise ValueError(f"'{bucket}' is not a backlog bucket.")
+        raise UserError(f"'{bucket}' is not a backlog bucket.")
     return ranges[bucket]
 
 
@@ -163,13 +144,13 @@ class BacklogFilter:
     def validate(self) -> None:
         """Raise ValueError with a plain message for a value no follow-up can have."""
         if self.reason is not None and self.reason not in set(FollowUpReason):
-            raise ValueError(f"'{self.reason}' is not a follow-up reason.")
+            raise UserError(f"'{self.reason}' is not a follow-up reason.")
         if self.channel is not None and self.channel not in set(Channel):
-            raise ValueError(f"'{self.channel}' is not a channel.")
+            raise UserError(f"'{self.channel}' is not a channel.")
         if self.priority is not None and self.priority not in PRIORITY_LABELS:
-            raise ValueError("Priority must be 1 (high), 2 (normal) or 3 (low).")
+            raise UserError("Priority must be 1 (high), 2 (normal) or 3 (low).")
         if self.bucket is not None and self.bucket not in BUCKETS:
-            raise ValueError(f"'{self.bucket}' is not a backlog bucket.")
+            raise UserError(f"'{self.bucket}' is not a backlog bucket.")
 
 
 def filter_conditions(filters: BacklogFilter, today: date) -> list[ColumnElement[bool]]:
@@ -267,7 +248,7 @@ def _level_statements(filters: BacklogFilter, today: date) -> dict[str, Select]:
 def bucket_counts_statement(filters: BacklogFilter, today: date, by: str = "agent") -> Select:
     """The SELECT behind `bucket_counts` (the benchmark runs it raw too)."""
     if by not in GROUPINGS:
-        raise ValueError(f"Group the backlog by one of {', '.join(GROUPINGS)}.")
+        raise UserError(f"Group the backlog by one of {', '.join(GROUPINGS)}.")
     stmt = _level_statements(filters, today)[by]
     return stmt.order_by("team_name", "name", "agent_id") if by != "total" else stmt
 
@@ -429,14 +410,14 @@ def backlog_page(session: Session, *, filters: BacklogFilter | None = None,
     filters = filters or BacklogFilter()
     today = today or office_today(session)
     if isinstance(page, bool) or not isinstance(page, int) or page < 1:
-        raise ValueError("The page number must be a whole number from 1.")
+        raise UserError("The page number must be a whole number from 1.")
     if not 1 <= page_size <= 1000:
-        raise ValueError("A page holds from 1 to 1,000 follow-ups.")
+        raise UserError("A page holds from 1 to 1,000 follow-ups.")
     count_stmt, rows_stmt = backlog_page_statements(filters, today, page, page_size)
     total = int(session.execute(count_stmt).scalar_one())
     pages = max(1, math.ceil(total / page_size))
     if page > pages:
-        raise ValueError(
+        raise UserError(
             f"Page {page} is past the end: there {'is' if pages == 1 else 'are'} only {pages} "
             f"page{'' if pages == 1 else 's'} of follow-ups for these filters."
         )
@@ -454,7 +435,7 @@ def due_for_owner_statement(owner_id: int, today: date, limit: int,
     due = {"overdue": FollowUp.due_on < today, "today": FollowUp.due_on == today,
            "due": FollowUp.due_on <= today}
     if when not in due:
-        raise ValueError("Choose overdue, today or due.")
+        raise UserError("Choose overdue, today or due.")
     conds = [FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == owner_id, due[when]]
     return (rows_select(conds)
             .order_by(FollowUp.priority, FollowUp.due_on, FollowUp.id)

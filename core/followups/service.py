@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, select
 from sqlmodel import Session
 
+from core.errors import UserError
 from core.followups.backlog import BacklogRow, due_for_owner, office_today
 from core.permissions import is_lead, require_lead, require_role
 from core.store import audit
@@ -78,9 +79,9 @@ def _require_change(session: Session, actor: User, followup: FollowUp) -> None:
 def _load(session: Session, followup_id: int, *, open_only: bool = True) -> FollowUp:
     followup = session.get(FollowUp, followup_id)
     if followup is None:
-        raise ValueError("That follow-up doesn't exist (it may have been removed).")
+        raise UserError("That follow-up doesn't exist (it may have been removed).")
     if open_only and followup.status != FollowUpStatus.OPEN:
-        raise ValueError(f"This follow-up is already {followup.status}.")
+        raise UserError(f"This follow-up is already {followup.status}.")
     return followup
 
 
@@ -99,11 +100,11 @@ def create_followup(session: Session, *, actor: User, data: FollowUpCreate,
     today = today or office_today(session)
     debtor = session.get(Debtor, data.debtor_id)
     if debtor is None:
-        raise ValueError("Choose a debtor for the follow-up.")
+        raise UserError("Choose a debtor for the follow-up.")
     if data.account_id is not None:
         account = session.get(Account, data.account_id)
         if account is None or account.debtor_id != debtor.id:
-            raise ValueError("That account doesn't belong to this debtor.")
+            raise UserError("That account doesn't belong to this debtor.")
     owner = _check_assignee(session, data.owner_id)
     if owner.id != actor.id:
         if actor.role == Role.AGENT:
@@ -111,9 +112,9 @@ def create_followup(session: Session, *, actor: User, data: FollowUpCreate,
         if actor.role == Role.LEAD and owner.team_id != actor.team_id:
             raise PermissionError("You can only give follow-ups to agents in your team.")
     if data.due_on < today:
-        raise ValueError("The due date can't be in the past.")
+        raise UserError("The due date can't be in the past.")
     if data.due_on > today + timedelta(days=MAX_SNOOZE_DAYS * 2):
-        raise ValueError("The due date must be within two years.")
+        raise UserError("The due date must be within two years.")
     _check_choices(channel=data.channel, reason=data.reason, priority=data.priority)
     return add_followup(
         session, actor_id=actor.id, debtor_id=debtor.id, account_id=data.account_id,
@@ -135,25 +136,25 @@ def add_followup(session: Session, *, actor_id: int | None, **fields: object) ->
 
 def _check_choices(*, channel: str, reason: str, priority: int) -> None:
     if channel not in set(Channel):
-        raise ValueError(
+        raise UserError(
             f"'{channel}' is not a channel; choose phone, sms, email, video or letter."
         )
     if reason not in set(FollowUpReason):
-        raise ValueError(f"'{reason}' is not a follow-up reason.")
+        raise UserError(f"'{reason}' is not a follow-up reason.")
     _check_priority(priority)
 
 
 def _check_priority(priority: int) -> None:
     if isinstance(priority, bool) or priority not in PRIORITIES:
-        raise ValueError("Priority must be 1 (high), 2 (normal) or 3 (low).")
+        raise UserError("Priority must be 1 (high), 2 (normal) or 3 (low).")
 
 
 def _check_assignee(session: Session, user_id: int | None) -> User:
     user = session.get(User, user_id) if user_id is not None else None
     if user is None or user.role not in (Role.AGENT, Role.LEAD):
-        raise ValueError("That agent doesn't exist; choose someone from the list.")
+        raise UserError("That agent doesn't exist; choose someone from the list.")
     if not user.active:
-        raise ValueError(f"{user.display_name} is no longer active; choose someone else.")
+        raise UserError(f"{user.display_name} is no longer active; choose someone else.")
     return user
 
 
@@ -172,7 +173,7 @@ def complete_followup(session: Session, *, actor: User, followup_id: int,
     if checkin_id is not None:
         checkin = session.get(CheckIn, checkin_id)
         if checkin is None or checkin.debtor_id != followup.debtor_id:
-            raise ValueError("That check-in is not about this follow-up's debtor.")
+            raise UserError("That check-in is not about this follow-up's debtor.")
     before = _fields(followup)
     save_versioned(session, followup,
                    {"status": FollowUpStatus.DONE, "done_at": utcnow(), "checkin_id": checkin_id},
@@ -193,17 +194,17 @@ def snooze_followup(session: Session, *, actor: User, followup_id: int, expected
     followup = _load(session, followup_id)
     _require_change(session, actor, followup)
     if not isinstance(new_date, date) or isinstance(new_date, datetime):
-        raise ValueError("Choose the new date for the follow-up.")
+        raise UserError("Choose the new date for the follow-up.")
     if new_date <= today:
-        raise ValueError(
+        raise UserError(
             f"The new date must be after today ({today:%d %b %Y}); a snooze can't go into "
             "the past."
         )
     if new_date > today + timedelta(days=MAX_SNOOZE_DAYS):
-        raise ValueError("Snooze at most a year ahead.")
+        raise UserError("Snooze at most a year ahead.")
     reason = clean_note(reason, field="The snooze reason", limit=MAX_REASON_CHARS)
     if not reason:
-        raise ValueError("Say why the follow-up is snoozed (the snooze reason is empty).")
+        raise UserError("Say why the follow-up is snoozed (the snooze reason is empty).")
     before = _fields(followup)
     save_versioned(session, followup,
                    {"due_on": new_date, "snooze_count": followup.snooze_count + 1,
@@ -241,7 +242,7 @@ def reassign_followups(session: Session, *, actor: User, followup_ids: Sequence[
     require_lead(actor)
     ids = list(dict.fromkeys(followup_ids))  # keep the order, drop repeats
     if not ids:
-        raise ValueError("Choose at least one follow-up to reassign.")
+        raise UserError("Choose at least one follow-up to reassign.")
     target = _check_assignee(session, to_agent_id)
     if actor.role == Role.LEAD and target.team_id != actor.team_id:
         raise PermissionError("You can only reassign to agents in your team.")
@@ -249,11 +250,11 @@ def reassign_followups(session: Session, *, actor: User, followup_ids: Sequence[
         select(FollowUp).where(FollowUp.id.in_(ids))).scalars()}
     missing = [i for i in ids if i not in followups]
     if missing:
-        raise ValueError(f"Follow-up #{missing[0]} doesn't exist (it may have been removed).")
+        raise UserError(f"Follow-up #{missing[0]} doesn't exist (it may have been removed).")
     # Check every one before changing any, so a refusal leaves all of them as they were.
     for followup in followups.values():
         if followup.status != FollowUpStatus.OPEN:
-            raise ValueError(f"Follow-up #{followup.id} is already {followup.status}.")
+            raise UserError(f"Follow-up #{followup.id} is already {followup.status}.")
         _require_change(session, actor, followup)
     today = today or office_today(session)
     moved = 0

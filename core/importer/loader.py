@@ -48,6 +48,7 @@ from sqlmodel import Session, SQLModel
 
 from core.cli import say
 from core.contact_rules import is_valid_timezone
+from core.errors import UserError
 from core.export import to_csv
 from core.payment_plans.service import PAYMENT_METHODS as PLAN_PAYMENT_METHODS
 from core.payment_plans.service import record_payment
@@ -259,7 +260,7 @@ class _Table:
 
 def _check_kind(kind: str) -> str:
     if kind not in KINDS:
-        raise ValueError("The kind of file must be 'debtors' or 'payments'.")
+        raise UserError("The kind of file must be 'debtors' or 'payments'.")
     return kind
 
 
@@ -452,10 +453,6 @@ def _plain(column: str):
 def _chunks(items: Sequence, size: int) -> Iterator[Sequence]:
     for start in range(0, len(items), size):
         yield items[start:start + size]
-
-
-def _today(session: Session, today: date | None) -> date:
-    return today or datetime.now(settings.office_zone(session)).date()
 
 
 def _pounds(cents: int) -> str:
@@ -1055,7 +1052,7 @@ def _prepare(session: Session, actor: User, kind: str, data: bytes, today: date 
     require_lead(actor)
     _check_kind(kind)
     table, problems, rows = _read(kind, data)
-    return table, problems, rows, _today(session, today)
+    return table, problems, rows, today or settings.office_today(session)
 
 
 def preview_import(session: Session, *, actor: User, kind: str, data: bytes,

@@ -39,6 +39,7 @@ from core.affordability import (
     FLEXIBLE_COST_CATEGORIES,
     INCOME_CATEGORIES,
 )
+from core.errors import UserError
 from core.followups.service import add_followup
 from core.money import format_money
 from core.permissions import require_lead, require_role
@@ -76,7 +77,9 @@ from core.store.models import (
     User,
     utcnow,
 )
+from core.store.settings import office_today
 from core.text import clean_note
+from core.vocabulary import labels
 
 PAYMENT_METHODS: dict[str, str] = {
     "bank_transfer": "Bank transfer",
@@ -87,15 +90,7 @@ PAYMENT_METHODS: dict[str, str] = {
     "cheque": "Cheque",
     "other": "Other",
 }
-STATUS_LABELS: dict[str, str] = {
-    PlanStatus.DRAFT: "Draft",
-    PlanStatus.PROPOSED: "Proposed",
-    PlanStatus.AWAITING_APPROVAL: "Awaiting approval",
-    PlanStatus.ACTIVE: "Active",
-    PlanStatus.COMPLETED: "Completed",
-    PlanStatus.BROKEN: "Broken",
-    PlanStatus.CANCELLED: "Cancelled",
-}
+STATUS_LABELS: dict[str, str] = labels(PlanStatus)
 OPEN_PLAN_STATUSES: tuple[str, ...] = (
     PlanStatus.DRAFT,
     PlanStatus.PROPOSED,
@@ -290,11 +285,6 @@ class SweepResult:
 # ---------------------------------------------------------------- small helpers
 
 
-def office_today(session: Session) -> date:
-    """Today's date in the office timezone."""
-    return datetime.now(settings.office_zone(session)).date()
-
-
 def _require_user(actor: User | None) -> User:
     require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
     assert actor is not None
@@ -305,11 +295,11 @@ def _pct_text(value: object, *, field: str, places: int) -> str:
     try:
         number = Decimal(str(value))
     except InvalidOperation:
-        raise ValueError(f"{field} must be a number.") from None
+        raise UserError(f"{field} must be a number.") from None
     if not number.is_finite():
-        raise ValueError(f"{field} must be a number.")
+        raise UserError(f"{field} must be a number.")
     if number != number.quantize(Decimal(1).scaleb(-places)):
-        raise ValueError(f"{field} can have at most {places} decimal places.")
+        raise UserError(f"{field} can have at most {places} decimal places.")
     text = format(number.normalize(), "f")
     return "0" if text in ("-0", "0") else text
 
@@ -323,7 +313,7 @@ def _get_plan(session: Session, plan_id: int, *, expected_version: int | None = 
     """The plan; StaleRecordError at once if someone saved it since `expected_version`."""
     plan = session.get(PaymentPlan, plan_id)
     if plan is None:
-        raise ValueError("That payment plan no longer exists.")
+        raise UserError("That payment plan no longer exists.")
     if expected_version is not None and plan.version != expected_version:
         raise StaleRecordError(_ENTITY)
     return plan
@@ -332,7 +322,7 @@ def _get_plan(session: Session, plan_id: int, *, expected_version: int | None = 
 def _get_account(session: Session, account_id: int | None) -> Account:
     account = session.get(Account, account_id) if account_id is not None else None
     if account is None:
-        raise ValueError("That account no longer exists.")
+        raise UserError("That account no longer exists.")
     return account
 
 
@@ -467,17 +457,17 @@ def save_plan(
     """Save a plan as a draft or proposed; above the actor's discount limit it awaits approval."""
     actor = _require_user(actor)
     if status not in (PlanStatus.DRAFT, PlanStatus.PROPOSED):
-        raise ValueError("A new plan is saved as a draft or as proposed.")
+        raise UserError("A new plan is saved as a draft or as proposed.")
     if inputs.account_id is None:
-        raise ValueError("Choose a debtor's account to save a plan; a quick model is never saved.")
+        raise UserError("Choose a debtor's account to save a plan; a quick model is never saved.")
     account = _get_account(session, inputs.account_id)
     if account.status in (AccountStatus.PAID, AccountStatus.CLOSED):
-        raise ValueError("This account is paid or closed, so there is nothing to plan.")
+        raise UserError("This account is paid or closed, so there is nothing to plan.")
     schedule = inputs.schedule(account.balance_cents)  # PlanError is a ValueError
     discount = _pct_text(inputs.discount_pct, field="The discount", places=2)
     rate = _pct_text(inputs.annual_rate_pct, field="The interest rate", places=4)
     if Decimal(rate) > 100:
-        raise ValueError("The interest rate must be 100% a year or less.")
+        raise UserError("The interest rate must be 100% a year or less.")
     needs_approval = Decimal(discount) > settings.discount_limit(session, actor.role)
     plan = PaymentPlan(
         account_id=account.id,
@@ -533,7 +523,7 @@ def approve_plan(
     require_lead(actor)
     plan = _get_plan(session, plan_id, expected_version=expected_version)
     if plan.status != PlanStatus.AWAITING_APPROVAL:
-        raise ValueError(f"Only a plan awaiting approval can be approved; this one is "
+        raise UserError(f"Only a plan awaiting approval can be approved; this one is "
                          f"{_status_label(plan.status)}.")
     limit = settings.discount_limit(session, actor.role)
     if Decimal(plan.discount_pct) > limit:
@@ -568,11 +558,11 @@ def reject_plan(
     require_lead(actor)
     plan = _get_plan(session, plan_id, expected_version=expected_version)
     if plan.status != PlanStatus.AWAITING_APPROVAL:
-        raise ValueError(f"Only a plan awaiting approval can be rejected; this one is "
+        raise UserError(f"Only a plan awaiting approval can be rejected; this one is "
                          f"{_status_label(plan.status)}.")
     note = clean_note(note, field="The note")
     if not note:
-        raise ValueError("Say why the plan is rejected, so the agent can explain it.")
+        raise UserError("Say why the plan is rejected, so the agent can explain it.")
     return _move(session, actor=actor, plan=plan, action="reject", changes={
         "status": PlanStatus.CANCELLED, "approval_note": note, "ended_at": utcnow()})
 
@@ -584,7 +574,7 @@ def propose_plan(
     actor = _require_user(actor)
     plan = _get_plan(session, plan_id, expected_version=expected_version)
     if plan.status != PlanStatus.DRAFT:
-        raise ValueError(f"Only a draft can be proposed; this plan is "
+        raise UserError(f"Only a draft can be proposed; this plan is "
                          f"{_status_label(plan.status)}.")
     return _move(session, actor=actor, plan=plan, action="propose",
                  changes={"status": PlanStatus.PROPOSED})
@@ -605,15 +595,15 @@ def activate_plan(
     actor = _require_user(actor)
     plan = _get_plan(session, plan_id, expected_version=expected_version)
     if plan.status == PlanStatus.AWAITING_APPROVAL:
-        raise ValueError("This plan's discount needs a lead's approval before it can start.")
+        raise UserError("This plan's discount needs a lead's approval before it can start.")
     if plan.status not in (PlanStatus.DRAFT, PlanStatus.PROPOSED):
-        raise ValueError(f"A {_status_label(plan.status)} plan cannot be started.")
+        raise UserError(f"A {_status_label(plan.status)} plan cannot be started.")
     today = today or office_today(session)
     account = _get_account(session, plan.account_id)
     if account.status in (AccountStatus.PAID, AccountStatus.CLOSED):
-        raise ValueError("This account is paid or closed, so the plan cannot start.")
+        raise UserError("This account is paid or closed, so the plan cannot start.")
     if account.status == AccountStatus.ON_HOLD:
-        raise ValueError("This account is on hold, so collection is paused; start the plan "
+        raise UserError("This account is on hold, so collection is paused; start the plan "
                          "when the hold ends.")
     other = session.exec(
         select(func.count()).select_from(PaymentPlan).where(
@@ -623,7 +613,7 @@ def activate_plan(
         )
     ).one()
     if other:
-        raise ValueError(
+        raise UserError(
             "This account already has an active plan. Cancel it before starting another."
         )
     # Built on today's balance: a payment since the plan was saved changes what is owed.
@@ -676,7 +666,7 @@ def cancel_plan(
     actor = _require_user(actor)
     plan = _get_plan(session, plan_id, expected_version=expected_version)
     if plan.status not in (*OPEN_PLAN_STATUSES, PlanStatus.ACTIVE):
-        raise ValueError(f"This plan is already {_status_label(plan.status)}.")
+        raise UserError(f"This plan is already {_status_label(plan.status)}.")
     note = clean_note(note, field="The note")
     was_active = plan.status == PlanStatus.ACTIVE
     before = audit.snapshot(plan)
@@ -751,16 +741,16 @@ def record_payment(
     """Record a payment: it pays the oldest unpaid instalment first and may keep promises."""
     actor = _require_user(actor)
     if isinstance(amount_cents, bool) or not isinstance(amount_cents, int):
-        raise ValueError("The payment must be a whole number of pence.")
+        raise UserError("The payment must be a whole number of pence.")
     if amount_cents <= 0:
-        raise ValueError("The payment must be more than zero.")
+        raise UserError("The payment must be more than zero.")
     if not isinstance(received_on, date):
-        raise ValueError("Enter the date the payment was received.")
+        raise UserError("Enter the date the payment was received.")
     today = today or office_today(session)
     if received_on > today:
-        raise ValueError("The payment date cannot be in the future.")
+        raise UserError("The payment date cannot be in the future.")
     if method not in PAYMENT_METHODS:
-        raise ValueError("Choose how the payment was made.")
+        raise UserError("Choose how the payment was made.")
     reference = clean_note(reference, field="The reference", limit=60)
     account = _get_account(session, account_id)
     plan = _active_plan(session, account.id, lock=True)
@@ -775,7 +765,7 @@ def record_payment(
     plan_left = sum(r.amount_cents - r.paid_cents for r in rows)
     most = max(account.balance_cents, plan_left)
     if amount_cents > most:
-        raise ValueError(
+        raise UserError(
             f"The payment of {_money(amount_cents, account.currency)} is more than the "
             f"{_money(most, account.currency)} left to pay on this account."
         )
@@ -858,7 +848,7 @@ def sweep_missed(session: Session, *, today: date, grace_days: int | None = None
     """
     grace = settings.get_int(session, "grace_days") if grace_days is None else grace_days
     if grace < 0:
-        raise ValueError("Grace days cannot be negative.")
+        raise UserError("Grace days cannot be negative.")
     cutoff = today - timedelta(days=grace)
 
     late = (
@@ -988,19 +978,19 @@ def reschedule_plan(
     actor = _require_user(actor)
     plan = _get_plan(session, plan_id, expected_version=expected_version)
     if plan.status not in (PlanStatus.ACTIVE, PlanStatus.BROKEN):
-        raise ValueError(f"Only an active or broken plan can be rescheduled; this one is "
+        raise UserError(f"Only an active or broken plan can be rescheduled; this one is "
                          f"{_status_label(plan.status)}.")
     today = today or office_today(session)
     account = _get_account(session, plan.account_id)
     if plan.status == PlanStatus.BROKEN and _active_plan(session, account.id) is not None:
-        raise ValueError("This account already has an active plan. Cancel it first.")
+        raise UserError("This account already has an active plan. Cancel it first.")
     rows = list(session.exec(
         select(PlanInstalment).where(PlanInstalment.plan_id == plan.id)
         .order_by(col(PlanInstalment.seq))
     ).all())
     unpaid = [r for r in rows if r.status != InstalmentStatus.PAID]
     if not unpaid:
-        raise ValueError("Nothing is left to pay on this plan.")
+        raise UserError("Nothing is left to pay on this plan.")
     regular = [r for r in rows if not (plan.upfront_cents and r.seq == 1)] or rows
     instalment = plan.instalment_cents or regular[0].amount_cents
     ahead = [r.due_on for r in unpaid
@@ -1015,7 +1005,7 @@ def reschedule_plan(
             start=start,
         )
     except PlanError as exc:
-        raise ValueError(str(exc)) from None
+        raise UserError(str(exc)) from None
     before = dict(
         audit.snapshot(plan),
         instalments=[audit.snapshot(r, ["seq", "due_on", "amount_cents", "paid_cents", "status"])
@@ -1077,19 +1067,19 @@ def save_income_expenditure(
     actor = _require_user(actor)
     unknown = sorted(set(items) - set(CATEGORY_LABELS))
     if unknown:
-        raise ValueError(f"'{unknown[0]}' is not an income or spending category.")
+        raise UserError(f"'{unknown[0]}' is not an income or spending category.")
     for key, value in items.items():
         label = CATEGORY_LABELS[key]
         if isinstance(value, bool) or not isinstance(value, int):
-            raise ValueError(f"{label} must be a whole number of pence.")
+            raise UserError(f"{label} must be a whole number of pence.")
         if value < 0:
-            raise ValueError(f"{label} cannot be negative.")
+            raise UserError(f"{label} cannot be negative.")
     if not isinstance(recorded_on, date):
-        raise ValueError("Enter the date of the statement.")
+        raise UserError("Enter the date of the statement.")
     if recorded_on > (today or office_today(session)):
-        raise ValueError("The statement date cannot be in the future.")
+        raise UserError("The statement date cannot be in the future.")
     if session.get(Debtor, debtor_id) is None:
-        raise ValueError("That debtor no longer exists.")
+        raise UserError("That debtor no longer exists.")
     full = {key: int(items.get(key, 0)) for key in CATEGORY_LABELS}
     income = sum(full[k] for k in INCOME_CATEGORIES)
     expenses = sum(full[k] for k in (*FIXED_COST_CATEGORIES, *FLEXIBLE_COST_CATEGORIES))

@@ -9,12 +9,14 @@ from pathlib import Path
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from core.errors import UserError
+
 ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_DATABASE_URL = f"sqlite:///{ROOT / 'data' / 'recovery.db'}"
 SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
 
 
-class ConfigError(RuntimeError):
+class ConfigError(UserError):
     """A setting is wrong; the message says in one sentence what to fix."""
 
 

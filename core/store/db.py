@@ -24,6 +24,7 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
 
+from core.errors import UserError
 from core.store import models  # noqa: F401  (registers every table on the metadata)
 from core.store.config import ROOT, ConfigError, database_url
 
@@ -34,7 +35,7 @@ _engines: dict[str, Engine] = {}
 _lock = threading.Lock()
 
 
-class StaleRecordError(RuntimeError):
+class StaleRecordError(UserError):
     """Somebody else saved this record since it was read."""
 
     def __init__(self, entity: str = "record") -> None:

@@ -3,10 +3,26 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
-from enum import StrEnum
 
 from sqlalchemy import BigInteger, DateTime, Index, MetaData, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
+
+from core.errors import UserError
+from core.vocabulary import (  # noqa: F401  (the table models' column types)
+    AccountStatus,
+    Channel,
+    DebtorKind,
+    Direction,
+    FollowUpReason,
+    FollowUpStatus,
+    HoldKind,
+    InstalmentStatus,
+    Outcome,
+    PlanStatus,
+    PromiseStatus,
+    Role,
+    VulnerabilityDriver,
+)
 
 # A naming convention makes Alembic's batch mode on SQLite and its diffs on PostgreSQL agree.
 SQLModel.metadata.naming_convention = {
@@ -34,7 +50,7 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         if value.tzinfo is None:
-            raise ValueError("Timestamps must be timezone-aware.")
+            raise UserError("Timestamps must be timezone-aware.")
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
@@ -57,99 +73,6 @@ def _money(**kwargs) -> object:
 
 def _text(**kwargs) -> object:
     return Field(sa_type=Text, **kwargs)
-
-
-# ---------------------------------------------------------------- vocabularies
-
-
-class Role(StrEnum):
-    AGENT = "agent"
-    LEAD = "lead"
-    ADMIN = "admin"
-
-
-class DebtorKind(StrEnum):
-    PERSON = "person"
-    BUSINESS = "business"
-
-
-class Channel(StrEnum):
-    PHONE = "phone"
-    SMS = "sms"
-    EMAIL = "email"
-    VIDEO = "video"
-    LETTER = "letter"
-
-
-class AccountStatus(StrEnum):
-    OPEN = "open"
-    ARRANGEMENT = "arrangement"
-    ON_HOLD = "on_hold"
-    PAID = "paid"
-    CLOSED = "closed"
-
-
-class HoldKind(StrEnum):
-    DISPUTE = "dispute"
-    BREATHING_SPACE = "breathing_space"
-    CEASE_COMMUNICATION = "cease_communication"
-
-
-class Direction(StrEnum):
-    OUTBOUND = "outbound"
-    INBOUND = "inbound"
-
-
-class Outcome(StrEnum):
-    SPOKE = "spoke"
-    NO_ANSWER = "no_answer"
-    LEFT_MESSAGE = "left_message"
-    WRONG_NUMBER = "wrong_number"
-    MESSAGE_SENT = "message_sent"
-
-
-class FollowUpReason(StrEnum):
-    CALL_BACK = "call_back"
-    REVIEW_PLAN = "review_plan"
-    MISSED_INSTALMENT = "missed_instalment"
-    PROMISE_CHECK = "promise_check"
-    CHECK_IN = "check_in"
-
-
-class FollowUpStatus(StrEnum):
-    OPEN = "open"
-    DONE = "done"
-    CANCELLED = "cancelled"
-
-
-class PlanStatus(StrEnum):
-    DRAFT = "draft"
-    PROPOSED = "proposed"
-    AWAITING_APPROVAL = "awaiting_approval"
-    ACTIVE = "active"
-    COMPLETED = "completed"
-    BROKEN = "broken"
-    CANCELLED = "cancelled"
-
-
-class InstalmentStatus(StrEnum):
-    DUE = "due"
-    PART_PAID = "part_paid"
-    PAID = "paid"
-    MISSED = "missed"
-
-
-class PromiseStatus(StrEnum):
-    OPEN = "open"
-    KEPT = "kept"
-    BROKEN = "broken"
-
-
-class VulnerabilityDriver(StrEnum):
-    HEALTH = "health"
-    LIFE_EVENTS = "life_events"
-    RESILIENCE = "resilience"
-    CAPABILITY = "capability"
 
 
 # ---------------------------------------------------------------- teams and users

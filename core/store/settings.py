@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
+from core.clock import today_in
+from core.errors import UserError
 from core.permissions import require_role
 from core.store import audit
-from core.store.models import Setting, User
+from core.store.models import Setting, User, utcnow
 
 DEFAULTS: dict[str, str] = {
     "office_timezone": "Europe/London",
@@ -55,22 +58,22 @@ def validate(key: str, value: str) -> str:
     """Check one setting's value; raise ValueError with a plain message."""
     value = value.strip()
     if key not in DEFAULTS:
-        raise ValueError(f"There is no setting called {key}.")
+        raise UserError(f"There is no setting called {key}.")
     if key == "office_timezone":
         try:
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise ValueError(f"'{value}' is not a timezone name like Europe/London.") from exc
+            raise UserError(f"'{value}' is not a timezone name like Europe/London.") from exc
     elif key.startswith("discount_limit_"):
         try:
             number = Decimal(value)
         except ArithmeticError as exc:
-            raise ValueError("A discount limit is a number from 0 to 100.") from exc
+            raise UserError("A discount limit is a number from 0 to 100.") from exc
         if not 0 <= number <= 100:
-            raise ValueError("A discount limit is a number from 0 to 100.")
+            raise UserError("A discount limit is a number from 0 to 100.")
     elif key in {"grace_days", "idle_timeout_minutes"}:
         if not value.isdigit() or int(value) < 1 or int(value) > 100_000:
-            raise ValueError("Enter a whole number above zero.")
+            raise UserError("Enter a whole number above zero.")
     return value
 
 
@@ -95,3 +98,8 @@ def set_system(session: Session, key: str, value: str) -> None:
         session.add(Setting(key=key, value=value))
     else:
         row.value = value
+
+
+def office_today(session: Session, now: datetime | None = None) -> date:
+    """Today in the office (the office timezone setting) at `now`, default the current time."""
+    return today_in(office_zone(session), now or utcnow())

@@ -9,6 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func
 from sqlmodel import Session, select
 
+from core.errors import UserError
 from core.permissions import require_role
 from core.store import audit
 from core.store.models import LoginAttempt, Role, Team, User, UserCreate, UserUpdate, utcnow
@@ -89,7 +90,7 @@ def authenticate(session: Session, *, username: str, password: str,
 def _clean_username(username: str) -> str:
     username = username.strip().lower()
     if not 2 <= len(username) <= 40 or not set(username) <= USERNAME_CHARS:
-        raise ValueError(
+        raise UserError(
             "A username is 2 to 40 letters, digits, dots, dashes or underscores, no spaces."
         )
     return username
@@ -97,20 +98,20 @@ def _clean_username(username: str) -> str:
 
 def _check_password(password: str) -> None:
     if not password or not password.strip():
-        raise ValueError("The password can't be empty.")
+        raise UserError("The password can't be empty.")
     if len(password) > 200:
-        raise ValueError("The password is too long (200 characters at most).")
+        raise UserError("The password is too long (200 characters at most).")
 
 
 def _check_role(role: str) -> str:
     if role not in {r.value for r in Role}:
-        raise ValueError(f"'{role}' is not a role; choose agent, lead or admin.")
+        raise UserError(f"'{role}' is not a role; choose agent, lead or admin.")
     return role
 
 
 def _check_team(session: Session, team_id: int | None) -> None:
     if team_id is not None and session.get(Team, team_id) is None:
-        raise ValueError("That team doesn't exist.")
+        raise UserError("That team doesn't exist.")
 
 
 def _insert_user(session: Session, user_create: UserCreate) -> User:
@@ -120,9 +121,9 @@ def _insert_user(session: Session, user_create: UserCreate) -> User:
     _check_team(session, user_create.team_id)
     display_name = user_create.display_name.strip()
     if not display_name or len(display_name) > 120:
-        raise ValueError("Enter a display name (up to 120 characters).")
+        raise UserError("Enter a display name (up to 120 characters).")
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
-        raise ValueError(f"The username '{username}' is already taken.")
+        raise UserError(f"The username '{username}' is already taken.")
     user = User(
         username=username,
         display_name=display_name,
@@ -160,17 +161,17 @@ def update_user(session: Session, *, actor: User, user_id: int, user_update: Use
     require_role(actor, Role.ADMIN)
     user = session.get(User, user_id)
     if user is None:
-        raise ValueError("That user doesn't exist.")
+        raise UserError("That user doesn't exist.")
     changes = user_update.model_dump(exclude_unset=True)
     if "role" in changes:
         _check_role(changes["role"])
     if "team_id" in changes:
         _check_team(session, changes["team_id"])
     if "display_name" in changes and not (changes["display_name"] or "").strip():
-        raise ValueError("Enter a display name.")
+        raise UserError("Enter a display name.")
     if user.id == actor.id and (changes.get("active") is False or changes.get("role", "admin")
                                 != Role.ADMIN):
-        raise ValueError("You can't deactivate yourself or take away your own admin role.")
+        raise UserError("You can't deactivate yourself or take away your own admin role.")
     before = audit.snapshot(user)
     for key, value in changes.items():
         setattr(user, key, value)
@@ -187,7 +188,7 @@ def reset_password(session: Session, *, actor: User, user_id: int, new_password:
     _check_password(new_password)
     user = session.get(User, user_id)
     if user is None:
-        raise ValueError("That user doesn't exist.")
+        raise UserError("That user doesn't exist.")
     user.password_hash = hash_password(new_password)
     session.add(user)
     session.add(LoginAttempt(username=user.username, succeeded=True))
@@ -222,9 +223,9 @@ def create_team(session: Session, *, actor: User, name: str) -> Team:
     require_role(actor, Role.ADMIN)
     name = name.strip()
     if not name or len(name) > 80:
-        raise ValueError("Enter a team name (up to 80 characters).")
+        raise UserError("Enter a team name (up to 80 characters).")
     if session.exec(select(Team.id).where(Team.name == name)).first() is not None:
-        raise ValueError(f"There is already a team called '{name}'.")
+        raise UserError(f"There is already a team called '{name}'.")
     team = Team(name=name)
     session.add(team)
     session.flush()

@@ -1,0 +1,14 @@
+"""One error family for messages written for people.
+
+`UserError` (a `ValueError`, so existing `except ValueError` keeps working) carries a sentence
+fit to show an agent as it is. The UI shows a `UserError`'s message and a generic sentence for
+anything else, so a stray library `ValueError` never reaches a user raw.
+"""
+
+from __future__ import annotations
+
+
+class UserError(ValueError):
+    """A refusal or a problem explained in plain English, safe to show as it is."""
+
+

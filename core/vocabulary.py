@@ -1,0 +1,197 @@
+"""One vocabulary: every enum of the product with the label people see (PRODUCT.md's words).
+
+Services, the demo, the importer and pages all use these values; a page shows `.label`,
+never the raw value. `labels(Enum)` gives the {value: label} mapping a select box needs.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import TypeVar
+
+E = TypeVar("E", bound="Labelled")
+
+
+class Labelled(StrEnum):
+    """A StrEnum whose members carry a label for people (set in `_LABELS` below the class)."""
+
+    @property
+    def label(self) -> str:
+        """The word people see for this value."""
+        return _LABELS[type(self)][self]
+
+
+def labels(enum: type[E]) -> dict[str, str]:
+    """{value: label} for every member, in declaration order."""
+    return {member.value: member.label for member in enum}
+
+
+def label_of(enum: type[E], value: object, default: str = "") -> str:
+    """The label of a raw value, or `default` (a dash by the caller's choice) when unknown."""
+    try:
+        return enum(value).label
+    except ValueError:
+        return default
+
+
+class Role(Labelled):
+    AGENT = "agent"
+    LEAD = "lead"
+    ADMIN = "admin"
+
+
+class DebtorKind(Labelled):
+    PERSON = "person"
+    BUSINESS = "business"
+
+
+class Channel(Labelled):
+    PHONE = "phone"
+    SMS = "sms"
+    EMAIL = "email"
+    VIDEO = "video"
+    LETTER = "letter"
+
+
+class AccountStatus(Labelled):
+    OPEN = "open"
+    ARRANGEMENT = "arrangement"
+    ON_HOLD = "on_hold"
+    PAID = "paid"
+    CLOSED = "closed"
+
+
+class HoldKind(Labelled):
+    DISPUTE = "dispute"
+    BREATHING_SPACE = "breathing_space"
+    CEASE_COMMUNICATION = "cease_communication"
+
+
+class Direction(Labelled):
+    OUTBOUND = "outbound"
+    INBOUND = "inbound"
+
+
+class Outcome(Labelled):
+    SPOKE = "spoke"
+    NO_ANSWER = "no_answer"
+    LEFT_MESSAGE = "left_message"
+    WRONG_NUMBER = "wrong_number"
+    MESSAGE_SENT = "message_sent"
+
+
+class FollowUpReason(Labelled):
+    CALL_BACK = "call_back"
+    REVIEW_PLAN = "review_plan"
+    MISSED_INSTALMENT = "missed_instalment"
+    PROMISE_CHECK = "promise_check"
+    CHECK_IN = "check_in"
+
+
+class FollowUpStatus(Labelled):
+    OPEN = "open"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class PlanStatus(Labelled):
+    DRAFT = "draft"
+    PROPOSED = "proposed"
+    AWAITING_APPROVAL = "awaiting_approval"
+    ACTIVE = "active"
+    COMPLETED = "completed"
+    BROKEN = "broken"
+    CANCELLED = "cancelled"
+
+
+class InstalmentStatus(Labelled):
+    DUE = "due"
+    PART_PAID = "part_paid"
+    PAID = "paid"
+    MISSED = "missed"
+
+
+class PromiseStatus(Labelled):
+    OPEN = "open"
+    KEPT = "kept"
+    BROKEN = "broken"
+
+
+class VulnerabilityDriver(Labelled):
+    HEALTH = "health"
+    LIFE_EVENTS = "life_events"
+    RESILIENCE = "resilience"
+    CAPABILITY = "capability"
+
+
+PRIORITY_LABELS: dict[int, str] = {1: "High", 2: "Normal", 3: "Low"}
+
+_LABELS: dict[type, dict[object, str]] = {
+    Role: {Role.AGENT: "Agent", Role.LEAD: "Team lead", Role.ADMIN: "Admin"},
+    DebtorKind: {DebtorKind.PERSON: "Person", DebtorKind.BUSINESS: "Small business"},
+    Channel: {
+        Channel.PHONE: "Phone",
+        Channel.SMS: "Text message (SMS)",
+        Channel.EMAIL: "Email",
+        Channel.VIDEO: "Video call",
+        Channel.LETTER: "Letter",
+    },
+    AccountStatus: {
+        AccountStatus.OPEN: "Open",
+        AccountStatus.ARRANGEMENT: "On a plan",
+        AccountStatus.ON_HOLD: "On hold",
+        AccountStatus.PAID: "Paid",
+        AccountStatus.CLOSED: "Closed",
+    },
+    HoldKind: {
+        HoldKind.DISPUTE: "Dispute",
+        HoldKind.BREATHING_SPACE: "Breathing space",
+        HoldKind.CEASE_COMMUNICATION: "Cease communication",
+    },
+    Direction: {Direction.OUTBOUND: "We contacted them", Direction.INBOUND: "They contacted us"},
+    Outcome: {
+        Outcome.SPOKE: "Spoke with them",
+        Outcome.NO_ANSWER: "No answer",
+        Outcome.LEFT_MESSAGE: "Left a message",
+        Outcome.WRONG_NUMBER: "Wrong number",
+        Outcome.MESSAGE_SENT: "Message sent",
+    },
+    FollowUpReason: {
+        FollowUpReason.CALL_BACK: "Call back",
+        FollowUpReason.REVIEW_PLAN: "Review the plan",
+        FollowUpReason.MISSED_INSTALMENT: "Missed instalment",
+        FollowUpReason.PROMISE_CHECK: "Check the promise to pay",
+        FollowUpReason.CHECK_IN: "Friendly check-in",
+    },
+    FollowUpStatus: {
+        FollowUpStatus.OPEN: "Open",
+        FollowUpStatus.DONE: "Done",
+        FollowUpStatus.CANCELLED: "Cancelled",
+    },
+    PlanStatus: {
+        PlanStatus.DRAFT: "Draft",
+        PlanStatus.PROPOSED: "Proposed",
+        PlanStatus.AWAITING_APPROVAL: "Awaiting approval",
+        PlanStatus.ACTIVE: "Active",
+        PlanStatus.COMPLETED: "Completed",
+        PlanStatus.BROKEN: "Broken",
+        PlanStatus.CANCELLED: "Cancelled",
+    },
+    InstalmentStatus: {
+        InstalmentStatus.DUE: "Due",
+        InstalmentStatus.PART_PAID: "Part paid",
+        InstalmentStatus.PAID: "Paid",
+        InstalmentStatus.MISSED: "Missed",
+    },
+    PromiseStatus: {
+        PromiseStatus.OPEN: "Open",
+        PromiseStatus.KEPT: "Kept",
+        PromiseStatus.BROKEN: "Broken",
+    },
+    VulnerabilityDriver: {
+        VulnerabilityDriver.HEALTH: "Health",
+        VulnerabilityDriver.LIFE_EVENTS: "Life events",
+        VulnerabilityDriver.RESILIENCE: "Resilience",
+        VulnerabilityDriver.CAPABILITY: "Capability",
+    },
+}
