@@ -123,17 +123,14 @@ def phone_history(session: Session, *, debtor_ids: Collection[int], until: datet
     if not debtor_ids:
         return {}
     rows = session.exec(
-        select(CheckIn.id, CheckIn.debtor_id, CheckIn.at, CheckIn.channel, CheckIn.direction,
-               CheckIn.outcome)
-        .where(CheckIn.debtor_id.in_(list(debtor_ids)),
+        select(CheckIn.id, CheckIn.debtor_id, CheckIn.at, CheckIn.direction, CheckIn.outcome)
+        .where(CheckIn.debtor_id.in_(list(debtor_ids)), CheckIn.channel == Channel.PHONE,
                CheckIn.at >= until - timedelta(days=HISTORY_DAYS), CheckIn.at <= until)
     ).all()
     fixes = amended(session, [r[0] for r in rows], ("outcome",))
     found: dict[int, tuple[list[datetime], list[datetime]]] = {
         d: ([], []) for d in debtor_ids}
-    for checkin_id, debtor_id, at, channel, direction, outcome in rows:
-        if channel != Channel.PHONE:
-            continue
+    for checkin_id, debtor_id, at, direction, outcome in rows:
         outcome = fixes.get((checkin_id, "outcome"), outcome)
         calls, talks = found[debtor_id]
         if direction == Direction.OUTBOUND:

@@ -139,7 +139,7 @@ class Loaded:
     account_ok: bool
     answered: FollowUp | None
     answered_ok: bool
-    ctx: ContactContext
+    ctx: ContactContext | None  # None when nothing needs the rules (an inbound note, no follow-up)
     zone: ZoneInfo
     today: date
     plan_first_due: date | None
@@ -206,11 +206,13 @@ def load(session: Session, data: CheckInInput, now: datetime) -> Loaded:
     at = data.at if data.at is not None and data.at.tzinfo is not None else now
     zone = settings.office_zone(session)
     today = now.astimezone(zone).date()
+    needs_rules = data.direction == Direction.OUTBOUND or data.create_followup
     return Loaded(
         debtor=debtor, account=account if account_ok else None, account_ok=account_ok,
         answered=answered if answered_ok else None, answered_ok=answered_ok,
         ctx=queries.context(session, debtor=debtor,
-                            account_id=data.account_id if account_ok else None, at=at),
+                            account_id=data.account_id if account_ok else None,
+                            at=at) if needs_rules else None,
         zone=zone, today=today,
         plan_first_due=queries.open_plan_first_due(
             session, account_id=data.account_id if account_ok else None, today=today))
@@ -335,7 +337,7 @@ def _decide_callback(data: CheckInInput, loaded: Loaded, now: datetime, d: Decis
     if data.callback_on is None or data.callback_time is None:
         d.errors["callback_on"] = "Give both the day and the time they asked us to call."
         return
-    zone = ZoneInfo(loaded.ctx.timezone)
+    zone = ZoneInfo(loaded.debtor.timezone)
     when = to_utc(data.callback_on, data.callback_time, zone)
     if when <= now:
         d.errors["callback_on"] = "The call-back they asked for can't be in the past."
@@ -364,7 +366,7 @@ def _decide_followup(data: CheckInInput, loaded: Loaded, d: Decision) -> None:
                 "choose another channel for the follow-up.")
     if data.followup_reason is not None and data.followup_reason not in FOLLOWUP_REASONS:
         errors["followup_reason"] = "Choose a reason for the follow-up."
-    if data.outcome in OUTCOMES and data.channel in CHANNELS and d.at is not None:
+    if data.outcome in OUTCOMES and data.channel in CHANNELS and loaded.ctx is not None:
         d.suggestion = queries.suggest_from(
             loaded.ctx, today=loaded.today, outcome=data.outcome, channel=data.channel,
             direction=data.direction, at=d.at,
@@ -376,7 +378,7 @@ def _decide_followup(data: CheckInInput, loaded: Loaded, d: Decision) -> None:
 def _decide_rules(data: CheckInInput, loaded: Loaded, d: Decision) -> None:
     """The contact rules apply to contacts we make, judged at the time they were made."""
     if not (data.direction == Direction.OUTBOUND and data.channel in CHANNELS
-            and "at" not in d.errors and "account_id" not in d.errors):
+            and loaded.ctx is not None and "at" not in d.errors and "account_id" not in d.errors):
         return
     answered = loaded.answered
     if answered is not None and answered.call_consented_at is not None \
@@ -483,7 +485,7 @@ def _write_promise(session: Session, actor: User, data: CheckInInput, loaded: Lo
 def _write_followup(session: Session, actor: User, data: CheckInInput, loaded: Loaded,
                     checkin: CheckIn, d: Decision, now: datetime) -> None:
     if d.callback_at is not None:  # the call they asked for: its time and their consent
-        local_day = d.callback_at.astimezone(ZoneInfo(loaded.ctx.timezone)).date()
+        local_day = d.callback_at.astimezone(ZoneInfo(loaded.debtor.timezone)).date()
         add_followup(
             session, actor_id=actor.id, debtor_id=checkin.debtor_id,
             account_id=data.account_id, owner_id=loaded.debtor.owner_id or actor.id,
