@@ -5,8 +5,8 @@ Holds get a review date, a representative, who released them and why, and when t
 grade, jargon and reason of a message sent, and the consent of a call they asked for;
 follow-ups keep a call-back's time and the moment of consent.
 
-Revision ID: 0006
-Revises: 0005
+Revision ID: 0007
+Revises: 0006
 Create Date: 2026-11-28
 """
 
@@ -17,8 +17,8 @@ from alembic import op
 
 from core.store.models import UTCDateTime
 
-revision: str = "0006"
-down_revision: str | None = "0005"
+revision: str = "0007"
+down_revision: str | None = "0006"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
