@@ -366,6 +366,7 @@ class FollowUp(FollowUpBase, table=True):
     created_at: datetime = _ts(default_factory=utcnow)
     done_at: datetime | None = _ts(default=None)
     version: int = 1
+    promise_id: int | None = Field(default=None, foreign_key="promise_to_pay.id")
 
 
 class FollowUpCreate(FollowUpBase):
@@ -408,6 +409,7 @@ class PaymentPlan(PaymentPlanBase, table=True):
         Index("ix_payment_plan_account_id", "account_id"),
         Index("ix_payment_plan_status", "status"),
         Index("ix_payment_plan_activated_at", "activated_at"),
+        Index("ix_payment_plan_status_created_at", "status", "created_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     status: str = Field(default=PlanStatus.DRAFT, max_length=20)
@@ -422,6 +424,7 @@ class PaymentPlan(PaymentPlanBase, table=True):
     activated_at: datetime | None = _ts(default=None)
     ended_at: datetime | None = _ts(default=None)
     version: int = 1
+    offer_expires_on: date | None = None  # a settlement offer cannot start after this day
 
 
 class PaymentPlanCreate(PaymentPlanBase):
@@ -467,6 +470,8 @@ class Payment(SQLModel, table=True):
     reference: str = Field(default="", max_length=60)
     recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = _ts(default_factory=utcnow)
+    reversed_at: datetime | None = _ts(default=None)
+    effects_json: str = _text(default="")  # what the payment settled, so a reversal undoes it
 
 
 class PromiseToPay(SQLModel, table=True):
@@ -523,3 +528,27 @@ class AuditEvent(SQLModel, table=True):
     before_json: str = _text(default="")
     after_json: str = _text(default="")
     flagged: bool = False
+
+
+# ---------------------------------------------------------------- reversals and the daily run
+
+
+class PaymentReversal(SQLModel, table=True):
+    """A payment taken back (a bounced direct debit, a chargeback): one per payment."""
+
+    __tablename__ = "payment_reversal"
+    __table_args__ = (UniqueConstraint("payment_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payment.id")
+    reason: str = _text(default="")
+    reversed_by: int | None = Field(default=None, foreign_key="app_user.id")
+    reversed_at: datetime = _ts(default_factory=utcnow)
+
+
+class DailyRun(SQLModel, table=True):
+    """One row per office day the time-driven rules ran (core.daily): claimed once."""
+
+    __tablename__ = "daily_run"
+    day: date = Field(primary_key=True)
+    started_at: datetime = _ts(default_factory=utcnow)
+    summary_json: str = _text(default="")

@@ -24,6 +24,9 @@ DEFAULTS: dict[str, str] = {
     "idle_timeout_minutes": "480",
     "demo_data": "false",
     "working_days": "Mon,Tue,Wed,Thu,Fri",
+    "forgive_limit_agent": "1000",
+    "forgive_limit_lead": "10000",
+    "forgive_limit_admin": "any",
 }
 LABELS: dict[str, str] = {
     "office_timezone": "Office timezone (decides what 'today' means)",
@@ -33,6 +36,9 @@ LABELS: dict[str, str] = {
     "grace_days": "Days after its date before an unpaid instalment counts as missed",
     "idle_timeout_minutes": "Sign out after this many idle minutes",
     "working_days": "Days the team works (e.g. Mon,Tue,Wed,Thu,Fri)",
+    "forgive_limit_agent": "Most an agent may forgive in a settlement without approval (£)",
+    "forgive_limit_lead": "Most a lead may forgive in a settlement without approval (£)",
+    "forgive_limit_admin": "Most an admin may forgive in a settlement without approval (£)",
 }
 
 
@@ -57,6 +63,13 @@ def discount_limit(session: Session, role: str) -> Decimal:
     return Decimal(get(session, f"discount_limit_{role}"))
 
 
+def forgive_limit_cents(session: Session, role: str) -> int | None:
+    """The most `role` may forgive in one settlement without approval, in pence (None: any).
+    With the discount limit, whichever is lower decides."""
+    value = get(session, f"forgive_limit_{role}").strip().lower()
+    return None if value == "any" else int(value) * 100
+
+
 def validate(key: str, value: str) -> str:
     """Check one setting's value; raise ValueError with a plain message."""
     value = value.strip()
@@ -76,6 +89,11 @@ def validate(key: str, value: str) -> str:
             raise UserError("A discount limit is a number from 0 to 100.")
     elif key == "working_days":
         value = workdays.format_days(workdays.parse(value))
+    elif key.startswith("forgive_limit_"):
+        if value.lower() == "any":
+            return "any"
+        if not value.isdigit() or int(value) > 100_000_000:
+            raise UserError("A forgiveness limit is a whole number of pounds, or 'any'.")
     elif key in {"grace_days", "idle_timeout_minutes"}:
         if not value.isdigit() or int(value) < 1 or int(value) > 100_000:
             raise UserError("Enter a whole number above zero.")
