@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 from core.errors import UserError
 from core.vocabulary import (  # noqa: F401  (the table models' column types)
     AccountStatus,
+    AdjustmentKind,
     Channel,
     DebtorKind,
     Direction,
@@ -255,6 +256,41 @@ class Hold(SQLModel, table=True):
     released_at: datetime | None = _ts(default=None)
     created_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = _ts(default_factory=utcnow)
+    review_on: date | None = None  # a crisis breathing space's next review (a lead renews)
+    representative: str = Field(default="", max_length=200)  # who speaks for them
+    released_by: int | None = None  # the user who released it early
+    release_reason: str = _text(default="")
+    welcomed_at: datetime | None = _ts(default=None)  # the "welcome back" follow-up was made
+
+
+class Adjustment(SQLModel, table=True):
+    """What we agreed to do differently for a person; it binds the contact rules.
+
+    `unavailable`: a weekly window (start_day/start_time → end_day/end_time, their clock);
+    `channel_only`: `channels`; `helper_present`, `interpreter`, `format`: `detail`;
+    `extra_time`: `extra_days`; `text_first`: nothing more.
+    """
+
+    __tablename__ = "adjustment"
+    __table_args__ = (Index("ix_adjustment_debtor_id", "debtor_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    debtor_id: int = Field(foreign_key="debtor.id")
+    kind: str = Field(max_length=20)
+    start_day: int | None = None
+    start_time: time | None = None
+    end_day: int | None = None
+    end_time: time | None = None
+    channels: str = Field(default="", max_length=60)  # comma-separated
+    detail: str = _text(default="")
+    extra_days: int = 0
+    reason: str = _text(default="")
+    consent_at: datetime = _ts(default_factory=utcnow)
+    review_on: date
+    checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = _ts(default_factory=utcnow)
+    ended_at: datetime | None = _ts(default=None)
+    ended_by: int | None = Field(default=None, foreign_key="app_user.id")
 
 
 class Vulnerability(SQLModel, table=True):
@@ -307,6 +343,10 @@ class CheckIn(CheckInBase, table=True):
     agent_id: int = Field(foreign_key="app_user.id")
     rule_override_reason: str = _text(default="")
     created_at: datetime = _ts(default_factory=utcnow)
+    reading_grade: float | None = None  # a message we sent: its reading grade when sent
+    jargon: str = _text(default="")  # the jargon found in it, comma-separated
+    plain_language_reason: str = _text(default="")  # why it went out above grade 6 / jargon
+    call_consented_at: datetime | None = _ts(default=None)  # a call they asked for (§1006.14(b)(4))
 
 
 class CheckInCreate(CheckInBase):
@@ -367,6 +407,8 @@ class FollowUp(FollowUpBase, table=True):
     done_at: datetime | None = _ts(default=None)
     version: int = 1
     promise_id: int | None = Field(default=None, foreign_key="promise_to_pay.id")
+    due_at: datetime | None = _ts(default=None)  # a call-back at the time they asked for
+    call_consented_at: datetime | None = _ts(default=None)  # when they asked for it
 
 
 class FollowUpCreate(FollowUpBase):
