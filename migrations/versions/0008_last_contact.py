@@ -5,8 +5,8 @@ debtors whose last check-in is old from one index, instead of probing the check-
 debtor. A trigger keeps the column whoever writes the check-in (the app, the importer, the
 demo loader); check-ins are never deleted (0005), so it never has to move backwards.
 
-Revision ID: 0007
-Revises: 0006
+Revision ID: 0008
+Revises: 0007
 Create Date: 2026-11-28
 """
 
@@ -15,8 +15,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
+revision: str = "0008"
+down_revision: str | None = "0007"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
