@@ -39,6 +39,8 @@ import subprocess
 import time
 import tomllib
 import venv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -264,11 +266,32 @@ def find_uv() -> str | None:
     return str(UV_IN_VENV)
 
 
+@contextmanager
+def _installing() -> Iterator[None]:
+    """One installer at a time: two instances started together after an update take turns."""
+    VENV.mkdir(exist_ok=True)
+    if os.name == "nt":
+        yield
+        return
+    import fcntl
+
+    with (VENV / ".dev-install.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
+
+
 def ensure_venv(which: str) -> None:
     """Install the lock for `which` ("run" or "test") into .venv, unless it is already there."""
     if venv_current(which):
         say(f".venv is up to date with {LOCKS[which].name}.")
         return
+    with _installing():
+        if venv_current(which):  # installed by another instance while this one waited
+            return
+        _install(which)
+
+
+def _install(which: str) -> None:
     started = time.monotonic()
     lock = LOCKS[which]
     make_venv()

@@ -314,3 +314,36 @@ def test_a_database_the_app_cannot_open_stops_run(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "Cannot reach the database" in result.stderr
     assert "Starting the dashboard" not in result.stdout
+
+
+# ---------------------------------------------------------------- running it in an office
+
+
+def test_the_systemd_units_verify(tmp_path: Path) -> None:
+    analyze = shutil.which("systemd-analyze")
+    need(analyze is not None, "systemd-analyze (Debian's systemd)")
+    # Given the units in deploy/, pointed at this checkout instead of /opt/recovery-dashboard
+    units = []
+    for unit in sorted((ROOT / "deploy").glob("*.service")) + sorted(
+            (ROOT / "deploy").glob("*.timer")):
+        text = unit.read_text().replace("/opt/recovery-dashboard", str(ROOT))
+        (tmp_path / unit.name).write_text(text)
+        units.append(str(tmp_path / unit.name.replace("@.service", "@8501.service")))
+    assert len(units) >= 7
+    # When systemd checks them (a template through one instance of it)
+    result = subprocess.run([analyze, "verify", *units], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=60)
+    # Then it has nothing to say: no unknown keys, bad values or missing programs
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "", result.stderr
+
+
+def test_the_caddyfile_is_valid(tmp_path: Path) -> None:
+    caddy = shutil.which("caddy")
+    need(caddy is not None, "caddy (Debian's caddy)")
+    result = subprocess.run(
+        [caddy, "validate", "--config", str(ROOT / "deploy" / "Caddyfile"), "--adapter",
+         "caddyfile"], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "Valid configuration" in result.stdout + result.stderr
