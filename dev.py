@@ -48,7 +48,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
-UV_IN_VENV = BIN / ("uv.exe" if os.name == "nt" else "uv")
+UV_HOME = VENV / "uv"  # uv, put there by the system's pip (pip install --target)
+UV_EXE = "uv.exe" if os.name == "nt" else "uv"
+UV_IN_VENV = (UV_HOME / "bin" / UV_EXE, BIN / UV_EXE)
 PYPROJECT = ROOT / "pyproject.toml"
 LOCKS = {"run": ROOT / "requirements.lock", "test": ROOT / "requirements-test.lock"}
 UV_LOCK = ROOT / "requirements-uv.lock"
@@ -228,21 +230,40 @@ def venv_current(which: str) -> bool:
 
 
 def make_venv() -> None:
-    """Create .venv (with pip) when it has no Python yet."""
+    """Create .venv when it has no Python yet (without pip: uv installs; pip only if needed)."""
     if PY.exists():
         return
     started = time.monotonic()
     say(f"Creating .venv with Python {sys.version.split()[0]} …")
-    venv.EnvBuilder(with_pip=True).create(VENV)
+    venv.EnvBuilder(with_pip=False).create(VENV)
     say(f"  .venv created in {time.monotonic() - started:.1f} s.")
+
+
+def ensure_pip() -> None:
+    """Put pip into .venv (from Python's own copy) for installing without uv."""
+    if subprocess.run([str(PY), "-c", "import pip"], capture_output=True).returncode == 0:
+        return
+    started = time.monotonic()
+    say("Adding pip to .venv …")
+    result = subprocess.run([str(PY), "-m", "ensurepip", "--default-pip"], capture_output=True,
+                            text=True)
+    if result.returncode:
+        raise Refusal("This Python has no pip to install with (on Debian or Ubuntu: apt-get "
+                      "install python3-venv python3-pip); install it and run this again.")
+    say(f"  pip added in {time.monotonic() - started:.1f} s.")
+
+
+def _has_pip(python: str) -> bool:
+    return subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode == 0
 
 
 def find_uv() -> str | None:
     """uv from .venv, else from PATH, else installed into .venv with pip; None if it can't be."""
     if os.environ.get("RECOVERY_INSTALLER", "").lower() == "pip":
         return None
-    if UV_IN_VENV.exists():
-        return str(UV_IN_VENV)
+    for candidate in UV_IN_VENV:
+        if candidate.exists():
+            return str(candidate)
     on_path = shutil.which("uv")
     if on_path:
         return on_path
@@ -255,15 +276,21 @@ def find_uv() -> str | None:
     else:
         say("Installing uv into .venv with pip …")
         source = ["uv"]
-    result = subprocess.run(
-        [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *source],
-        cwd=ROOT,
-    )
-    if result.returncode or not UV_IN_VENV.exists():
+    # This Python's own pip puts uv into .venv/uv (no pip in .venv needed, which saves seconds);
+    # without one, pip goes into .venv first.
+    if _has_pip(sys.executable):
+        pip = [sys.executable, "-m", "pip", "install", "--target", str(UV_HOME)]
+        target = UV_IN_VENV[0]
+    else:
+        ensure_pip()
+        pip = [str(PY), "-m", "pip", "install"]
+        target = UV_IN_VENV[1]
+    result = subprocess.run([*pip, "--quiet", "--disable-pip-version-check", *source], cwd=ROOT)
+    if result.returncode or not target.exists():
         say("  uv could not be installed; installing with pip instead (slower).")
         return None
     say(f"  uv installed in {time.monotonic() - started:.1f} s.")
-    return str(UV_IN_VENV)
+    return str(target)
 
 
 @contextmanager
@@ -299,11 +326,13 @@ def _install(which: str) -> None:
     count = len(pins(lock))
     if uv:
         say(f"Installing the {count} packages pinned in {lock.name} with uv …")
-        # Bytecode now, as pip does: every later start then reads .pyc files, even where
-        # PYTHONDONTWRITEBYTECODE is set.
-        cmd = [uv, "pip", "install", "--python", str(PY), "--require-hashes",
-               "--compile-bytecode", "-r", str(lock)]
+        cmd = [uv, "pip", "install", "--python", str(PY), "--require-hashes", "-r", str(lock)]
+        if os.environ.get("PYTHONDONTWRITEBYTECODE"):
+            # Python won't cache bytecode as it imports, so compile it all now (as pip does);
+            # otherwise each module is compiled once, the first time it is imported.
+            cmd.append("--compile-bytecode")
     else:
+        ensure_pip()
         say(f"Installing the {count} packages pinned in {lock.name} with pip …")
         cmd = [str(PY), "-m", "pip", "install", "--disable-pip-version-check",
                "--progress-bar", "off", "--require-hashes", "-r", str(lock)]
