@@ -279,7 +279,8 @@ def find_uv() -> str | None:
     # This Python's own pip puts uv into .venv/uv (no pip in .venv needed, which saves seconds);
     # without one, pip goes into .venv first.
     if _has_pip(sys.executable):
-        pip = [sys.executable, "-m", "pip", "install", "--target", str(UV_HOME)]
+        pip = [sys.executable, "-m", "pip", "install", "--root-user-action=ignore",
+               "--target", str(UV_HOME)]
         target = UV_IN_VENV[0]
     else:
         ensure_pip()
@@ -326,11 +327,9 @@ def _install(which: str) -> None:
     count = len(pins(lock))
     if uv:
         say(f"Installing the {count} packages pinned in {lock.name} with uv …")
+        # No --compile-bytecode: Python compiles each module the first time it imports it
+        # (see compile_in_background for where it won't).
         cmd = [uv, "pip", "install", "--python", str(PY), "--require-hashes", "-r", str(lock)]
-        if os.environ.get("PYTHONDONTWRITEBYTECODE"):
-            # Python won't cache bytecode as it imports, so compile it all now (as pip does);
-            # otherwise each module is compiled once, the first time it is imported.
-            cmd.append("--compile-bytecode")
     else:
         ensure_pip()
         say(f"Installing the {count} packages pinned in {lock.name} with pip …")
@@ -343,6 +342,27 @@ def _install(which: str) -> None:
                       "check the network connection and run this again.")
     STAMP.write_text(_sha(lock), encoding="utf-8")
     say(f"  Installed in {time.monotonic() - started:.1f} s.")
+    if uv:
+        compile_in_background()
+
+
+# Starts the compiler in its own session and returns at once, so nobody waits for it.
+_DETACH = ("import subprocess, sys; subprocess.Popen(sys.argv[1:], start_new_session=True, "
+           "stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)")
+
+
+def compile_in_background() -> None:
+    """Where Python won't cache bytecode itself (PYTHONDONTWRITEBYTECODE), compile .venv's
+    packages once, at low priority, while the app starts, so that later starts are quick."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE") or os.name == "nt":
+        return
+    sites = [str(path) for path in VENV.glob("lib/python3*/site-packages")]
+    if not sites:
+        return
+    say("Compiling .venv's bytecode in the background (low priority) for quick restarts.")
+    compiler = ["nice", "-n", "19"] if shutil.which("nice") else []
+    compiler += [str(PY), "-m", "compileall", "-q", "-j", "0", *sites]
+    subprocess.run([str(PY), "-c", _DETACH, *compiler], check=False)
 
 
 # ---------------------------------------------------------------- before starting
