@@ -37,7 +37,7 @@ from sqlalchemy import Engine, Select, func, select, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from core.followups import backlog, standup  # noqa: E402
-from core.followups import service as followups  # noqa: E402
+from core.followups import queries as fq  # noqa: E402
 from core.followups.backlog import BacklogFilter  # noqa: E402
 from core.store import db, settings  # noqa: E402
 from core.store.config import normalise_url  # noqa: E402
@@ -230,11 +230,12 @@ def queries(engine: Engine, today: date) -> tuple[list[Query], dict]:
         page(BacklogFilter(channel="sms", reason="call_back"), 1),
         page(north, 40),
         Query("my day (busiest agent)",
-              lambda s: followups.my_day(s, user_id=agent.id, today=today, limit=25),
-              [followups.my_day_count_statement(agent.id, today),
+              lambda s: fq.my_day(s, user_id=agent.id, today=today, limit=25),
+              [fq.my_day_count_statement(agent.id, today),
                backlog.due_for_owner_statement(agent.id, today, 25, "overdue"),
                backlog.due_for_owner_statement(agent.id, today, 25, "today"),
-               followups.recent_checkins_statement(agent.id)]),
+               fq.my_day_on_hold_statement(agent.id, today),
+               fq.recent_checkins_statement(agent.id)]),
         Query("stand-up, one team",
               lambda s: standup.standup_report(s, today=today, team_id=team, zone=zone),
               report_statements(team)),

@@ -9,25 +9,36 @@ overload hints are built from the per-agent counts (at most a few dozen rows).
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, fields
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, Subquery, case, func, or_, select
+from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, or_, select
 from sqlmodel import Session
 
+from core import workdays
 from core.followups.backlog import (
     BacklogFilter,
-    BacklogRow,
     filter_conditions,
+    on_hold,
     rows_select,
     to_rows,
+)
+from core.followups.views import (  # noqa: F401  (re-exported for callers)
+    SUMMED,
+    AgentDay,
+    BrokenPlan,
+    OverloadHint,
+    QuietDebtor,
+    StandupReport,
+    TrendPoint,
 )
 from core.money import format_money
 from core.store import settings
 from core.store.db import sum_cents
 from core.store.models import (
     Account,
+    AccountStatus,
     CheckIn,
     Debtor,
     FollowUp,
@@ -43,6 +54,8 @@ from core.store.models import (
     User,
 )
 
+ALL_WEEK = frozenset(range(7))
+SETTLED = (AccountStatus.PAID, AccountStatus.CLOSED)
 TREND_DAYS = 14
 QUIET_DAYS = 14
 BLOCKER_ROWS = 20
@@ -52,10 +65,11 @@ MIN_OVERDUE_FOR_HINT = 5
 # ---------------------------------------------------------------- days
 
 
-def last_working_day(today: date) -> date:
-    """The working day before `today` (Monday, Saturday and Sunday look back to Friday)."""
-    back = {0: 3, 6: 2}.get(today.weekday(), 1)
-    return today - timedelta(days=back)
+def last_working_day(today: date,
+                     working: Collection[int] = workdays.MONDAY_TO_FRIDAY) -> date:
+    """The working day before `today` (Monday to Friday: Monday, Saturday and Sunday look back
+    to Friday)."""
+    return workdays.previous_working_day(today, working)
 
 
 def day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -69,43 +83,6 @@ def day_window(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 # ---------------------------------------------------------------- per agent
-
-
-@dataclass(frozen=True)
-class AgentDay:
-    """One agent's (or a team's) results for the day and load for today."""
-
-    agent_id: int | None
-    name: str
-    team_id: int | None
-    team_name: str
-    checkins: int = 0
-    conversations: int = 0
-    plans_agreed: int = 0
-    plans_value_cents: int = 0
-    payments: int = 0
-    payments_cents: int = 0
-    promises_kept: int = 0
-    promises_broken: int = 0
-    wellbeing_sum: int = 0
-    wellbeing_count: int = 0
-    due_today: int = 0
-    overdue: int = 0
-    overdue_7plus: int = 0
-
-    @property
-    def wellbeing_avg(self) -> float | None:
-        """The average wellbeing (1–5) recorded in the day's check-ins, if any."""
-        return self.wellbeing_sum / self.wellbeing_count if self.wellbeing_count else None
-
-    @property
-    def load(self) -> int:
-        """Open follow-ups due today or overdue."""
-        return self.due_today + self.overdue
-
-
-_SUMMED = [f.name for f in fields(AgentDay) if f.name not in
-           {"agent_id", "name", "team_id", "team_name"}]
 
 
 def _in_team(column: ColumnElement, team_id: int | None) -> list[ColumnElement[bool]]:
@@ -178,7 +155,9 @@ def agents_statement(*, day: date, today: date, zone: ZoneInfo,
                func.count(case((FollowUp.due_on < today, 1))).label("overdue"),
                func.count(case((FollowUp.due_on < today - timedelta(days=7), 1)))
                .label("overdue_7plus"))
-        .where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on <= today)
+        # Follow-ups on an account under a hold wait for the hold to end: not today's load.
+        .where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on <= today,
+               ~on_hold(today))
         .group_by(FollowUp.owner_id)
         .subquery("f")
     )
@@ -198,41 +177,18 @@ def agents_statement(*, day: date, today: date, zone: ZoneInfo,
 
 def _rollup(rows: list[AgentDay], *, name: str, team_id: int | None) -> AgentDay:
     """Sum per-agent counts (already aggregated in SQL) into a team or overall row."""
-    sums = {key: sum(getattr(r, key) for r in rows) for key in _SUMMED}
+    sums = {key: sum(getattr(r, key) for r in rows) for key in SUMMED}
     return AgentDay(agent_id=None, name=name, team_id=team_id, team_name=name, **sums)
 
 
 # ---------------------------------------------------------------- blockers
 
 
-@dataclass(frozen=True)
-class BrokenPlan:
-    """A plan that broke since the last stand-up."""
-
-    plan_id: int
-    account_id: int
-    account_reference: str
-    debtor_id: int
-    debtor_name: str
-    owner_name: str
-    payable_cents: int
-    ended_at: datetime | None
-
-
-@dataclass(frozen=True)
-class QuietDebtor:
-    """A vulnerable debtor nobody has checked in with for two weeks."""
-
-    debtor_id: int
-    debtor_name: str
-    owner_name: str
-    last_checkin_at: datetime | None
-
-
 def overdue_blockers_statement(today: date, team_id: int | None) -> Select:
     """Follow-ups more than 7 days overdue, oldest first."""
     conds = filter_conditions(BacklogFilter(team_id=team_id, bucket="overdue_7plus"), today)
-    return rows_select(conds).order_by(FollowUp.due_on, FollowUp.id).limit(BLOCKER_ROWS)
+    conds.append(~on_hold(today))
+    return rows_select(conds, today).order_by(FollowUp.due_on, FollowUp.id).limit(BLOCKER_ROWS)
 
 
 def broken_plans_statement(since: datetime, team_id: int | None) -> Select:
@@ -254,7 +210,10 @@ def broken_plans_statement(since: datetime, team_id: int | None) -> Select:
 
 
 def quiet_vulnerable_statement(cutoff: datetime, team_id: int | None) -> Select:
-    """Vulnerable debtors with no check-in since `cutoff`, each row carrying the total count."""
+    """Vulnerable debtors who still owe something and have had no check-in since `cutoff`,
+    each row carrying the total count (someone with nothing left to pay is not chased)."""
+    owing = select(Account.id).where(Account.debtor_id == Debtor.id, Account.balance_cents > 0,
+                                     Account.status.not_in(SETTLED))
     recent = select(CheckIn.id).where(CheckIn.debtor_id == Debtor.id, CheckIn.at >= cutoff)
     last = (select(func.max(CheckIn.at)).where(CheckIn.debtor_id == Debtor.id)
             .correlate(Debtor).scalar_subquery())
@@ -262,7 +221,7 @@ def quiet_vulnerable_statement(cutoff: datetime, team_id: int | None) -> Select:
                     Debtor.owner_id, last.label("last_checkin_at"))
              # `owner_id + 0`: reading the debtors in order beats an index probe and a table
              # read for each of a team's tens of thousands of debtors, to keep the vulnerable.
-             .where(Debtor.vulnerable.is_(True), ~recent.exists(),
+             .where(Debtor.vulnerable.is_(True), owing.exists(), ~recent.exists(),
                     *_in_team(Debtor.owner_id + 0, team_id))
              .subquery("quiet"))
     return (select(quiet.c.debtor_id, quiet.c.debtor_name,
@@ -285,69 +244,42 @@ def _with_total(session: Session, stmt: Select, kind: type) -> tuple[list, int]:
 # ---------------------------------------------------------------- trend
 
 
-@dataclass(frozen=True)
-class TrendPoint:
-    """Check-ins and conversations on one office day."""
-
-    day: date
-    checkins: int
-    conversations: int
-
-
 def trend_statement(*, last_day: date, zone: ZoneInfo, team_id: int | None,
-                    days: int = TREND_DAYS) -> Select:
-    """Check-ins and conversations per office day for `days` days ending on `last_day`."""
-    first = last_day - timedelta(days=days - 1)
-    starts = [day_start(first + timedelta(days=i), zone) for i in range(days + 1)]
-    # The local days are UTC ranges: one CASE maps each timestamp to its day's number.
-    day_no = case(*[(CheckIn.at < starts[i + 1], i) for i in range(days)]).label("day_no")
+                    days: int = TREND_DAYS,
+                    working: Collection[int] = ALL_WEEK) -> Select:
+    """Check-ins and conversations per office day, for the `days` working days ending on
+    `last_day` (days off are skipped: they are not points of the trend)."""
+    shown = workdays.last_working_days(last_day, days, working)
+    windows = [day_window(day, zone) for day in shown]
+    # The local days are UTC ranges: one CASE maps each timestamp to its day's number; a
+    # check-in on a day off between them maps to no number and is left out.
+    day_no = case(*[(and_(CheckIn.at >= start, CheckIn.at < end), i)
+                    for i, (start, end) in enumerate(windows)]).label("day_no")
     spoke = or_(CheckIn.outcome == Outcome.SPOKE, CheckIn.right_party.is_(True))
     return (select(day_no, func.count().label("checkins"),
                    func.count(case((spoke, 1))).label("conversations"))
             # `agent_id + 0` keeps the planner on the (at, agent, outcome …) index: one range
-            # scan of the 14 days beats a probe per agent plus a table read per check-in.
-            .where(CheckIn.at >= starts[0], CheckIn.at < starts[-1],
+            # scan of the period beats a probe per agent plus a table read per check-in.
+            .where(CheckIn.at >= windows[0][0], CheckIn.at < windows[-1][1],
                    *_in_team(CheckIn.agent_id + 0, team_id))
             .group_by(day_no)
             .order_by(day_no))
 
 
 def trend(session: Session, *, last_day: date, zone: ZoneInfo, team_id: int | None = None,
-          days: int = TREND_DAYS) -> list[TrendPoint]:
-    """One point per day (days with nothing logged count 0)."""
-    first = last_day - timedelta(days=days - 1)
-    counts = {r.day_no: r for r in session.execute(
-        trend_statement(last_day=last_day, zone=zone, team_id=team_id, days=days))}
-    return [TrendPoint(day=first + timedelta(days=i),
+          days: int = TREND_DAYS, working: Collection[int] = ALL_WEEK) -> list[TrendPoint]:
+    """One point per working day (days with nothing logged count 0)."""
+    shown = workdays.last_working_days(last_day, days, working)
+    counts = {r.day_no: r for r in session.execute(trend_statement(
+        last_day=last_day, zone=zone, team_id=team_id, days=days, working=working))
+        if r.day_no is not None}
+    return [TrendPoint(day=day,
                        checkins=int(counts[i].checkins) if i in counts else 0,
                        conversations=int(counts[i].conversations) if i in counts else 0)
-            for i in range(days)]
+            for i, day in enumerate(shown)]
 
 
 # ---------------------------------------------------------------- overload
-
-
-@dataclass(frozen=True)
-class OverloadHint:
-    """One agent carries more than twice the team's median overdue."""
-
-    team_name: str
-    agent_id: int
-    agent_name: str
-    overdue: int
-    team_median: float
-    to_agent_id: int
-    to_agent_name: str
-    to_agent_overdue: int
-    suggested_count: int
-
-    @property
-    def message(self) -> str:
-        """The hint in one plain sentence."""
-        median = f"{self.team_median:g}"
-        return (f"{self.agent_name} has {self.overdue} overdue follow-ups, more than twice the "
-                f"{self.team_name} median ({median}). Consider moving {self.suggested_count} "
-                f"to {self.to_agent_name}, who has {self.to_agent_overdue} overdue.")
 
 
 def overload_hints(agents: list[AgentDay]) -> list[OverloadHint]:
@@ -378,34 +310,11 @@ def overload_hints(agents: list[AgentDay]) -> list[OverloadHint]:
 # ---------------------------------------------------------------- the whole report
 
 
-@dataclass(frozen=True)
-class StandupReport:
-    """Everything the stand-up screen shows."""
-
-    today: date
-    day: date
-    agents: list[AgentDay]
-    teams: list[AgentDay]
-    total: AgentDay
-    overdue_7plus: list[BacklogRow]
-    broken_plans: list[BrokenPlan]
-    broken_plans_count: int
-    quiet_vulnerable: list[QuietDebtor]
-    quiet_vulnerable_count: int
-    trend: list[TrendPoint]
-    hints: list[OverloadHint]
-
-    @property
-    def overdue_7plus_count(self) -> int:
-        """Follow-ups more than 7 days overdue in scope."""
-        return self.total.overdue_7plus
-
-
 def agent_days(session: Session, *, day: date, today: date, zone: ZoneInfo,
                team_id: int | None = None) -> list[AgentDay]:
     """The per-agent rows of the stand-up."""
     stmt = agents_statement(day=day, today=today, zone=zone, team_id=team_id)
-    return [AgentDay(**{k: (int(v) if k in _SUMMED else v) for k, v in r.items()})
+    return [AgentDay(**{k: (int(v) if k in SUMMED else v) for k, v in r.items()})
             for r in session.execute(stmt).mappings()]
 
 
@@ -413,7 +322,8 @@ def standup_report(session: Session, *, today: date, team_id: int | None = None,
                    zone: ZoneInfo | None = None) -> StandupReport:
     """The stand-up for `today` (results of the last working day), one team or all."""
     zone = zone or settings.office_zone(session)
-    day = last_working_day(today)
+    working = settings.working_days(session)
+    day = last_working_day(today, working)
     agents = agent_days(session, day=day, today=today, zone=zone, team_id=team_id)
     teams: dict[int | None, list[AgentDay]] = {}
     for agent in agents:
@@ -437,7 +347,7 @@ def standup_report(session: Session, *, today: date, team_id: int | None = None,
         broken_plans_count=broken_count,
         quiet_vulnerable=quiet,
         quiet_vulnerable_count=quiet_count,
-        trend=trend(session, last_day=day, zone=zone, team_id=team_id),
+        trend=trend(session, last_day=day, zone=zone, team_id=team_id, working=working),
         hints=overload_hints(agents),
     )
 
