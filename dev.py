@@ -486,7 +486,7 @@ def _sqlite_file(url: str | None) -> Path | None:
 def head_revisions() -> set[str]:
     """The Alembic heads, read from the migration files' `revision` and `down_revision` lines."""
     revisions, parents = set(), set()
-    pattern = re.compile(r"^(revision|down_revision)\b[^=]*=\s*(.+)$", re.MULTILINE)
+    pattern = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+)$", re.MULTILINE)
     for script in (ROOT / "migrations" / "versions").glob("*.py"):
         for name, value in pattern.findall(script.read_text(encoding="utf-8")):
             found = set(re.findall(r"[\"']([^\"']+)[\"']", value))

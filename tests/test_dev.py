@@ -153,6 +153,40 @@ def test_the_installed_packages_are_the_locked_ones() -> None:
         assert importlib.metadata.version(name) == version, name
 
 
+def test_dev_reads_the_same_newest_migration_as_alembic() -> None:
+    # Given the migration scripts; When dev.py reads their revision lines (without alembic)
+    from core.store import db
+
+    # Then it finds the one head alembic finds, so its quick start-up check compares the right one
+    assert dev.head_revisions() == {db.head_revision()}
+
+
+def test_the_quick_start_check_needs_the_newest_migration_and_a_user(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import text
+
+    from core.store import db
+    from tests.factories import make_user
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    engine = db.make_engine(sqlite_url)
+    try:
+        # Given a migrated database with no users: the demo question needs the full step
+        assert dev.quick_ready(demo=True) is False
+        # (unless the demo is not wanted)
+        assert dev.quick_ready(demo=False) is True
+        # When it has a user, then one query answers both questions
+        with db.write_session(engine) as session:
+            make_user(session)
+        assert dev.quick_ready(demo=True) is True
+        # and a database one migration behind needs the full step again
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+        assert dev.quick_ready(demo=True) is False
+    finally:
+        engine.dispose()
+
+
 # ---------------------------------------------------------------- bad input
 
 
