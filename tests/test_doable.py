@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
+import pytest
+
+from core.checkins.views import ContactNow
 from core.followups import doable, queries
 from core.followups.views import LATER_TODAY, NOT_TODAY, NOW, BacklogRow
 from core.store.models import Hold
@@ -12,8 +16,7 @@ from tests.factories_backlog import make_checkin, make_office
 
 MONDAY = date(2026, 11, 23)
 TEN_AM = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 10:00 in London (GMT)
-PERSON = doable.Person(timezone="Europe/London", opted_out=(), window_start=time(9),
-                       window_end=time(19))
+LONDON = ZoneInfo("Europe/London")
 
 
 def _row(channel: str = "phone", due_on: date = MONDAY, **fields) -> BacklogRow:
@@ -25,51 +28,55 @@ def _row(channel: str = "phone", due_on: date = MONDAY, **fields) -> BacklogRow:
     return BacklogRow(**values)
 
 
-def test_inside_their_hours_with_nothing_against_it_can_be_done_now():
-    item = doable.decide(_row(), PERSON, [], TEN_AM, today=MONDAY)
+def _verdict(*reasons: str, later: datetime | None = None, on_hold: bool = False,
+             opted_out: tuple[str, ...] = (), channel: str = "phone") -> ContactNow:
+    return ContactNow(debtor_id=1, channel=channel, allowed=not reasons, reasons=reasons,
+                      local_time=TEN_AM.astimezone(LONDON), later_today=later, on_hold=on_hold,
+                      opted_out=opted_out)
+
+
+def test_allowed_now_is_can_contact_now():
+    item = doable.decide(_row(), _verdict(), today=MONDAY)
     assert (item.group, item.why, item.kind) == (NOW, "", "")
 
 
-def test_before_their_hours_is_later_today_from_their_time():
-    # Given they asked for calls from 14:00 (works nights), at 10:00 their time
-    late_riser = doable.Person(timezone="Europe/London", opted_out=(), window_start=time(14),
-                               window_end=time(19))
-    item = doable.decide(_row(), late_riser, [], TEN_AM, today=MONDAY)
+def test_later_today_shows_the_time_in_their_zone():
+    # Given the rules allow a call from 14:00 UTC, at 10:00, for someone in London
+    item = doable.decide(_row(), _verdict("It is outside the hours they asked for (14:00–19:00 "
+                                          "their time).",
+                                          later=datetime(2026, 11, 23, 14, tzinfo=UTC)),
+                         today=MONDAY)
     # Then later today, from 14:00 their time, because of their hours
     assert (item.group, item.from_local, item.kind) == (LATER_TODAY, "14:00", "window")
 
 
-def test_their_time_zone_decides():
-    # At 10:00 in London it is 05:00 in New York: later today from 09:00 their time
-    new_york = doable.Person(timezone="America/New_York", opted_out=(), window_start=time(9),
-                             window_end=time(19))
-    item = doable.decide(_row(), new_york, [], TEN_AM, today=MONDAY)
-    assert (item.group, item.from_local) == (LATER_TODAY, "09:00")
+@pytest.mark.parametrize("reason,kind", [
+    ("The account is on hold (breathing space).", "hold"),
+    ("They asked us not to use sms.", "opt-out"),
+    ("We agreed to text first to arrange a call (adjustment: text first).", "adjustment"),
+    ("It is Saturday 11:00 for them (Europe/London), a time they told us is inconvenient "
+     "(Fri 18:00 to Sat 18:00).", "adjustment"),
+    ("It is 21:30 for them (Europe/London); contact is allowed from 08:00 to 21:00 their time.",
+     "window"),
+    ("We spoke by phone on 21 Nov; no calls until 28 Nov (7-day rule).", "rule"),
+    ("7 call attempts already in the last 7 days (limit 7).", "rule"),
+])
+def test_not_today_names_the_kind_of_reason(reason, kind):
+    item = doable.decide(_row(), _verdict(reason), today=MONDAY, hold_text="")
+    assert (item.group, item.kind, item.why) == (NOT_TODAY, kind, reason)
 
 
-def test_a_hold_an_opt_out_and_the_call_rule_are_not_today_with_the_reason():
-    on_hold = doable.decide(_row(), PERSON, ["breathing_space"], TEN_AM, today=MONDAY,
-                            hold_text="Breathing space until 20 Jan")
-    assert (on_hold.group, on_hold.kind, on_hold.holds) == (NOT_TODAY, "hold",
-                                                            "Breathing space until 20 Jan")
-    no_sms = doable.Person(timezone="Europe/London", opted_out=("sms",), window_start=time(9),
-                           window_end=time(19))
-    opted = doable.decide(_row("sms"), no_sms, [], TEN_AM, today=MONDAY)
-    assert (opted.group, opted.kind, opted.opted_out) == (NOT_TODAY, "opt-out",
-                                                          "Text message (SMS)")
-    spoke = doable.Person(timezone="Europe/London", opted_out=(), window_start=time(9),
-                          window_end=time(19), talks=(TEN_AM - timedelta(days=2),))
-    paused = doable.decide(_row(), spoke, [], TEN_AM, today=MONDAY)
-    assert (paused.group, paused.kind) == (NOT_TODAY, "rule")
-    assert "7-day rule" in paused.why
-    # but an email to the same person is fine now
-    assert doable.decide(_row("email"), spoke, [], TEN_AM, today=MONDAY).group == NOW
+def test_a_follow_up_due_later_is_not_today_with_its_date():
+    item = doable.decide(_row(due_on=MONDAY + timedelta(days=3)), _verdict(), today=MONDAY)
+    assert (item.group, item.kind, item.why) == (NOT_TODAY, "due", "Due Thu 26 Nov.")
 
 
-def test_after_the_quiet_hours_start_it_is_not_today():
-    late = datetime(2026, 11, 23, 21, 30, tzinfo=UTC)
-    item = doable.decide(_row(), PERSON, [], late, today=MONDAY)
-    assert (item.group, item.kind) == (NOT_TODAY, "window")
+def test_holds_and_opt_outs_are_shown_on_the_row():
+    item = doable.decide(_row("sms"), _verdict("They asked us not to use sms.",
+                                               opted_out=("sms", "email"), channel="sms"),
+                         today=MONDAY, hold_text="Breathing space until 20 Jan")
+    assert (item.holds, item.opted_out) == ("Breathing space until 20 Jan",
+                                            "Text message (SMS), Email")
 
 
 def test_my_day_groups_from_the_database_with_holds_per_row(session):

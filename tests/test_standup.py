@@ -258,3 +258,20 @@ def test_follow_ups_on_an_account_under_a_hold_are_not_overdue_load(session):
     dan = next(a for a in report.agents if a.agent_id == o.dan.id)
     assert (dan.overdue, dan.overdue_7plus, report.overdue_7plus_count) == (2, 2, 2)
     assert {r.account_id for r in report.overdue_7plus} == {ended.id, released.id}
+
+
+def test_the_database_keeps_each_debtors_last_check_in(session):
+    # Given a debtor with no check-in
+    from core.store.models import Debtor
+
+    o = make_office(session)
+    debtor = make_debtor(session, o.ann, vulnerable=True)
+    session.commit()
+    assert session.get(Debtor, debtor.id).last_checkin_at is None
+    # When a check-in is logged, then an older one is imported afterwards
+    make_checkin(session, debtor, o.ann, at_utc(2026, 7, 10, 9))
+    make_checkin(session, debtor, o.ann, at_utc(2026, 6, 1, 9))
+    session.commit()
+    session.expire_all()
+    # Then the debtor's last check-in is the latest one, whoever wrote them
+    assert session.get(Debtor, debtor.id).last_checkin_at == at_utc(2026, 7, 10, 9)

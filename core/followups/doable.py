@@ -1,22 +1,20 @@
 """What can be done now: each due follow-up sorted into "Can contact now", "Later today — from
 HH:MM their time" or "Not today, and why" (hold, opt-out, window, adjustment, rule).
 
-The verdict is the contact contract's (`core.contact_rules.check_contact`) plus the hours the
-debtor asked for, at one moment, on the follow-up's channel. Calls and conversations count per
-person (any of their accounts). Loading is batched: one query per kind of fact for all rows.
+The verdict is the check-in job's `contact_now` (the contact rules with holds, opt-outs, the
+hours they asked for, adjustments and call-backs), at one moment, on the follow-up's channel.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from core.contact_rules import LATEST, check_contact
+from core.checkins.queries import contact_now
+from core.checkins.views import ContactNow
 from core.followups.backlog import active_hold_accounts
 from core.followups.views import (
     LATER_TODAY,
@@ -26,88 +24,42 @@ from core.followups.views import (
     Doable,
     Grouped,
 )
-from core.store.models import Account, CheckIn, Debtor, Direction, Hold, Outcome
+from core.store.models import Account, FollowUp, Hold
 from core.vocabulary import Channel, HoldKind, label_of
 
-STEP = timedelta(minutes=15)
-HISTORY = timedelta(days=9)
-
-
-@dataclass(frozen=True)
-class Person:
-    """What the contact rules need to know about one debtor."""
-
-    timezone: str
-    opted_out: tuple[str, ...]
-    window_start: time
-    window_end: time
-    calls: tuple[datetime, ...] = ()
-    talks: tuple[datetime, ...] = ()
-
-
-# ---------------------------------------------------------------- pure: decide one row
+# ---------------------------------------------------------------- pure: one row
 
 
 def kind_of(reason: str) -> str:
-    """Which of hold, opt-out, window, adjustment or rule a reason of the contract is."""
+    """Which of hold, opt-out, adjustment, window or rule a reason of the contact rules is."""
     text = reason.lower()
     if "on hold" in text:
         return "hold"
     if "asked us not to use" in text:
         return "opt-out"
-    if "inconvenient" in text:
+    if "adjustment" in text or "inconvenient" in text:
         return "adjustment"
     if "contact is allowed from" in text or "hours they asked for" in text:
         return "window"
     return "rule"
 
 
-def reasons_at(row: BacklogRow, person: Person, holds: Sequence[str], at: datetime) -> list[str]:
-    """Why contacting about `row` at `at` is not allowed (empty: allowed)."""
-    check = check_contact(channel=row.channel, at=at, debtor_timezone=person.timezone,
-                          previous_calls=person.calls, conversations=person.talks,
-                          opted_out=person.opted_out, holds=holds)
-    reasons = list(check.reasons)
-    if row.channel != Channel.LETTER:
-        local = at.astimezone(ZoneInfo(person.timezone)).time()
-        if not person.window_start <= local < person.window_end:
-            reasons.append(f"Outside the hours they asked for ({person.window_start:%H:%M}–"
-                           f"{person.window_end:%H:%M} their time).")
-    return reasons
-
-
-def _later_today(row: BacklogRow, person: Person, holds: Sequence[str], at: datetime
-                 ) -> datetime | None:
-    """The first quarter-hour later today (their day) when the contact would be allowed."""
-    zone = ZoneInfo(person.timezone)
-    local = at.astimezone(zone)
-    moment = local.replace(minute=local.minute - local.minute % 15, second=0, microsecond=0)
-    end = datetime.combine(local.date(), LATEST, zone)
-    while (moment := moment + STEP) < end:
-        if not reasons_at(row, person, holds, moment):
-            return moment
-    return None
-
-
-def decide(row: BacklogRow, person: Person, holds: Sequence[str], at: datetime, *,
-           today: date, hold_text: str = "") -> Doable:
-    """The group of one follow-up at `at`, with the reason a person reads."""
-    opted = ", ".join(label_of(Channel, c, c) for c in person.opted_out)
+def decide(row: BacklogRow, verdict: ContactNow, *, today: date, hold_text: str = "") -> Doable:
+    """The group of one follow-up from the contact rules' verdict on its debtor and channel."""
+    opted = ", ".join(label_of(Channel, c, c) for c in verdict.opted_out)
     common = {"row": row, "holds": hold_text, "opted_out": opted}
     if row.due_on > today:
         return Doable(group=NOT_TODAY, why=f"Due {row.due_on:%a %d %b}.", kind="due",
                       from_local="", **common)
-    reasons = reasons_at(row, person, holds, at)
-    if not reasons:
+    if verdict.allowed:
         return Doable(group=NOW, why="", kind="", from_local="", **common)
-    kinds = [kind_of(r) for r in reasons]
-    if not {"hold", "opt-out"} & set(kinds):
-        later = _later_today(row, person, holds, at)
-        if later is not None:
-            return Doable(group=LATER_TODAY, why=reasons[0], kind=kinds[0],
-                          from_local=f"{later:%H:%M}", **common)
-    return Doable(group=NOT_TODAY, why=" ".join(reasons), kind=kinds[0], from_local="",
-                  **common)
+    kinds = [kind_of(r) for r in verdict.reasons] or ["rule"]
+    why = " ".join(verdict.reasons)
+    if verdict.later_today is not None:
+        local = verdict.later_today.astimezone(verdict.local_time.tzinfo)
+        return Doable(group=LATER_TODAY, why=why, kind=kinds[0], from_local=f"{local:%H:%M}",
+                      **common)
+    return Doable(group=NOT_TODAY, why=why, kind=kinds[0], from_local="", **common)
 
 
 def group(doables: Iterable[Doable]) -> Grouped:
@@ -120,33 +72,6 @@ def group(doables: Iterable[Doable]) -> Grouped:
 
 
 # ---------------------------------------------------------------- loading, batched
-
-
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(p.strip() for p in (value or "").split(",") if p.strip())
-
-
-def load_people(session: Session, debtor_ids: Sequence[int], at: datetime) -> dict[int, Person]:
-    """Timezone, opt-outs, hours and the last 9 days of phone history of each debtor."""
-    ids = sorted(set(debtor_ids))
-    if not ids:
-        return {}
-    calls: dict[int, list[datetime]] = {i: [] for i in ids}
-    talks: dict[int, list[datetime]] = {i: [] for i in ids}
-    history = select(CheckIn.debtor_id, CheckIn.at, CheckIn.direction, CheckIn.outcome).where(
-        CheckIn.debtor_id.in_(ids), CheckIn.channel == Channel.PHONE,
-        CheckIn.at >= at - HISTORY, CheckIn.at <= at)
-    for debtor_id, when, direction, outcome in session.execute(history):
-        if direction == Direction.OUTBOUND:
-            calls[debtor_id].append(when)
-        if outcome == Outcome.SPOKE:
-            talks[debtor_id].append(when)
-    rows = session.execute(select(Debtor.id, Debtor.timezone, Debtor.opted_out,
-                                  Debtor.contact_window_start, Debtor.contact_window_end)
-                           .where(Debtor.id.in_(ids)))
-    return {r.id: Person(timezone=r.timezone, opted_out=_split(r.opted_out),
-                         window_start=r.contact_window_start, window_end=r.contact_window_end,
-                         calls=tuple(calls[r.id]), talks=tuple(talks[r.id])) for r in rows}
 
 
 def load_holds(session: Session, *, account_ids: Sequence[int], debtor_ids: Sequence[int],
@@ -175,15 +100,27 @@ def describe_holds(holds: Sequence[tuple[str, date | None]]) -> str:
 
 def verdicts(session: Session, rows: Sequence[BacklogRow], *, at: datetime,
              today: date) -> list[Doable]:
-    """Each row's verdict at `at`, in the rows' order."""
-    people = load_people(session, [r.debtor_id for r in rows], at)
-    by_account, by_debtor = load_holds(
-        session, account_ids=[r.account_id for r in rows if r.account_id],
-        debtor_ids=[r.debtor_id for r in rows], today=today)
-    out = []
-    for row in rows:
-        held = (by_account.get(row.account_id, []) if row.account_id is not None
-                else by_debtor.get(row.debtor_id, []))
-        out.append(decide(row, people[row.debtor_id], [k for k, _ in held], at, today=today,
-                          hold_text=describe_holds(held)))
-    return out
+    """Each row's verdict at `at`, in the rows' order: the contact rules (`contact_now`, the
+    check-in job's query) judged once per channel and call-back consent of the rows."""
+    judged: dict[tuple[str, datetime | None], dict[int, ContactNow]] = {}
+    consents = _consents(session, [r.id for r in rows])
+    for channel, consent in {(r.channel, consents.get(r.id)) for r in rows}:
+        ids = [r.debtor_id for r in rows
+               if r.channel == channel and consents.get(r.id) == consent]
+        judged[(channel, consent)] = contact_now(
+            session, debtor_ids=ids, at=at, channels={i: channel for i in ids},
+            consents={i: consent for i in ids} if consent else None)
+    _, by_debtor = load_holds(session, account_ids=[], debtor_ids=[r.debtor_id for r in rows],
+                              today=today)
+    return [decide(row, judged[(row.channel, consents.get(row.id))][row.debtor_id],
+                   today=today, hold_text=describe_holds(by_debtor.get(row.debtor_id, [])))
+            for row in rows]
+
+
+def _consents(session: Session, followup_ids: Sequence[int]) -> dict[int, datetime]:
+    """When the debtor asked for each call-back (only those that have one)."""
+    if not followup_ids:
+        return {}
+    return {i: at for i, at in session.execute(
+        select(FollowUp.id, FollowUp.call_consented_at)
+        .where(FollowUp.id.in_(list(followup_ids)), FollowUp.call_consented_at.is_not(None)))}

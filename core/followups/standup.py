@@ -13,12 +13,23 @@ from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, Subquery, and_, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlmodel import Session
 
 from core import workdays
 from core.followups.backlog import (
     BacklogFilter,
+    active_hold_accounts,
     filter_conditions,
     on_hold,
     rows_select,
@@ -113,6 +124,34 @@ def _per_owner(account_id: ColumnElement, cents: ColumnElement,
     )
 
 
+def _load_counts(today: date, sign: int) -> list:
+    due = FollowUp.due_on
+    return [(sign * func.count(case((condition, 1)))).label(name) for name, condition in (
+        ("due_today", due == today), ("overdue", due < today),
+        ("overdue_7plus", due < today - timedelta(days=7)))]
+
+
+def _load_statement(today: date) -> Subquery:
+    """Per owner: open follow-ups due today, overdue, overdue by more than 7 days — less those
+    about an account under a hold (they wait for the hold to end: not today's load).
+
+    The open, due follow-ups are counted from the (status, owner, due) index alone; the few
+    under a hold are counted apart through (account, status, due) and subtracted, so no
+    follow-up row is read to find its account.
+    """
+    open_due = (FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on <= today)
+    everything = (select(FollowUp.owner_id.label("agent_id"), *_load_counts(today, 1))
+                  .where(*open_due).group_by(FollowUp.owner_id))
+    held = (select(FollowUp.owner_id.label("agent_id"), *_load_counts(today, -1))
+            .where(*open_due, FollowUp.account_id.in_(active_hold_accounts(today)))
+            .group_by(FollowUp.owner_id))
+    both = union_all(everything, held).subquery("f_parts")
+    return (select(both.c.agent_id, *[func.sum(both.c[n]).label(n) for n in
+                                      ("due_today", "overdue", "overdue_7plus")])
+            .group_by(both.c.agent_id)
+            .subquery("f"))
+
+
 def agents_statement(*, day: date, today: date, zone: ZoneInfo,
                      team_id: int | None = None) -> Select:
     """One row per active agent or lead: the day's results and today's load."""
@@ -149,18 +188,7 @@ def agents_statement(*, day: date, today: date, zone: ZoneInfo,
         .group_by(Debtor.owner_id)
         .subquery("k")
     )
-    load = (
-        select(FollowUp.owner_id.label("agent_id"),
-               func.count(case((FollowUp.due_on == today, 1))).label("due_today"),
-               func.count(case((FollowUp.due_on < today, 1))).label("overdue"),
-               func.count(case((FollowUp.due_on < today - timedelta(days=7), 1)))
-               .label("overdue_7plus"))
-        # Follow-ups on an account under a hold wait for the hold to end: not today's load.
-        .where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on <= today,
-               ~on_hold(today))
-        .group_by(FollowUp.owner_id)
-        .subquery("f")
-    )
+    load = _load_statement(today)
     parts = [checkins, plans, payments, promises, load]
     numbers = [func.coalesce(part.c[name], 0).label(name)
                for part in parts for name in part.c.keys() if name != "agent_id"]
@@ -211,18 +239,19 @@ def broken_plans_statement(since: datetime, team_id: int | None) -> Select:
 
 def quiet_vulnerable_statement(cutoff: datetime, team_id: int | None) -> Select:
     """Vulnerable debtors who still owe something and have had no check-in since `cutoff`,
-    each row carrying the total count (someone with nothing left to pay is not chased)."""
+    each row carrying the total count (someone with nothing left to pay is not chased).
+
+    `debtor.last_checkin_at` is kept by the database on every check-in (migration 0006), so
+    the (vulnerable, last_checkin_at) index yields exactly the quiet ones: no check-in of any
+    debtor is read.
+    """
     owing = select(Account.id).where(Account.debtor_id == Debtor.id, Account.balance_cents > 0,
                                      Account.status.not_in(SETTLED))
-    recent = select(CheckIn.id).where(CheckIn.debtor_id == Debtor.id, CheckIn.at >= cutoff)
-    last = (select(func.max(CheckIn.at)).where(CheckIn.debtor_id == Debtor.id)
-            .correlate(Debtor).scalar_subquery())
+    last = Debtor.last_checkin_at
     quiet = (select(Debtor.id.label("debtor_id"), Debtor.name.label("debtor_name"),
                     Debtor.owner_id, last.label("last_checkin_at"))
-             # `owner_id + 0`: reading the debtors in order beats an index probe and a table
-             # read for each of a team's tens of thousands of debtors, to keep the vulnerable.
-             .where(Debtor.vulnerable.is_(True), owing.exists(), ~recent.exists(),
-                    *_in_team(Debtor.owner_id + 0, team_id))
+             .where(Debtor.vulnerable.is_(True), or_(last.is_(None), last < cutoff),
+                    owing.exists(), *_in_team(Debtor.owner_id, team_id))
              .subquery("quiet"))
     return (select(quiet.c.debtor_id, quiet.c.debtor_name,
                    func.coalesce(User.display_name, "Nobody").label("owner_name"),

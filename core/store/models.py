@@ -163,9 +163,12 @@ class Debtor(DebtorBase, table=True):
     __table_args__ = (
         Index("ix_debtor_owner_id", "owner_id"),
         Index("ix_debtor_name", "name"),
+        Index("ix_debtor_vulnerable_last_checkin", "vulnerable", "last_checkin_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     vulnerable: bool = False
+    # The latest check-in's time, kept by a database trigger (migration 0006): never set it.
+    last_checkin_at: datetime | None = _ts(default=None)
     created_at: datetime = _ts(default_factory=utcnow)
     updated_at: datetime = _ts(default_factory=utcnow)
     version: int = 1
@@ -387,6 +390,7 @@ class FollowUp(FollowUpBase, table=True):
         Index("ix_followup_status_owner_id_due_on", "status", "owner_id", "due_on"),
         Index("ix_followup_status_due_on", "status", "due_on"),
         Index("ix_followup_debtor_id", "debtor_id"),
+        Index("ix_followup_account_status_due", "account_id", "status", "due_on", "owner_id"),
         # The backlog: the list walks it in priority-then-lateness order, and counts with any
         # filter (owner, reason, channel, debtor) are answered from the index alone.
         Index("ix_followup_backlog", "status", "priority", "due_on", "owner_id", "reason",
@@ -446,6 +450,7 @@ class PaymentPlan(PaymentPlanBase, table=True):
     __table_args__ = (
         Index("ix_payment_plan_account_id", "account_id"),
         Index("ix_payment_plan_status", "status"),
+        Index("ix_payment_plan_activated_at", "activated_at"),
         Index("ix_payment_plan_status_created_at", "status", "created_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
@@ -516,6 +521,7 @@ class PromiseToPay(SQLModel, table=True):
     __table_args__ = (
         Index("ix_promise_to_pay_account_id", "account_id"),
         Index("ix_promise_to_pay_status_due_on", "status", "due_on"),
+        Index("ix_promise_to_pay_resolved_at", "resolved_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     debtor_id: int = Field(foreign_key="debtor.id")
