@@ -51,6 +51,9 @@ NOT_STARTED: tuple[str, ...] = (
     PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.AWAITING_APPROVAL)
 # THE meaning of "open": a plan that has not ended (it may still start, or is running).
 OPEN_PLAN_STATUSES: tuple[str, ...] = (*NOT_STARTED, PlanStatus.ACTIVE)
+# A plan the debtor has been told of and that has not ended (drafts are the agent's own).
+SHOWN_TO_DEBTOR: tuple[str, ...] = (
+    PlanStatus.PROPOSED, PlanStatus.AWAITING_APPROVAL, PlanStatus.ACTIVE)
 ENDED: tuple[str, ...] = (PlanStatus.COMPLETED, PlanStatus.BROKEN, PlanStatus.CANCELLED)
 
 TABLE: dict[str, tuple[PlanAction, ...]] = {

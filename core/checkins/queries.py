@@ -15,6 +15,7 @@ from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from core.errors import UserError
+from core.lifecycle import SHOWN_TO_DEBTOR
 from core.money import format_money
 from core.permissions import require_role
 from core.store import settings
@@ -31,7 +32,6 @@ from core.store.models import (
     Outcome,
     PaymentPlan,
     PlanInstalment,
-    PlanStatus,
     PromiseStatus,
     PromiseToPay,
     Role,
@@ -63,7 +63,6 @@ from .views import (
     split_list,
 )
 
-OPEN_PLAN_STATUSES = (PlanStatus.ACTIVE, PlanStatus.AWAITING_APPROVAL, PlanStatus.PROPOSED)
 HISTORY_DAYS = 9  # the 7-day rules look back 6 local days; 9 covers any timezone
 
 
@@ -216,7 +215,7 @@ def open_plan_first_due(session: Session, *, account_id: int | None,
     row = session.exec(
         select(PaymentPlan.id, func.min(PlanInstalment.due_on))
         .join(PlanInstalment, PlanInstalment.plan_id == PaymentPlan.id)
-        .where(PaymentPlan.account_id == account_id, PaymentPlan.status.in_(OPEN_PLAN_STATUSES))
+        .where(PaymentPlan.account_id == account_id, PaymentPlan.status.in_(SHOWN_TO_DEBTOR))
         .group_by(PaymentPlan.id)
         .order_by(PaymentPlan.id.desc())
         .limit(1)
@@ -235,7 +234,7 @@ def open_plans(session: Session, *, account_ids: Collection[int]) -> dict[int, P
         select(PaymentPlan, Account.currency)
         .join(Account, Account.id == PaymentPlan.account_id)
         .where(PaymentPlan.account_id.in_(list(account_ids)),
-               PaymentPlan.status.in_(OPEN_PLAN_STATUSES))
+               PaymentPlan.status.in_(SHOWN_TO_DEBTOR))
         .order_by(PaymentPlan.id)
     ).all()
     newest = {plan.account_id: (plan, currency) for plan, currency in plans}
@@ -522,7 +521,7 @@ def _next_instalment(session: Session, account_id: int, today: date) -> PlanInst
         select(PlanInstalment)
         .join(PaymentPlan, PaymentPlan.id == PlanInstalment.plan_id)
         .where(PaymentPlan.account_id == account_id,
-               PaymentPlan.status.in_(OPEN_PLAN_STATUSES),
+               PaymentPlan.status.in_(SHOWN_TO_DEBTOR),
                PlanInstalment.status.in_([InstalmentStatus.DUE, InstalmentStatus.PART_PAID]),
                PlanInstalment.due_on >= today)
         .order_by(PlanInstalment.due_on).limit(1)
