@@ -32,6 +32,7 @@ from sqlmodel import Session, col, select
 
 from core.cli import say
 from core.errors import UserError
+from core.followups.wobble import create_wobble_followups
 from core.payment_plans.sweep import sweep_missed
 from core.payment_plans.views import SweepResult
 from core.store import audit, db, settings
@@ -57,6 +58,7 @@ _WORDS: dict[str, str] = {
     "followups": "follow-ups created",
     "followups_closed": "follow-ups closed (promise kept after all)",
     "holds_ended": "holds ended",
+    "wobble_followups": "supportive check-ins for wobbling plans",
 }
 
 
@@ -150,6 +152,7 @@ def apply_rules(session: Session, *, today: date) -> dict[str, int]:
     sweep: SweepResult = sweep_missed(session, today=today)
     counts = asdict(sweep)
     counts["holds_ended"] = end_holds(session, today=today)
+    counts["wobble_followups"] = create_wobble_followups(session, today=today)
     return counts
 
 
