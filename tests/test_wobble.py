@@ -146,3 +146,12 @@ def test_the_daily_rules_create_them(session, wobbling):
 
     counts = daily.apply_rules(session, today=TODAY)
     assert counts["wobble_followups"] == 1
+
+
+def test_no_wobble_follow_up_during_a_hold(session, wobbling):
+    from core.store.models import Hold
+
+    session.add(Hold(account_id=wobbling.plan.account_id, kind="breathing_space",
+                     starts_on=TODAY - timedelta(days=2), ends_on=TODAY + timedelta(days=40)))
+    session.commit()
+    assert wobble.create_wobble_followups(session, today=TODAY) == 0

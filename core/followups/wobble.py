@@ -21,6 +21,7 @@ from sqlalchemy import case, func, select
 from sqlmodel import Session
 
 from core import workdays
+from core.followups.backlog import active_hold_accounts
 from core.followups.service import add_followup
 from core.store import settings
 from core.store.models import (
@@ -212,9 +213,14 @@ def _channel(preferred: str, opted_out: str) -> str:
 
 def create_wobble_followups(session: Session, *, today: date) -> int:
     """One supportive check-in follow-up per wobbling plan, at most one per plan in 30 days;
-    due on the next working day, for the debtor's caseload owner. Returns how many."""
+    due on the next working day, for the debtor's caseload owner. Returns how many.
+
+    A debtor with a hold in force on any account is left alone: no contact during a hold."""
     plans, facts = gather(session, today=today)
-    wobbling = {p.id: signals(facts[p.id]) for p in plans if p.owner_id is not None}
+    held = set(session.execute(
+        select(Account.debtor_id).where(Account.id.in_(active_hold_accounts(today)))).scalars())
+    wobbling = {p.id: signals(facts[p.id]) for p in plans
+                if p.owner_id is not None and p.debtor_id not in held}
     wobbling = {k: v for k, v in wobbling.items() if v}
     if not wobbling:
         return 0
