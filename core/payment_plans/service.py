@@ -34,6 +34,7 @@ from core.affordability import (
     FLEXIBLE_COST_CATEGORIES,
     INCOME_CATEGORIES,
 )
+from core.checkins.holds import on_hold
 from core.errors import UserError
 from core.lifecycle import OPEN_PLAN_STATUSES, PlanAction
 from core.payment_plans.common import (
@@ -241,7 +242,7 @@ def _check_can_start(session: Session, plan: PaymentPlan, account: Account, toda
                         "agree a new one with the debtor.")
     if account.status in (AccountStatus.PAID, AccountStatus.CLOSED):
         raise UserError("This account is paid or closed, so the plan cannot start.")
-    if account.status == AccountStatus.ON_HOLD:
+    if on_hold(session, account_id=account.id, today=today):  # derived from its holds
         raise UserError("This account is on hold, so collection is paused; start the plan "
                         "when the hold ends.")
     other = session.exec(
