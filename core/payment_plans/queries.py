@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
-from core.affordability import CATEGORY_LABELS
+from core.affordability import CATEGORY_LABELS, Affordability, assess
 from core.payment_plans.common import get_account, get_plan
 from core.payment_plans.views import (
     AccountOption,
@@ -379,6 +379,21 @@ def other_commitments_cents(session: Session, *, debtor_id: int,
     return total
 
 
+def plan_affordability(session: Session, *, account_id: int, instalment_cents: int,
+                       frequency: str) -> Affordability | None:
+    """The verdict for an instalment on this account: the debtor's latest income and
+    spending, less what their other active plans already take each month. None without a
+    statement (nothing to judge by)."""
+    account = get_account(session, account_id)
+    statement = latest_income_expenditure(session, debtor_id=account.debtor_id)
+    if statement is None:
+        return None
+    others = other_commitments_cents(session, debtor_id=account.debtor_id,
+                                     exclude_account_id=account.id)
+    return assess(statement.income_cents, statement.expenses_cents, instalment_cents, frequency,
+                  other_commitments_cents=others)
+
+
 def _next_amount(session: Session, plan_id: int) -> int:
     row = session.exec(
         select(PlanInstalment.amount_cents)
@@ -397,6 +412,7 @@ __all__ = [
     "inputs_of",
     "latest_income_expenditure",
     "other_commitments_cents",
+    "plan_affordability",
     "payments_for_account",
     "plan_detail",
     "plans_awaiting_approval",

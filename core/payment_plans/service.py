@@ -52,7 +52,7 @@ from core.payment_plans.common import (
     touch_account,
 )
 from core.payment_plans.forbearance import Forbearance, preview, remaining
-from core.payment_plans.queries import inputs_of
+from core.payment_plans.queries import inputs_of, plan_affordability
 from core.payment_plans.views import InstalmentRow, PlanInputs
 from core.permissions import require_lead
 from core.plans import Schedule, parse_frequency
@@ -155,9 +155,17 @@ def save_plan(
     )
     session.add(plan)
     session.flush()
+    verdict = plan_affordability(session, account_id=account.id, frequency=plan.frequency,
+                                 instalment_cents=schedule.regular_instalment_cents)
     audit.record(session, actor_id=actor.id, action="plan.create", entity="payment_plan",
-                 entity_id=plan.id, after=audit.snapshot(plan))
+                 entity_id=plan.id, after=dict(audit.snapshot(plan), affordability=None
+                                               if verdict is None else _verdict(verdict)))
     return plan
+
+
+def _verdict(verdict) -> dict[str, object]:
+    return {"affordable": verdict.affordable, "disposable_cents": verdict.disposable_cents,
+            "headroom_cents": verdict.headroom_cents}
 
 
 def save_and_activate(
@@ -477,7 +485,8 @@ __all__ = [
     "PlanInputs", "PlanRow", "PromiseRow", "SweepResult", "account_option", "activate_plan",
     "approve_plan", "authority_refusal", "cancel_plan", "frequency_label",
     "latest_income_expenditure", "office_today", "other_commitments_cents",
-    "payments_for_account", "plan_detail", "plan_inputs", "plans_awaiting_approval",
+    "payments_for_account", "plan_affordability", "plan_detail", "plan_inputs",
+    "plans_awaiting_approval",
     "plans_for_account", "promises_for_account", "propose_plan", "record_payment",
     "reject_plan", "reschedule_plan", "reverse_payment", "save_and_activate",
     "save_income_expenditure", "save_plan", "search_accounts", "sweep_missed",
