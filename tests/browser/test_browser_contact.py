@@ -18,7 +18,7 @@ from core.store.config import ROOT
 from core.store.models import User
 from tests.factories import make_account, make_debtor, make_followup
 from tests.pg import free_port
-from tests.test_browser import (  # noqa: F401  (the browser fixture is used by name)
+from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is used by name)
     assert_no_error,
     browser,
     go,
