@@ -16,8 +16,6 @@ from sqlmodel import select
 from core.store import db, settings
 from core.store.config import ROOT
 from core.store.models import User
-from tests.factories import make_account, make_debtor, make_followup
-from tests.pg import free_port
 from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is used by name)
     assert_no_error,
     browser,
@@ -26,6 +24,8 @@ from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is 
     sign_in,
     wait_idle,
 )
+from tests.factories import make_account, make_debtor, make_followup
+from tests.pg import free_port
 
 pytestmark = pytest.mark.browser
 NAME = "Beatrice Quill"
