@@ -1139,12 +1139,16 @@ def _account_option(account: Account, debtor: Debtor) -> AccountOption:
     )
 
 
-def search_accounts(session: Session, *, query: str = "", limit: int = 50) -> list[AccountOption]:
+def search_accounts(session: Session, *, query: str = "", limit: int = 50,
+                    owner_id: int | None = None) -> list[AccountOption]:
     """Accounts whose debtor's name or reference contains `query` (all when empty).
 
     Accounts still owed come first, then paid and closed ones; each by debtor name.
+    With `owner_id`, only that agent's caseload.
     """
     statement = select(Account, Debtor).join(Debtor, Debtor.id == Account.debtor_id)
+    if owner_id is not None:
+        statement = statement.where(Debtor.owner_id == owner_id)
     query = (query or "").strip()
     if query:
         pattern = f"%{query}%"
