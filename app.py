@@ -3,11 +3,13 @@
 import streamlit as st
 
 from ui import auth, nav, session
+from ui.daily import ensure_daily_run
 
 st.set_page_config(page_title="Recovery team dashboard", page_icon=":material/handshake:",
                    layout="wide")
 
 session.engine()
+ensure_daily_run()
 user = auth.current_user()
 sections = nav.pages_for(user)
 page = st.navigation(sections, position="hidden")

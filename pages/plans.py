@@ -13,7 +13,7 @@ from ui.components import (
     plan_panel,
     plan_payments,
 )
-from ui.session import read, write
+from ui.session import read
 
 ACCOUNT_MODE = "A debtor's account"
 QUICK_MODE = "Quick model"
@@ -21,11 +21,6 @@ QUICK_MODE = "Quick model"
 me = auth.require_user()
 today = read(pp.office_today)
 st.title("Payment plans")
-
-# Until the daily rules run on their own, mark missed instalments once a day per session.
-if st.session_state.get("plans_swept_on") != today:
-    st.session_state["plans_swept_on"] = today
-    write(lambda s: pp.sweep_missed(s, today=today))
 
 if flash := st.session_state.pop("plans_flash", None):
     st.success(flash)
