@@ -86,6 +86,8 @@ def basis_for(account: pp.AccountOption, *, actor, today: date) -> Basis:
         debtor_name=account.debtor_name,
         income_cents=statement.income_cents if statement else None,
         expenses_cents=statement.expenses_cents if statement else None,
+        other_commitments_cents=read(pp.other_commitments_cents, debtor_id=account.debtor_id,
+                                     exclude_account_id=account.account_id) if statement else 0,
     )
 
 
@@ -305,6 +307,10 @@ def _affordability(prefix: str, basis: Basis, schedule: Schedule, frequency: str
     verdict = assess(basis.income_cents, basis.expenses_cents,
                      schedule.regular_instalment_cents, frequency,
                      other_commitments_cents=basis.other_commitments_cents)
+    if basis.other_commitments_cents:
+        st.caption(f"Their other active plans already take "
+                   f"{format_money(basis.other_commitments_cents, cur)} a month; that is "
+                   "counted before this plan.")
     c1, c2, c3 = st.columns(3)
     c1.metric("Disposable income a month", format_money(verdict.disposable_cents, cur))
     c2.metric("This plan a month", format_money(verdict.monthly_equivalent_cents, cur))
@@ -412,11 +418,12 @@ def _load(prefix: str, widgets: dict) -> None:
             st.session_state[f"{prefix}_{field}"] = value
 
 
-def figures(schedule: Schedule, frequency: str, currency: str) -> dict[str, str]:
-    """One scenario's figures for the comparison table."""
+def figures(schedule: Schedule, frequency: str, basis: Basis) -> dict[str, str]:
+    """One scenario's figures for the comparison table, with its affordability when known."""
+    currency = basis.currency
     regular = schedule.regular_instalments
     last = schedule.last_instalment
-    return {
+    rows = {
         "Instalment": format_money(regular[0].amount_cents, currency),
         "How often": Frequency(frequency).label,
         "Number of instalments": str(schedule.count),
@@ -426,6 +433,13 @@ def figures(schedule: Schedule, frequency: str, currency: str) -> dict[str, str]
         "Total payable": format_money(schedule.payable_cents, currency),
         "Amount forgiven": format_money(schedule.forgiven_cents, currency),
     }
+    if basis.income_cents is not None and basis.expenses_cents is not None:
+        verdict = assess(basis.income_cents, basis.expenses_cents,
+                         schedule.regular_instalment_cents, frequency,
+                         other_commitments_cents=basis.other_commitments_cents)
+        rows["Affordable?"] = "Yes" if verdict.affordable else "No"
+        rows["Headroom a month"] = format_money(verdict.headroom_cents, currency)
+    return rows
 
 
 def compare(prefix: str, basis: Basis) -> None:
@@ -436,7 +450,7 @@ def compare(prefix: str, basis: Basis) -> None:
         return
     st.subheader("Scenarios side by side")
     table = pd.DataFrame(
-        {s["label"]: figures(s["schedule"], s["frequency"], basis.currency) for s in pinned})
+        {s["label"]: figures(s["schedule"], s["frequency"], basis) for s in pinned})
     table.index.name = "Figure"
     st.dataframe(table, width="stretch", key=f"{prefix}_compare_table")
     lines = tuple((s["label"], s["schedule"]) for s in pinned)

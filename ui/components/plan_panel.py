@@ -7,12 +7,12 @@ the user saw: if someone changed the plan since, the service refuses with "reloa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 import pandas as pd
 import streamlit as st
 
+from core.lifecycle import LEAD_ACTIONS, PlanAction, allowed_actions
 from core.money import format_money
 from core.payment_plans import service as pp
 from core.vocabulary import InstalmentStatus, PlanStatus
@@ -24,34 +24,18 @@ MONEY = {name: st.column_config.NumberColumn(name, format="%.2f")
          for name in ("Amount (£)", "Paid (£)", "Total payable (£)")}
 
 
-@dataclass(frozen=True)
-class Action:
-    """A button on a saved plan: its label, the statuses it shows for and what it says after."""
-
-    name: str
-    label: str
-    statuses: frozenset[str]
-    done: str
-    primary: bool = False
+# What each action says once done; which actions a plan offers comes from core.lifecycle.
+DONE: dict[PlanAction, str] = {
+    PlanAction.PROPOSE: "Proposed to the debtor.",
+    PlanAction.ACTIVATE: "The plan has started.",
+    PlanAction.RESCHEDULE: "Rescheduled: what is left now runs on from the next payment date.",
+    PlanAction.CANCEL: "The plan is cancelled.",
+}
 
 
-# Status -> allowed actions, as the plan services allow them.
-ACTIONS: tuple[Action, ...] = (
-    Action("propose", "Propose", frozenset({PlanStatus.DRAFT}), "Proposed to the debtor."),
-    Action("activate", "Start the plan", frozenset({PlanStatus.DRAFT, PlanStatus.PROPOSED}),
-           "The plan has started.", primary=True),
-    Action("reschedule", "Reschedule what is left",
-           frozenset({PlanStatus.ACTIVE, PlanStatus.BROKEN}),
-           "Rescheduled: what is left now runs on from the next payment date."),
-    Action("cancel", "Cancel the plan",
-           frozenset({PlanStatus.DRAFT, PlanStatus.PROPOSED, PlanStatus.ACTIVE}),
-           "The plan is cancelled."),
-)
-
-
-def actions_for(status: str) -> list[Action]:
-    """The actions a plan in `status` offers, in button order."""
-    return [a for a in ACTIONS if status in a.statuses]
+def actions_for(status: str) -> list[PlanAction]:
+    """The buttons a plan in `status` shows here (approving is done in the lead's queue)."""
+    return [a for a in allowed_actions(status) if a not in LEAD_ACTIONS]
 
 
 def _run(action: str, *, actor, plan_id: int, version: int, note: str, today: date):
@@ -109,22 +93,21 @@ def _buttons(key: str, detail: pp.PlanDetail, *, actor, today: date) -> None:
     seen[plan_id] = (detail.version, detail.status)
     if status == PlanStatus.AWAITING_APPROVAL:
         st.caption("Waiting for a lead's approval of the discount.")
-        return
     offered = actions_for(status)
     if not offered:
         return
     with st.form(f"{key}_actions_{plan_id}", clear_on_submit=False):
         note = ""
-        if any(a.name == "cancel" for a in offered):
+        if PlanAction.CANCEL in offered:
             note = st.text_input("Note (for cancelling)", key=f"{key}_note_{plan_id}")
         cols = st.columns(len(offered))
         pressed = [a for col, a in zip(cols, offered, strict=True)
-                   if col.form_submit_button(f"{a.label} (plan {plan_id})",
-                                             key=f"{key}_{a.name}_{plan_id}",
-                                             type="primary" if a.primary else "secondary")]
-    if pressed and _run(pressed[0].name, actor=actor, plan_id=plan_id, version=version,
+                   if col.form_submit_button(
+                       f"{a.label} (plan {plan_id})", key=f"{key}_{a.value}_{plan_id}",
+                       type="primary" if a == PlanAction.ACTIVATE else "secondary")]
+    if pressed and _run(pressed[0], actor=actor, plan_id=plan_id, version=version,
                         note=note, today=today) is not None:
-        st.session_state["plans_flash"] = pressed[0].done
+        st.session_state["plans_flash"] = DONE[pressed[0]]
         st.rerun()
 
 
