@@ -5,7 +5,6 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
-import streamlit as st
 from sqlalchemy import func
 from sqlmodel import select
 
@@ -17,14 +16,6 @@ from tests.factories import make_account, make_debtor, make_user
 
 PAGE = "pages/plans.py"
 BY_COUNT = "Set the number of instalments"
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    """st.cache_data lives for the whole test process; each test has its own database."""
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
 
 
 @pytest.fixture

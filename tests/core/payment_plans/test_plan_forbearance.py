@@ -18,8 +18,7 @@ from core.payment_plans import queries, service
 from core.payment_plans.forbearance import Forbearance, preview_plan
 from core.store import db, settings
 from core.store.models import Account, AuditEvent, Debtor, PaymentPlan, PlanInstalment, User
-from tests.factories import make_account, make_debtor, make_user
-from tests.factories_plans import make_active_plan, plan_inputs_for
+from tests.factories import make_account, make_active_plan, make_debtor, make_user, plan_inputs_for
 
 
 def _rows(engine: Engine, plan_id: int) -> list[tuple[int, date, int, int, str]]:

@@ -18,9 +18,15 @@ from core.checkins.service import CheckInInput, CheckInValidationError
 from core.errors import UserError
 from core.payment_plans import service as pp
 from core.store.models import Adjustment, AuditEvent, CheckIn, FollowUp, Hold
-from tests.factories import make_account, make_debtor, make_followup, make_user
-from tests.factories_checkins import make_checkin, make_hold
-from tests.factories_plans import plan_inputs_for
+from tests.factories import (
+    make_account,
+    make_checkin,
+    make_debtor,
+    make_followup,
+    make_hold,
+    make_user,
+    plan_inputs_for,
+)
 
 NOW = datetime(2026, 3, 10, 11, 0, tzinfo=UTC)  # 11:00 in London (GMT), a Tuesday
 TODAY = date(2026, 3, 10)

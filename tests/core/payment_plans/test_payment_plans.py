@@ -26,9 +26,15 @@ from core.store.models import (
     PromiseToPay,
     User,
 )
-from tests.factories import make_account, make_debtor, make_user
-from tests.factories_checkins import make_hold
-from tests.factories_plans import make_active_plan, make_promise, plan_inputs_for
+from tests.factories import (
+    make_account,
+    make_active_plan,
+    make_debtor,
+    make_hold,
+    make_promise,
+    make_user,
+    plan_inputs_for,
+)
 
 MARCH_1 = date(2027, 3, 1)
 TODAY = date(2027, 2, 1)
