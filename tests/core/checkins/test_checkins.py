@@ -23,8 +23,15 @@ from core.store.models import (
     PromiseToPay,
     Vulnerability,
 )
-from tests.factories import make_account, make_debtor, make_followup, make_user
-from tests.factories_checkins import make_checkin, make_hold, make_plan
+from tests.factories import (
+    make_account,
+    make_checkin,
+    make_debtor,
+    make_followup,
+    make_hold,
+    make_plan,
+    make_user,
+)
 
 NOW = datetime(2026, 3, 10, 11, 0, tzinfo=UTC)  # 11:00 in London (GMT), a Tuesday
 TODAY = date(2026, 3, 10)

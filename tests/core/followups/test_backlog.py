@@ -19,8 +19,7 @@ from core.followups.backlog import (
 )
 from core.store import settings
 from core.store.models import FollowUp
-from tests.factories import make_debtor, make_followup
-from tests.factories_backlog import make_office
+from tests.factories import make_debtor, make_followup, make_office
 
 LONDON = ZoneInfo("Europe/London")
 

@@ -9,8 +9,14 @@ from sqlmodel import func, select
 
 from core.store.models import CheckIn, FollowUp, PromiseToPay, utcnow
 from tests.conftest import open_app
-from tests.factories import make_account, make_debtor, make_followup, make_user
-from tests.factories_checkins import make_checkin, make_vulnerability
+from tests.factories import (
+    make_account,
+    make_checkin,
+    make_debtor,
+    make_followup,
+    make_user,
+    make_vulnerability,
+)
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from core.checkins.views import ContactNow
 from core.followups import doable, queries
 from core.followups.views import LATER_TODAY, NOT_TODAY, NOW, BacklogRow
 from core.store.models import Hold
-from tests.factories import make_account, make_debtor, make_followup
-from tests.factories_backlog import make_checkin, make_office
+from tests.factories import make_account, make_checkin_at, make_debtor, make_followup, make_office
 
 MONDAY = date(2026, 11, 23)
 TEN_AM = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 10:00 in London (GMT)
@@ -93,7 +92,7 @@ def test_my_day_groups_from_the_database_with_holds_per_row(session):
     make_followup(session, held, o.ann, MONDAY - timedelta(days=2), account_id=held_account.id)
     make_followup(session, no_sms, o.ann, MONDAY, channel="sms")
     # and "Free" was called twice last week (not enough to stop a call)
-    make_checkin(session, free, o.ann, TEN_AM - timedelta(days=3))
+    make_checkin_at(session, free, o.ann, TEN_AM - timedelta(days=3))
     session.commit()
     # When My day is read at 10:00
     day, grouped = queries.my_day_now(session, user_id=o.ann.id, today=MONDAY, at=TEN_AM)

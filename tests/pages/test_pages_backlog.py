@@ -5,22 +5,12 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-import streamlit as st
 from sqlmodel import Session
 
 from core.followups import backlog
 from core.store.models import FollowUp
 from tests.conftest import open_app
-from tests.factories import make_debtor, make_followup
-from tests.factories_backlog import make_office
-
-
-@pytest.fixture(autouse=True)
-def _fresh_caches():
-    """st.cache_data outlives one AppTest: each test has its own database, so start empty."""
-    st.cache_data.clear()
-    yield
-    st.cache_data.clear()
+from tests.factories import make_debtor, make_followup, make_office
 
 
 @pytest.fixture

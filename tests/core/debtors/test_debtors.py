@@ -12,13 +12,16 @@ from core.checkins.service import CheckInInput, FieldErrors
 from core.debtors import service as debtors
 from core.store.db import StaleRecordError
 from core.store.models import AuditEvent, Debtor, DebtorUpdate
-from tests.factories import make_account, make_debtor, make_followup, make_user
-from tests.factories_checkins import (
+from tests.factories import (
+    make_account,
     make_checkin,
+    make_debtor,
+    make_followup,
     make_hold,
     make_payment,
     make_plan,
     make_promise,
+    make_user,
     make_vulnerability,
 )
 

@@ -12,8 +12,14 @@ from core.followups import queries
 from core.followups import service as followups
 from core.store.db import StaleRecordError
 from core.store.models import AuditEvent, Debtor, FollowUp, FollowUpCreate
-from tests.factories import make_account, make_debtor, make_followup
-from tests.factories_backlog import at_utc, make_checkin, make_office
+from tests.factories import (
+    at_utc,
+    make_account,
+    make_checkin_at,
+    make_debtor,
+    make_followup,
+    make_office,
+)
 
 TODAY = date(2026, 11, 23)
 
@@ -220,7 +226,7 @@ def test_reassigning_nothing_is_refused(session, office):
 def test_complete_marks_done_with_the_check_in_and_twice_is_harmless(session, office):
     f = _followup(session, office.ann)
     debtor_id = f.debtor_id
-    checkin = make_checkin(session, session.get(Debtor, debtor_id), office.ann,
+    checkin = make_checkin_at(session, session.get(Debtor, debtor_id), office.ann,
                            at_utc(2026, 11, 23, 10))
     followups.complete_followup(session, actor=office.ann, followup_id=f.id,
                                 checkin_id=checkin.id)
@@ -274,7 +280,7 @@ def test_my_day_lists_my_overdue_and_due_today_in_priority_order(session, office
     make_followup(session, debtor, office.bob, TODAY - timedelta(days=1))
     # And twelve check-ins by Ann
     for hour in range(12):
-        make_checkin(session, debtor, office.ann, at_utc(2026, 11, 20, 8 + hour))
+        make_checkin_at(session, debtor, office.ann, at_utc(2026, 11, 20, 8 + hour))
     session.commit()
     # When Ann's day is read
     day = queries.my_day(session, user_id=office.ann.id, today=TODAY)

@@ -17,8 +17,7 @@ from core.store.models import (
     PaymentPlan,
     PlanInstalment,
 )
-from tests.factories import make_account, make_debtor
-from tests.factories_backlog import make_office
+from tests.factories import make_account, make_debtor, make_office
 
 TODAY = date(2026, 11, 25)
 START, END = date(2026, 5, 1), date(2026, 10, 31)

@@ -29,8 +29,7 @@ from core.store.models import (
     User,
 )
 from tests.conftest import open_app
-from tests.factories import make_account, make_debtor, make_user
-from tests.factories_plans import make_active_plan
+from tests.factories import make_account, make_active_plan, make_debtor, make_user
 
 START = date(2027, 1, 1)
 AFTER_TWO_MISSED = date(2027, 2, 10)  # 1 Jan and 1 Feb unpaid, grace 3 days: both missed

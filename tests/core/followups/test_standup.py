@@ -9,14 +9,16 @@ import pytest
 
 from core.followups import standup
 from core.followups.standup import AgentDay, last_working_day, overload_hints, standup_report
-from tests.factories import make_account, make_debtor, make_followup
-from tests.factories_backlog import (
+from tests.factories import (
     at_utc,
-    make_checkin,
+    make_account,
+    make_checkin_at,
+    make_debtor,
+    make_followup,
     make_office,
-    make_payment,
-    make_plan,
-    make_promise,
+    make_payment_on_new_account,
+    make_plan_on_new_account,
+    make_resolved_promise,
 )
 
 LONDON = ZoneInfo("Europe/London")
@@ -52,26 +54,29 @@ def scene(session):
     cat_d = make_debtor(session, o.cat, name="Cat's debtor")
     dan_d = make_debtor(session, o.dan, name="Dan's debtor")
     # Check-ins: three of Ann's on Monday (one at 00:30 BST), one each for Bob and Dan ...
-    make_checkin(session, ann_d, o.ann, at_utc(2026, 7, 12, 23, 30), outcome="spoke", wellbeing=4)
-    make_checkin(session, ann_d, o.ann, at_utc(2026, 7, 13, 9), outcome="no_answer")
-    make_checkin(session, ann_d, o.ann, at_utc(2026, 7, 13, 15), outcome="left_message",
+    make_checkin_at(session, ann_d, o.ann, at_utc(2026, 7, 12, 23, 30), outcome="spoke",
+                    wellbeing=4)
+    make_checkin_at(session, ann_d, o.ann, at_utc(2026, 7, 13, 9), outcome="no_answer")
+    make_checkin_at(session, ann_d, o.ann, at_utc(2026, 7, 13, 15), outcome="left_message",
                  right_party=True, wellbeing=2)
-    make_checkin(session, bob_d, o.bob, at_utc(2026, 7, 13, 10), outcome="spoke", wellbeing=3)
-    make_checkin(session, dan_d, o.dan, at_utc(2026, 7, 13, 10), outcome="spoke", wellbeing=5)
+    make_checkin_at(session, bob_d, o.bob, at_utc(2026, 7, 13, 10), outcome="spoke", wellbeing=3)
+    make_checkin_at(session, dan_d, o.dan, at_utc(2026, 7, 13, 10), outcome="spoke", wellbeing=5)
     # ... and two just outside Monday: 23:50 BST on Sunday and 00:10 BST on Tuesday.
-    make_checkin(session, ann_d, o.ann, at_utc(2026, 7, 12, 22, 50), outcome="spoke")
-    make_checkin(session, ann_d, o.ann, at_utc(2026, 7, 13, 23, 10), outcome="spoke")
+    make_checkin_at(session, ann_d, o.ann, at_utc(2026, 7, 12, 22, 50), outcome="spoke")
+    make_checkin_at(session, ann_d, o.ann, at_utc(2026, 7, 13, 23, 10), outcome="spoke")
     # Plans: one of Ann's activated on Monday, one the Sunday before.
-    make_plan(session, ann_d, payable_cents=120_000, activated_at=at_utc(2026, 7, 13, 9))
-    make_plan(session, ann_d, payable_cents=50_000, activated_at=at_utc(2026, 7, 12, 12))
+    make_plan_on_new_account(session, ann_d, payable_cents=120_000,
+                             activated_at=at_utc(2026, 7, 13, 9))
+    make_plan_on_new_account(session, ann_d, payable_cents=50_000,
+                             activated_at=at_utc(2026, 7, 12, 12))
     # Payments received on Monday (Ann 50.00, Bob 70.00) and one on Sunday.
-    make_payment(session, ann_d, 5_000, DAY)
-    make_payment(session, bob_d, 7_000, DAY)
-    make_payment(session, bob_d, 9_900, DAY - timedelta(days=1))
+    make_payment_on_new_account(session, ann_d, 5_000, DAY)
+    make_payment_on_new_account(session, bob_d, 7_000, DAY)
+    make_payment_on_new_account(session, bob_d, 9_900, DAY - timedelta(days=1))
     # Promises: Ann's kept and Bob's broken on Monday, another broken the week before.
-    make_promise(session, ann_d, status="kept", resolved_at=at_utc(2026, 7, 13, 8))
-    make_promise(session, bob_d, status="broken", resolved_at=at_utc(2026, 7, 13, 20))
-    make_promise(session, bob_d, status="broken", resolved_at=at_utc(2026, 7, 6, 20))
+    make_resolved_promise(session, ann_d, status="kept", resolved_at=at_utc(2026, 7, 13, 8))
+    make_resolved_promise(session, bob_d, status="broken", resolved_at=at_utc(2026, 7, 13, 20))
+    make_resolved_promise(session, bob_d, status="broken", resolved_at=at_utc(2026, 7, 6, 20))
     # Load on Tuesday: Ann 1 due today and 12 overdue (10 by more than a week), Bob 2, Cat 3,
     # the lead 4, Dan 1; plus later and done ones that are not load.
     lead_d = make_debtor(session, o.lead)
@@ -85,17 +90,17 @@ def scene(session):
     make_followup(session, bob_d, o.bob, TODAY + timedelta(days=1))
     make_followup(session, bob_d, o.bob, TODAY - timedelta(days=30), status="done")
     # Broken plans: Bob's broke on Monday, another in June.
-    make_plan(session, bob_d, status="broken", ended_at=at_utc(2026, 7, 13, 6))
-    make_plan(session, bob_d, status="broken", ended_at=at_utc(2026, 6, 1, 6))
+    make_plan_on_new_account(session, bob_d, status="broken", ended_at=at_utc(2026, 7, 13, 6))
+    make_plan_on_new_account(session, bob_d, status="broken", ended_at=at_utc(2026, 6, 1, 6))
     # Vulnerable debtors who still owe: Cat's last contacted 20 days ago, one never contacted,
     # one recently.
     quiet = make_debtor(session, o.cat, name="Quiet", vulnerable=True)
     make_account(session, quiet)
-    make_checkin(session, quiet, o.cat, at_utc(2026, 6, 24, 10))
+    make_checkin_at(session, quiet, o.cat, at_utc(2026, 6, 24, 10))
     make_account(session, make_debtor(session, o.cat, name="Never", vulnerable=True))
     fine = make_debtor(session, o.ann, name="Fine", vulnerable=True)
     make_account(session, fine)
-    make_checkin(session, fine, o.ann, at_utc(2026, 7, 10, 10))
+    make_checkin_at(session, fine, o.ann, at_utc(2026, 7, 10, 10))
     make_account(session, make_debtor(session, o.dan, name="South quiet", vulnerable=True))
     session.commit()
     return o
@@ -269,8 +274,8 @@ def test_the_database_keeps_each_debtors_last_check_in(session):
     session.commit()
     assert session.get(Debtor, debtor.id).last_checkin_at is None
     # When a check-in is logged, then an older one is imported afterwards
-    make_checkin(session, debtor, o.ann, at_utc(2026, 7, 10, 9))
-    make_checkin(session, debtor, o.ann, at_utc(2026, 6, 1, 9))
+    make_checkin_at(session, debtor, o.ann, at_utc(2026, 7, 10, 9))
+    make_checkin_at(session, debtor, o.ann, at_utc(2026, 6, 1, 9))
     session.commit()
     session.expire_all()
     # Then the debtor's last check-in is the latest one, whoever wrote them

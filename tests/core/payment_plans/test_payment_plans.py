@@ -26,8 +26,15 @@ from core.store.models import (
     PromiseToPay,
     User,
 )
-from tests.factories import make_account, make_debtor, make_user
-from tests.factories_plans import make_active_plan, make_promise, plan_inputs_for
+from tests.factories import (
+    make_account,
+    make_active_plan,
+    make_debtor,
+    make_hold,
+    make_promise,
+    make_user,
+    plan_inputs_for,
+)
 
 MARCH_1 = date(2027, 3, 1)
 TODAY = date(2027, 2, 1)
@@ -250,7 +257,8 @@ def test_a_plan_cannot_start_while_the_account_is_on_hold(engine, world):
     with db.write_session(engine) as s:
         plan = pp.save_plan(s, actor=world.agent, inputs=plan_inputs_for(
             s.get(Account, world.account_id)), status="proposed")
-        s.get(Account, world.account_id).status = "on_hold"
+        make_hold(s, s.get(Account, world.account_id), "breathing_space", starts_on=TODAY,
+                  ends_on=TODAY + timedelta(days=30))  # the status is derived from it
     # When it is started, then it is refused plainly and nothing is stored
     with pytest.raises(ValueError, match="on hold"):
         with db.write_session(engine) as s:
