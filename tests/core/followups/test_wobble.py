@@ -10,8 +10,13 @@ from sqlmodel import select
 from core.followups import standup, wobble
 from core.followups.wobble import PlanFacts, signals
 from core.store.models import FollowUp, Payment, PlanInstalment
-from tests.factories import make_debtor
-from tests.factories_backlog import at_utc, make_checkin, make_office, make_plan
+from tests.factories import (
+    at_utc,
+    make_checkin_at,
+    make_debtor,
+    make_office,
+    make_plan_on_new_account,
+)
 
 TODAY = date(2026, 7, 14)
 STARTED = at_utc(2026, 3, 1, 10)
@@ -77,13 +82,13 @@ def wobbling(session):
     """Ann's active plan: an instalment part-paid, and wellbeing 2 at a check-in last week."""
     o = make_office(session)
     debtor = make_debtor(session, o.ann, name="Wobbly")
-    plan = make_plan(session, debtor, activated_at=STARTED)
+    plan = make_plan_on_new_account(session, debtor, activated_at=STARTED)
     session.add(PlanInstalment(plan_id=plan.id, seq=1, due_on=date(2026, 4, 1),
                                amount_cents=10_000, paid_cents=4_000, status="part_paid"))
-    make_checkin(session, debtor, o.ann, at_utc(2026, 7, 7, 10), wellbeing=2, outcome="spoke")
+    make_checkin_at(session, debtor, o.ann, at_utc(2026, 7, 7, 10), wellbeing=2, outcome="spoke")
     steady = make_debtor(session, o.bob, name="Steady")
-    make_plan(session, steady, activated_at=STARTED)
-    make_checkin(session, steady, o.bob, at_utc(2026, 7, 7, 10), wellbeing=4, outcome="spoke")
+    make_plan_on_new_account(session, steady, activated_at=STARTED)
+    make_checkin_at(session, steady, o.bob, at_utc(2026, 7, 7, 10), wellbeing=4, outcome="spoke")
     session.commit()
     o.plan, o.debtor = plan, debtor
     return o
@@ -117,7 +122,7 @@ def test_paying_later_is_read_from_payments(session):
     # Given three paid instalments: on time, on time, then 3 and 6 days late
     o = make_office(session)
     debtor = make_debtor(session, o.ann)
-    plan = make_plan(session, debtor, activated_at=STARTED)
+    plan = make_plan_on_new_account(session, debtor, activated_at=STARTED)
     for seq, late in enumerate((0, 0, 3, 6), start=1):
         due = date(2026, 3, 1) + timedelta(days=30 * seq)
         session.add(PlanInstalment(plan_id=plan.id, seq=seq, due_on=due, amount_cents=5_000,
