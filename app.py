@@ -11,11 +11,13 @@ from ui import server
 
 if __name__ == "__main__":
     from ui import auth, nav, session
+    from ui.daily import ensure_daily_run
 
     st.set_page_config(page_title="Recovery team dashboard",
                        page_icon=":material/handshake:", layout="wide")
     session.engine()
     try:
+        ensure_daily_run()
         user = auth.current_user()
         sections = nav.pages_for(user) if user else auth.sign_in_pages()
         page = st.navigation(sections, position="hidden")

@@ -5,8 +5,9 @@ follow-ups and 60 agents, then prints one table:
 
 * each backlog / stand-up / My day query through the service (SQLAlchemy + Python), beside
   the same SQL compiled once and run straight on the DBAPI cursor (median and p95 of N runs);
-* AppTest reruns of the Follow-ups, Stand-up and Home pages (server-side; target p95 ≤ 500 ms),
-  warm (st.cache_data hit, what a click costs) and cold (cache cleared before each run);
+* AppTest reruns of the Follow-ups, Stand-up and Home pages (server-side), warm (st.cache_data
+  hit, what a click costs) and cold (cache cleared before each run), the same number of each;
+  the verdict is the COLD p95 against 300 ms, the figure docs/benchmarks.md quotes;
 * the process's peak RSS (target < 1 GB), which includes the AppTest app runs.
 
 SQLite by default (a file in the temp folder, reused between runs); `--database-url URL` for
@@ -27,7 +28,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,14 +38,14 @@ from sqlalchemy import Engine, Select, func, select, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from core.followups import backlog, standup  # noqa: E402
-from core.followups import service as followups  # noqa: E402
+from core.followups import queries as fq  # noqa: E402
 from core.followups.backlog import BacklogFilter  # noqa: E402
 from core.store import db, settings  # noqa: E402
 from core.store.config import normalise_url  # noqa: E402
 from core.store.models import FollowUp, FollowUpStatus, Role, User  # noqa: E402
 from tests.conftest import sign_in_state  # noqa: E402
 
-TARGET_PAGE_MS = 500.0
+TARGET_PAGE_MS = 300.0  # cold p95, server-side (issue 17): the figure the docs quote
 TARGET_RSS_MB = 1024.0
 # (table, name, columns): the indexes migration 0004 adds, for --without-indexes.
 OUR_INDEXES = [
@@ -212,6 +213,14 @@ def queries(engine: Engine, today: date) -> tuple[list[Query], dict]:
                      list(backlog.backlog_page_statements(filters, today, number)))
 
     everyone, north = BacklogFilter(), BacklogFilter(team_id=team)
+    # Page 40 of the team's list, or its last page on a smaller database (scaled down, said so).
+    with db.read_session(engine) as s:
+        north_total = s.execute(backlog.backlog_page_statements(north, today, 1)[0]).scalar_one()
+    deep = max(1, min(40, -(-north_total // backlog.DEFAULT_PAGE_SIZE)))
+    if deep < 40:
+        print(f"Only {deep} page(s) of the team's follow-ups on this database: timing page "
+              f"{deep} instead of page 40.")
+    at = datetime.now(UTC).replace(second=0, microsecond=0)
     report_statements = lambda team_id: [  # noqa: E731
         standup.agents_statement(day=day, today=today, zone=zone, team_id=team_id),
         standup.overdue_blockers_statement(today, team_id),
@@ -229,13 +238,20 @@ def queries(engine: Engine, today: date) -> tuple[list[Query], dict]:
         page(north, 1),
         page(BacklogFilter(agent_id=agent.id, bucket="overdue_7plus"), 1),
         page(BacklogFilter(channel="sms", reason="call_back"), 1),
-        page(north, 40),
+        page(north, deep),
+        Query("list page 1 (team) with can-contact-now verdicts",
+              lambda s: fq.backlog_page_now(s, filters=north, today=today, page=1, at=at),
+              list(backlog.backlog_page_statements(north, today, 1))),
+        Query("my day grouped by what can be done now (busiest agent)",
+              lambda s: fq.my_day_now(s, user_id=agent.id, today=today, at=at, limit=25),
+              [fq.my_day_count_statement(agent.id, today)]),
         Query("my day (busiest agent)",
-              lambda s: followups.my_day(s, user_id=agent.id, today=today, limit=25),
-              [followups.my_day_count_statement(agent.id, today),
+              lambda s: fq.my_day(s, user_id=agent.id, today=today, limit=25),
+              [fq.my_day_count_statement(agent.id, today),
                backlog.due_for_owner_statement(agent.id, today, 25, "overdue"),
                backlog.due_for_owner_statement(agent.id, today, 25, "today"),
-               followups.recent_checkins_statement(agent.id)]),
+               fq.my_day_on_hold_statement(agent.id, today),
+               fq.recent_checkins_statement(agent.id)]),
         Query("stand-up, one team",
               lambda s: standup.standup_report(s, today=today, team_id=team, zone=zone),
               report_statements(team)),
@@ -313,7 +329,7 @@ def time_pages(url: str, people: dict, runs: int) -> list[tuple]:
             st.cache_data.clear()
             at.run()
 
-        cold_times = timed(cold, max(5, runs // 2), warmup=0)
+        cold_times = timed(cold, runs, warmup=0)
         results.append((page, f"{user.role} {user.username}", first, statistics.median(warm),
                         p95(warm), statistics.median(cold_times), p95(cold_times)))
         print(f"  {page} as {user.role}: warm p95 {p95(warm):.0f} ms, cold p95 "
@@ -398,14 +414,19 @@ def run(url: str, args: argparse.Namespace) -> int:
         engine.dispose()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     report(url, engine.dialect.name, sizes, open_n, today, args, query_rows, page_rows, rss_mb)
-    worst_page = max((r[4] for r in page_rows), default=0.0)
-    return 0 if worst_page <= TARGET_PAGE_MS and rss_mb < TARGET_RSS_MB else 1
+    worst_cold = max((r[6] for r in page_rows), default=0.0)
+    verdict = worst_cold <= TARGET_PAGE_MS and rss_mb < TARGET_RSS_MB
+    print(f"\nVerdict: {'PASS' if verdict else 'FAIL'} — worst cold p95 {worst_cold:.0f} ms "
+          f"(target ≤ {TARGET_PAGE_MS:.0f} ms), peak RSS {rss_mb:.0f} MB.")
+    return 0 if verdict else 1
 
 
 def report(url: str, dialect: str, sizes: dict, open_n: int, today: date,
            args: argparse.Namespace, query_rows: list, page_rows: list, rss_mb: float) -> None:
     """Print the results as Markdown tables (pasted into docs/benchmarks.md)."""
     print(f"\n## {dialect} · {safe(url)}")
+    print("Load average (1, 5, 15 min) at the end of the run: "
+          + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     print(f"{sizes['debtor']:,} debtors · {sizes['checkin']:,} check-ins · "
           f"{sizes['followup']:,} follow-ups ({open_n:,} open) · {sizes['app_user']:,} users · "
           f"today {today} · indexes of 0004 {'DROPPED' if args.without_indexes else 'present'}")
@@ -415,13 +436,14 @@ def report(url: str, dialect: str, sizes: dict, open_n: int, today: date,
     for name, smed, sp95, rmed, rp95 in query_rows:
         print(f"| {name} | {smed:.1f} | {sp95:.1f} | {rmed:.1f} | {rp95:.1f} |")
     if page_rows:
-        print(f"\n| page (AppTest, {args.page_runs} reruns) | as | first run ms "
+        print(f"\n| page (AppTest, {args.page_runs} warm and {args.page_runs} cold reruns) | as "
+              "| first run ms "
               "| warm median ms | warm p95 ms | cold median ms | cold p95 ms |")
         print("|---|---|---:|---:|---:|---:|---:|")
         for page, who, first, wmed, wp95, cmed, cp95 in page_rows:
-            flag = "" if wp95 <= TARGET_PAGE_MS else " ✗"
-            print(f"| {page} | {who} | {first:.0f} | {wmed:.0f} | {wp95:.0f}{flag} | {cmed:.0f} "
-                  f"| {cp95:.0f} |")
+            flag = "" if cp95 <= TARGET_PAGE_MS else " ✗"
+            print(f"| {page} | {who} | {first:.0f} | {wmed:.0f} | {wp95:.0f} | {cmed:.0f} "
+                  f"| {cp95:.0f}{flag} |")
     print(f"\nPeak RSS of this process (queries + AppTest app runs): {rss_mb:.0f} MB "
           f"(target < {TARGET_RSS_MB:.0f} MB).")
 

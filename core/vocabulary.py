@@ -65,6 +65,18 @@ class HoldKind(Labelled):
     DISPUTE = "dispute"
     BREATHING_SPACE = "breathing_space"
     CEASE_COMMUNICATION = "cease_communication"
+    CRISIS_BREATHING_SPACE = "crisis_breathing_space"
+    REPRESENTED = "represented"
+
+
+class AdjustmentKind(Labelled):
+    UNAVAILABLE = "unavailable"
+    CHANNEL_ONLY = "channel_only"
+    TEXT_FIRST = "text_first"
+    HELPER_PRESENT = "helper_present"
+    INTERPRETER = "interpreter"
+    FORMAT = "format"
+    EXTRA_TIME = "extra_time"
 
 
 class Direction(Labelled):
@@ -147,6 +159,17 @@ _LABELS: dict[type, dict[object, str]] = {
         HoldKind.DISPUTE: "Dispute",
         HoldKind.BREATHING_SPACE: "Breathing space",
         HoldKind.CEASE_COMMUNICATION: "Cease communication",
+        HoldKind.CRISIS_BREATHING_SPACE: "Mental-health crisis breathing space",
+        HoldKind.REPRESENTED: "Represented by an adviser or solicitor",
+    },
+    AdjustmentKind: {
+        AdjustmentKind.UNAVAILABLE: "Times they are unavailable",
+        AdjustmentKind.CHANNEL_ONLY: "Only by a channel they chose",
+        AdjustmentKind.TEXT_FIRST: "Text first to arrange a call",
+        AdjustmentKind.HELPER_PRESENT: "A helper present",
+        AdjustmentKind.INTERPRETER: "Interpreter or language",
+        AdjustmentKind.FORMAT: "Format (large print, plain text …)",
+        AdjustmentKind.EXTRA_TIME: "Extra time before any next step",
     },
     Direction: {Direction.OUTBOUND: "We contacted them", Direction.INBOUND: "They contacted us"},
     Outcome: {

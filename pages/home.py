@@ -1,77 +1,49 @@
-"""My day: my overdue and due-today follow-ups, each one click from its check-in."""
+"""My day: my due follow-ups sorted by what can be done now, each one click from its check-in."""
 
 from __future__ import annotations
 
-from datetime import date
+from zoneinfo import ZoneInfo
 
 import streamlit as st
 
-from core import clock
-from core.followups import service as followups
-from core.followups.backlog import PRIORITY_LABELS, REASON_LABELS, BacklogRow
+from core.followups import queries
 from core.permissions import is_lead
-from core.store import settings
 from core.store.models import utcnow
-from ui import auth, nav
+from ui import auth
+from ui.components import followup_groups
 from ui.format import md
-from ui.session import reading
+from ui.session import read
 
 SHOWN = 25  # per list; the rest are on the Follow-ups page
 
 user = auth.require_user()
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _my_day(user_id: int, today: date) -> followups.MyDay:
-    with reading() as session:
-        return followups.my_day(session, user_id=user_id, today=today, limit=SHOWN)
-
-
-with reading() as session:
-    zone = settings.office_zone(session)
-now = utcnow()
-today = clock.today_in(zone, now)
-day = _my_day(user.id, today)
+zone = ZoneInfo(read(queries.office_zone_name))
+now = utcnow().replace(second=0, microsecond=0)  # one cached verdict per minute
+today = now.astimezone(zone).date()
+day, grouped = read(queries.my_day_now, user_id=user.id, today=today, at=now, limit=SHOWN)
 
 st.title("My day")
-st.subheader(f"{followups.greeting(now, zone)}, {md(user.display_name)}")
-st.caption(f"{today:%A %d %B %Y}")
+st.subheader(f"{queries.greeting(now, zone)}, {md(user.display_name)}")
+st.caption(f"{today:%A %d %B %Y} · {now.astimezone(zone):%H:%M} office time")
 
-c1, c2, c3 = st.columns(3)
+c1, c2, c3, c4 = st.columns(4)
 c1.metric("Overdue", f"{day.overdue_count:,}")
 c2.metric("Due today", f"{day.due_today_count:,}")
 c3.metric("High priority among them", f"{day.high_priority_count:,}")
+c4.metric("Waiting on a hold", f"{day.on_hold_count:,}",
+          help="Due follow-ups about an account under a hold: not counted as overdue.")
 if is_lead(user):
-    st.page_link("pages/standup.py", label="Open the team stand-up", icon="📊")
+    st.page_link("pages/standup.py", label="Open the team stand-up",
+                 icon=":material/monitoring:")
 
-
-def _follow_up_list(title: str, rows: list[BacklogRow], count: int, empty: str) -> None:
-    st.subheader(title)
-    if not rows:
-        st.info(empty)
-        return
-    for row in rows:
-        text_col, button_col = st.columns([5, 1], vertical_alignment="center")
-        late = f"{row.days_overdue} day{'s' if row.days_overdue != 1 else ''} late · " \
-            if row.days_overdue else ""
-        ref = f" · {md(row.account_reference)}" if row.account_reference else ""
-        text_col.markdown(
-            f"**{md(row.debtor_name)}**{ref} — {REASON_LABELS.get(row.reason, row.reason)} "
-            f"by {row.channel} · {late}{PRIORITY_LABELS.get(row.priority, '')} priority"
-            + (" · vulnerable" if row.vulnerable else ""))
-        if button_col.button("Open check-in", key=f"home_open_{row.id}"):
-            nav.open_checkin(row.debtor_id, account_id=row.account_id, followup_id=row.id)
-    if count > len(rows):
-        st.caption(f"Showing {len(rows)} of {count:,}; the rest are on the Follow-ups page.")
-        st.page_link("pages/followups.py", label="See all my follow-ups", icon="📌")
-
-
-_follow_up_list("Overdue", day.overdue, day.overdue_count, "Nothing overdue. Well done.")
-_follow_up_list("Due today", day.due_today, day.due_today_count, "Nothing else due today.")
+followup_groups.show(grouped, key="home_open")
+if not day.shown_all:
+    st.caption(f"Showing the {SHOWN} most urgent overdue and {SHOWN} due today; the rest are "
+               "on the Follow-ups page.")
 
 st.subheader("My recent check-ins")
 if day.recent_checkins:
-    st.dataframe(followups.checkin_records(day.recent_checkins, zone), hide_index=True,
+    st.dataframe(queries.checkin_records(day.recent_checkins, zone), hide_index=True,
                  key="home_recent")
 else:
     st.info("No check-ins logged yet.")

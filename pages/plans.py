@@ -680,20 +680,11 @@ def _income_form(account: pp.AccountOption, statement: pp.IncomeStatement | None
             st.rerun()
 
 
-def _sweep_once() -> None:
-    """Mark missed instalments and settle promises once a day per browser session."""
-    if st.session_state.get("plans_swept_on") == today:
-        return
-    st.session_state["plans_swept_on"] = today
-    write(lambda s: pp.sweep_missed(s, today=today))
-
-
 # ---------------------------------------------------------------- the page
 
 me = auth.require_user()
 today = _today()
 st.title("Payment plans")
-_sweep_once()
 flash = st.session_state.pop("plans_flash", None)
 if flash:
     st.success(flash)

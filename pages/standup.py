@@ -5,44 +5,21 @@ Built to be read from the shared screen across the room: big numbers first, tabl
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
-from core.followups import backlog, standup
+from core.followups import backlog, queries, standup
 from core.followups.charts import TREND_HEIGHT, trend_chart
 from core.money import format_money
 from core.permissions import is_lead
-from core.team import service as users
 from ui import auth, nav
 from ui.components import table
 from ui.format import md
-from ui.session import reading
+from ui.session import read
 
 user = auth.require_user()
 lead = is_lead(user)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _today() -> date:
-    with reading() as session:
-        return backlog.office_today(session)
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _teams() -> dict[int, str]:
-    with reading() as session:
-        return {t.id: t.name for t in users.list_teams(session)}
-
-
-@st.cache_data(ttl=60, show_spinner=False)
-def _report(today: date, team_id: int | None) -> standup.StandupReport:
-    with reading() as session:
-        return standup.standup_report(session, today=today, team_id=team_id)
-
-
-today = _today()
-teams = _teams()
+today = read(queries.office_today)
+teams = read(queries.people).teams
 team_options = [None, *teams]
 
 head, pick = st.columns([3, 1], vertical_alignment="bottom")
@@ -50,7 +27,7 @@ team_id = pick.selectbox(
     "Team", team_options, key="standup_team",
     index=team_options.index(user.team_id) if user.team_id in team_options else 0,
     format_func=lambda t: "All teams" if t is None else teams[t])
-report = _report(today, team_id)
+report = read(queries.standup_report, today=today, team_id=team_id)
 head.title("Stand-up")
 head.markdown(f"### Results of {report.day:%A %d %B} · today's load for {today:%A %d %B}")
 
@@ -79,7 +56,7 @@ m[1].metric("Overdue", f"{t.overdue:,}", border=True)
 m[2].metric("More than 7 days overdue", f"{t.overdue_7plus:,}", border=True)
 
 for hint in report.hints:
-    st.warning(md(hint.message), icon="⚖️")
+    st.warning(md(hint.message), icon=":material/balance:")
     if lead and st.button(f"Show {md(hint.agent_name)}'s follow-ups",
                           key=f"standup_hint_{hint.agent_id}"):
         nav.open_page("followups", followups_team=None, followups_agent=hint.agent_id)
@@ -99,7 +76,7 @@ st.subheader("Blockers")
 b1, b2, b3 = st.columns(3)
 b1.metric("Follow-ups more than 7 days overdue", f"{report.overdue_7plus_count:,}", border=True)
 b2.metric(f"Plans broken since {report.day:%A}", f"{report.broken_plans_count:,}", border=True)
-b3.metric(f"Vulnerable debtors not contacted in {standup.QUIET_DAYS} days",
+b3.metric(f"Vulnerable, still owing, not contacted in {standup.QUIET_DAYS} days",
           f"{report.quiet_vulnerable_count:,}", border=True)
 with st.expander(f"Oldest overdue follow-ups ({report.overdue_7plus_count:,})"):
     if report.overdue_7plus:
@@ -121,6 +98,6 @@ with st.expander(f"Vulnerable debtors to contact ({report.quiet_vulnerable_count
         st.info(f"Every vulnerable debtor has had a check-in in the last {standup.QUIET_DAYS} "
                 "days.")
 
-st.subheader(f"The last {standup.TREND_DAYS} days")
+st.subheader(f"The last {standup.TREND_DAYS} working days")
 st.altair_chart(trend_chart(report.trend), key="standup_trend", width="stretch",
                 height=TREND_HEIGHT)

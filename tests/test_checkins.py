@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func
 from sqlmodel import select
 
+from core.checkins import queries, rules
 from core.checkins import service as checkins
 from core.checkins.charts import wellbeing_chart
 from core.checkins.service import CheckInInput, CheckInValidationError, FieldErrors
@@ -273,11 +274,11 @@ def test_the_call_limit_and_holds_are_guarded_but_inbound_contacts_are_not(sessi
     assert "on hold (breathing space)" in caught.value.errors["rule_override_reason"]
     session.rollback()
     # And the card says so once, for every channel
-    card = checkins.before_contact_card(session, actor=agent, debtor_id=debtor.id,
+    card = queries.before_contact_card(session, actor=agent, debtor_id=debtor.id,
                                         account_id=account.id, now=NOW)
-    assert checkins.shared_reasons(card.verdicts) == ("The account is on hold (breathing "
+    assert rules.shared_reasons(card.verdicts) == ("The account is on hold (breathing "
                                                       "space).",)
-    (phone, allowed, why), others = checkins.grouped_verdicts(card.verdicts)
+    (phone, allowed, why), others = rules.grouped_verdicts(card.verdicts)
     assert phone == ("Phone",) and not allowed and "7 call attempts" in why[0]
     assert others == (("Text message (SMS)", "Email", "Video call", "Letter"), False, ())
 
@@ -380,7 +381,7 @@ def test_a_new_plan_moves_the_follow_up_before_its_first_instalment(session, peo
 
 def test_marking_a_draft_sent_logs_a_message_check_in(session, people):
     agent, _, debtor, account = people
-    text = checkins.draft_for(session, actor=agent, debtor_id=debtor.id, account_id=account.id,
+    text = queries.draft_for(session, actor=agent, debtor_id=debtor.id, account_id=account.id,
                               template="checkin", channel="sms")
     assert text.startswith("Hi Ann") and text.endswith("Reply STOP to stop texts.")
     # The agent removes the opt-out sentence; it goes back on
@@ -421,7 +422,7 @@ def test_the_before_you_contact_card(session, people):
         promise_due_on=date(2026, 3, 15), at=NOW - timedelta(hours=1)), now=NOW)
     session.commit()
     # When the card is built at 11:00 UTC (07:00 in New York, before 08:00)
-    card = checkins.before_contact_card(session, actor=agent, debtor_id=debtor.id,
+    card = queries.before_contact_card(session, actor=agent, debtor_id=debtor.id,
                                         account_id=account.id, now=NOW)
     # Then it has their local time and the verdict of every channel with reasons
     assert card.local_time.hour == 7
@@ -433,8 +434,8 @@ def test_the_before_you_contact_card(session, people):
     assert any("We spoke by phone" in r for r in verdicts["phone"].reasons)
     assert "They asked us not to use sms." in verdicts["sms"].reasons
     assert verdicts["letter"].allowed
-    assert checkins.shared_reasons(card.verdicts) == ()
-    grouped = {labels: allowed for labels, allowed, _ in checkins.grouped_verdicts(card.verdicts)}
+    assert rules.shared_reasons(card.verdicts) == ()
+    grouped = {labels: allowed for labels, allowed, _ in rules.grouped_verdicts(card.verdicts)}
     assert grouped[("Letter",)] is True and grouped[("Phone",)] is False
     # And the last three check-ins, newest first, the wellbeing points, the plan and promise
     assert len(card.last_checkins) == 3

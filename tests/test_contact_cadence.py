@@ -5,7 +5,8 @@ from datetime import UTC, date, datetime, time, timedelta
 from hypothesis import given
 from hypothesis import strategies as st
 
-from core.checkins.service import OUTCOMES, suggest_next_followup
+from core.checkins.rules import suggest_next_followup
+from core.checkins.views import OUTCOMES
 
 TODAY = date(2026, 3, 10)  # a Tuesday; London is on GMT
 AT = datetime(2026, 3, 10, 11, 0, tzinfo=UTC)

@@ -99,7 +99,7 @@ def test_the_summary_counts_the_rows_written(engine, loaded):
         assert getattr(loaded, name) == _count(engine, model), name
     assert loaded.users == _count(engine, User) == 11
     assert loaded.checkins == 600  # ten per debtor by default
-    assert loaded.followups == 120
+    assert loaded.followups >= 120  # two per debtor, plus the chases the day's rules added
 
 
 def test_the_demo_is_flagged_in_the_settings(engine, loaded):

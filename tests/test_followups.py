@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from sqlmodel import Session, select
 
+from core.followups import queries
 from core.followups import service as followups
 from core.store.db import StaleRecordError
 from core.store.models import AuditEvent, Debtor, FollowUp, FollowUpCreate
@@ -276,7 +277,7 @@ def test_my_day_lists_my_overdue_and_due_today_in_priority_order(session, office
         make_checkin(session, debtor, office.ann, at_utc(2026, 11, 20, 8 + hour))
     session.commit()
     # When Ann's day is read
-    day = followups.my_day(session, user_id=office.ann.id, today=TODAY)
+    day = queries.my_day(session, user_id=office.ann.id, today=TODAY)
     # Then overdue and due today are hers, high priority first
     assert [r.id for r in day.overdue] == [late_high.id, late_low.id]
     assert [r.id for r in day.due_today] == [today_high.id, today_normal.id]

@@ -207,3 +207,24 @@ def test_overload_hint_takes_the_lead_to_that_agents_follow_ups(app_url, app_ses
     at.button(key=f"standup_hint_{office.ann.id}").click().run()
     assert not at.exception
     assert at.selectbox(key="followups_agent").value == office.ann.id
+
+
+def test_my_day_is_grouped_by_what_can_be_done_now(app_url, office):
+    # When Ann opens My day
+    at = open_app("pages/home.py", user=office.ann)
+    assert not at.exception
+    # Then her due follow-ups sit under the three headings, with a count each, adding up
+    headings = [h.value for h in at.subheader]
+    groups = [h for h in headings if h.startswith(("Can contact now", "Later today",
+                                                    "Not today, and why"))]
+    assert len(groups) == 3
+    assert sum(int(h.rsplit("(", 1)[1].rstrip(")")) for h in groups) == 3
+
+
+def test_snooze_defaults_to_the_next_working_day(app_url, office):
+    from core import workdays
+
+    at = open_app("pages/followups.py", user=office.ann)
+    assert not at.exception
+    assert at.date_input(key="followups_snooze_date").value == \
+        workdays.next_working_day(office.today)

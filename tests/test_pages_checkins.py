@@ -27,7 +27,9 @@ def ann(app_session):
 def count(session, model) -> int:
     """Rows in a table, read fresh."""
     session.expire_all()
-    return session.exec(select(func.count()).select_from(model)).one()
+    found = session.exec(select(func.count()).select_from(model)).one()
+    session.rollback()  # end the read, so the page can write (SQLite locks otherwise)
+    return found
 
 
 def markdown_text(at) -> str:
@@ -126,11 +128,19 @@ def test_a_draft_is_checked_and_marking_it_sent_logs_it(app_session, ann):
     at.text_area(key="checkin_draft_text").input("Your arrears are outstanding.")
     at.run()
     assert any("Jargon" in w.value for w in at.warning)
+    # And the plain-language gate asks why it must go as it is
+    at.button(key="checkin_draft_send").click()
+    at.run()
+    assert count(app_session, CheckIn) == 0
+    assert any("not plain yet" in e.value for e in at.error)
+    at.text_input(key="checkin_draft_plain_reason").input("Their solicitor asked for the term")
     at.button(key="checkin_draft_send").click()
     at.run()
     assert not at.exception
     app_session.expire_all()
     sent = app_session.exec(select(CheckIn)).one()
+    assert sent.jargon == "arrears" and sent.reading_grade is not None
+    assert sent.plain_language_reason == "Their solicitor asked for the term"
     assert (sent.outcome, sent.channel, sent.notes) == ("message_sent", "letter",
                                                         "Your arrears are outstanding.")
 

@@ -10,7 +10,7 @@ from tests.conftest import open_app
 
 EVERYONE = ["pages/home.py", "pages/debtors.py", "pages/checkins.py", "pages/plans.py",
             "pages/followups.py", "pages/standup.py"]
-LEADS = ["pages/import_data.py", "pages/audit.py"]
+LEADS = ["pages/import_data.py", "pages/audit.py", "pages/insight.py"]
 ADMINS = ["pages/admin.py"]
 VISIBLE = {"agent": EVERYONE, "lead": EVERYONE + LEADS, "admin": EVERYONE + LEADS + ADMINS}
 

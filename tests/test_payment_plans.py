@@ -499,27 +499,64 @@ def test_a_promise_is_kept_when_payments_by_its_date_reach_the_amount(engine, wo
     assert _promise_status(engine, promise_id) == "kept"
 
 
-def test_a_promise_past_its_date_with_too_little_paid_is_broken(engine, world):
+def test_a_promise_past_its_date_and_grace_with_too_little_paid_is_broken(engine, world):
+    # Given a £100 promise by 15 March and grace of 3 days (the instalments' setting)
     promise_id = _promise(engine, world, 10_000, date(2027, 3, 15))
     _pay(engine, world, 4_000, date(2027, 3, 10))
-    _pay(engine, world, 6_000, date(2027, 3, 16))  # a day late: does not count
+    # When the rules run on the last day of grace, nothing is decided yet
     with db.write_session(engine) as s:
-        assert pp.sweep_missed(s, today=date(2027, 3, 15)).promises_broken == 0
+        assert pp.sweep_missed(s, today=date(2027, 3, 18)).promises_broken == 0
+    # Then the day after, it is broken and its owner has a "not kept" follow-up
     with db.write_session(engine) as s:
-        result = pp.sweep_missed(s, today=date(2027, 3, 16))
+        result = pp.sweep_missed(s, today=date(2027, 3, 19))
     assert (result.promises_broken, result.promises_kept) == (1, 0)
     assert _promise_status(engine, promise_id) == "broken"
     [check] = _followups(engine, "promise_check")
     assert check.owner_id == world.agent.id and "£40.00 received" in check.note
+    assert check.promise_id == promise_id
+    # And the rest arriving four days late (past the grace) does not keep it
+    _pay(engine, world, 6_000, date(2027, 3, 19), today=date(2027, 3, 20))
+    assert _promise_status(engine, promise_id) == "broken"
+
+
+def test_a_payment_inside_the_grace_days_keeps_a_promise(engine, world):
+    promise_id = _promise(engine, world, 10_000, date(2027, 3, 15))
+    _pay(engine, world, 10_000, date(2027, 3, 18))  # three days late: still in grace
+    assert _promise_status(engine, promise_id) == "kept"
+
+
+def test_one_payment_keeps_only_one_of_two_promises(engine, world):
+    # Given two £50 promises by the same day
+    first = _promise(engine, world, 5_000, date(2027, 3, 15))
+    second = _promise(engine, world, 5_000, date(2027, 3, 15))
+    # When one £50 payment arrives
+    _pay(engine, world, 5_000, date(2027, 3, 10))
+    # Then only the first promise is kept: money is never counted twice
+    assert [_promise_status(engine, first), _promise_status(engine, second)] == ["kept", "open"]
+    with db.write_session(engine) as s:
+        result = pp.sweep_missed(s, today=date(2027, 3, 20))
+    assert (result.promises_kept, result.promises_broken) == (0, 1)
+    assert _promise_status(engine, second) == "broken"
 
 
 def test_a_payment_recorded_late_but_received_in_time_keeps_a_broken_promise(engine, world):
+    # Given a promise broken by the daily rules, with its "not kept" follow-up open
     promise_id = _promise(engine, world, 10_000, date(2027, 3, 15))
     with db.write_session(engine) as s:
         pp.sweep_missed(s, today=date(2027, 3, 20))
     assert _promise_status(engine, promise_id) == "broken"
+    [chase] = _followups(engine, "promise_check")
+    assert chase.status == "open"
+    # When a payment received on 14 March is recorded on the 20th
     _pay(engine, world, 10_000, date(2027, 3, 14), today=date(2027, 3, 20))
+    # Then the promise is kept, the follow-up is closed with a note, and both steps audited
     assert _promise_status(engine, promise_id) == "kept"
+    [chase] = _followups(engine, "promise_check")
+    assert chase.status == "done" and "kept after all" in chase.note
+    with db.read_session(engine) as s:
+        actions = [e.action for e in s.exec(select(AuditEvent).order_by(AuditEvent.id))]
+    assert actions.index("promise.broken") < actions.index("promise.kept")
+    assert "followup.close_for_promise" in actions
 
 
 # ---------------------------------------------------------------- income and expenditure

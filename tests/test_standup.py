@@ -9,7 +9,7 @@ import pytest
 
 from core.followups import standup
 from core.followups.standup import AgentDay, last_working_day, overload_hints, standup_report
-from tests.factories import make_debtor, make_followup
+from tests.factories import make_account, make_debtor, make_followup
 from tests.factories_backlog import (
     at_utc,
     make_checkin,
@@ -87,13 +87,16 @@ def scene(session):
     # Broken plans: Bob's broke on Monday, another in June.
     make_plan(session, bob_d, status="broken", ended_at=at_utc(2026, 7, 13, 6))
     make_plan(session, bob_d, status="broken", ended_at=at_utc(2026, 6, 1, 6))
-    # Vulnerable debtors: Cat's last contacted 20 days ago, one never contacted, one recently.
+    # Vulnerable debtors who still owe: Cat's last contacted 20 days ago, one never contacted,
+    # one recently.
     quiet = make_debtor(session, o.cat, name="Quiet", vulnerable=True)
+    make_account(session, quiet)
     make_checkin(session, quiet, o.cat, at_utc(2026, 6, 24, 10))
-    make_debtor(session, o.cat, name="Never", vulnerable=True)
+    make_account(session, make_debtor(session, o.cat, name="Never", vulnerable=True))
     fine = make_debtor(session, o.ann, name="Fine", vulnerable=True)
+    make_account(session, fine)
     make_checkin(session, fine, o.ann, at_utc(2026, 7, 10, 10))
-    make_debtor(session, o.dan, name="South quiet", vulnerable=True)
+    make_account(session, make_debtor(session, o.dan, name="South quiet", vulnerable=True))
     session.commit()
     return o
 
@@ -147,13 +150,32 @@ def test_blockers(session, scene):
 def test_fourteen_day_trend_uses_office_days(session, scene):
     report = standup_report(session, today=TODAY, team_id=scene.north.id, zone=LONDON)
     trend = {p.day: (p.checkins, p.conversations) for p in report.trend}
+    # Fourteen working days (Monday to Friday by default), ending on Monday the 13th
     assert len(report.trend) == 14 and report.trend[-1].day == DAY
-    assert report.trend[0].day == DAY - timedelta(days=13)
-    # Monday has North's four; Sunday has the 23:50 BST one; the Tuesday one is not shown
+    assert report.trend[0].day == date(2026, 6, 24)
+    assert all(p.day.weekday() < 5 for p in report.trend)
+    # Monday has North's four; the 23:50 BST one fell on Sunday, a day off: not a point
     assert trend[DAY] == (4, 3)
-    assert trend[DAY - timedelta(days=1)] == (1, 1)
+    assert DAY - timedelta(days=1) not in trend
     assert trend[date(2026, 7, 10)] == (1, 0)
+    # and Cat's check-in with "Quiet" on Wednesday 24 June is the first day's point
+    assert trend[date(2026, 6, 24)] == (1, 0)
     assert sum(c for c, _ in trend.values()) == 6
+
+
+def test_a_team_that_works_weekends_sees_them_in_the_trend(session, scene):
+    # Given the team works every day of the week
+    from core.store import settings
+
+    settings.set_system(session, "working_days", "Mon,Tue,Wed,Thu,Fri,Sat,Sun")
+    session.commit()
+    # When the stand-up is read on Monday the 13th, Then it reports Sunday the 12th, and its
+    # 23:50 BST check-in is a point of the trend
+    report = standup_report(session, today=date(2026, 7, 13), team_id=scene.north.id,
+                            zone=LONDON)
+    assert report.day == date(2026, 7, 12)
+    assert report.trend[0].day == date(2026, 6, 29)
+    assert {p.day: p.checkins for p in report.trend}[date(2026, 7, 12)] == 1
 
 
 def test_overload_hint_suggests_the_least_loaded_teammate(session, scene):
@@ -188,3 +210,68 @@ def test_empty_team_gives_an_empty_report(session):
     report = standup_report(session, today=TODAY, team_id=o.south.id, zone=LONDON)
     assert report.total.checkins == 0 and report.hints == []
     assert [p.checkins for p in report.trend] == [0] * 14
+
+
+# ---------------------------------------------------------------- issue 10: who counts
+
+
+def test_a_vulnerable_person_with_nothing_left_to_pay_is_not_quiet(session):
+    # Given three vulnerable people in South nobody has contacted for weeks: one still owes,
+    # one has paid everything, one has only a closed account
+    o = make_office(session)
+    owes = make_debtor(session, o.dan, name="Still owes", vulnerable=True)
+    make_account(session, owes, 5_000)
+    paid = make_debtor(session, o.dan, name="Paid up", vulnerable=True)
+    make_account(session, paid, 0, status="paid")
+    closed = make_debtor(session, o.dan, name="Closed", vulnerable=True)
+    make_account(session, closed, 2_000, status="closed")
+    session.commit()
+    # When South's stand-up is read
+    report = standup_report(session, today=TODAY, team_id=o.south.id, zone=LONDON)
+    # Then only the one who still owes is "not contacted in 14 days"
+    assert report.quiet_vulnerable_count == 1
+    assert [q.debtor_name for q in report.quiet_vulnerable] == ["Still owes"]
+
+
+def test_follow_ups_on_an_account_under_a_hold_are_not_overdue_load(session):
+    # Given Dan has three overdue follow-ups: one about an account in breathing space, one
+    # about an account whose hold ended last week, one about an account with a released hold
+    from core.store.models import Hold, utcnow
+
+    o = make_office(session)
+    debtor = make_debtor(session, o.dan, name="Held")
+    held, ended, released = (make_account(session, debtor) for _ in range(3))
+    session.add_all([
+        Hold(account_id=held.id, kind="breathing_space", starts_on=TODAY - timedelta(days=5),
+             ends_on=TODAY + timedelta(days=50)),
+        Hold(account_id=ended.id, kind="dispute", starts_on=TODAY - timedelta(days=40),
+             ends_on=TODAY - timedelta(days=7)),
+        Hold(account_id=released.id, kind="dispute", starts_on=TODAY - timedelta(days=40),
+             released_at=utcnow()),
+    ])
+    for account in (held, ended, released):
+        make_followup(session, debtor, o.dan, TODAY - timedelta(days=9), account_id=account.id)
+    session.commit()
+    # When South's stand-up is read
+    report = standup_report(session, today=TODAY, team_id=o.south.id, zone=LONDON)
+    # Then the follow-up under the hold is not load, and not a blocker; the other two are
+    dan = next(a for a in report.agents if a.agent_id == o.dan.id)
+    assert (dan.overdue, dan.overdue_7plus, report.overdue_7plus_count) == (2, 2, 2)
+    assert {r.account_id for r in report.overdue_7plus} == {ended.id, released.id}
+
+
+def test_the_database_keeps_each_debtors_last_check_in(session):
+    # Given a debtor with no check-in
+    from core.store.models import Debtor
+
+    o = make_office(session)
+    debtor = make_debtor(session, o.ann, vulnerable=True)
+    session.commit()
+    assert session.get(Debtor, debtor.id).last_checkin_at is None
+    # When a check-in is logged, then an older one is imported afterwards
+    make_checkin(session, debtor, o.ann, at_utc(2026, 7, 10, 9))
+    make_checkin(session, debtor, o.ann, at_utc(2026, 6, 1, 9))
+    session.commit()
+    session.expire_all()
+    # Then the debtor's last check-in is the latest one, whoever wrote them
+    assert session.get(Debtor, debtor.id).last_checkin_at == at_utc(2026, 7, 10, 9)

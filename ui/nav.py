@@ -42,6 +42,8 @@ PAGE_TABLE: tuple[PageEntry, ...] = (
               "Oversight", OVERSIGHT),
     PageEntry("audit", "pages/audit.py", "Audit trail", ":material/receipt_long:", "Oversight",
               OVERSIGHT),
+    PageEntry("insight", "pages/insight.py", "Insight", ":material/insights:", "Oversight",
+              OVERSIGHT),
     PageEntry("admin", "pages/admin.py", "Admin", ":material/settings:", "Oversight",
               frozenset({Role.ADMIN})),
 )

@@ -14,24 +14,22 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
-from core.checkins.service import (
+from core.checkins.holds import account_status, active_holds
+from core.checkins.queries import amended, checkin_line, effective, open_plans, wellbeing_points
+from core.checkins.service import FieldErrors
+from core.checkins.views import (
     CHANNELS,
     FOLLOWUP_REASONS,
     SIGNPOSTING,
     VULNERABILITY_DRIVERS,
-    FieldErrors,
     PlanLine,
     WellbeingPoint,
-    active_holds,
-    checkin_line,
     format_day,
     format_when,
     join_list,
-    labels,
-    open_plans,
     split_list,
-    wellbeing_points,
 )
+from core.checkins.views import label_list as labels
 from core.contact_rules import is_valid_timezone
 from core.errors import UserError
 from core.money import format_money
@@ -60,6 +58,7 @@ from core.store.models import (
 from core.text import MAX_NOTE_CHARS
 
 MAX_QUERY_CHARS = 100
+AMENDED_FIELDS = ("outcome", "wellbeing", "notes", "needs", "next_step", "right_party")
 MAX_LIMIT = 200
 
 
@@ -297,7 +296,8 @@ def get_profile(session: Session, *, actor: User, debtor_id: int,
         AccountView(id=a.id, reference=a.reference, creditor=a.creditor,
                     balance_cents=a.balance_cents,
                     original_balance_cents=a.original_balance_cents, currency=a.currency,
-                    status=a.status, holds=tuple(holds.get(a.id, ())), plan=plans.get(a.id))
+                    status=account_status(a.status, bool(holds.get(a.id))),
+                    holds=tuple(holds.get(a.id, ())), plan=plans.get(a.id))
         for a in accounts
     )
     promises = tuple(
@@ -363,7 +363,9 @@ def timeline(session: Session, *, debtor_id: int, limit: int = 200) -> list[Time
             amendments.setdefault(a.checkin_id, []).append(
                 f"{format_when(a.amended_at, zone)} {names.get(a.amended_by, '?')} corrected "
                 f"{a.field.replace('_', ' ')}: “{a.before}” → “{a.after}” ({a.reason})")
-    for c in checkins:
+    fixes = amended(session, [c.id for c in checkins], AMENDED_FIELDS)
+    for original in checkins:
+        c = effective(original, fixes)  # the record from then on; the original below it
         detail = []
         if c.signposting:
             detail.append("Signposted: " + labels(split_list(c.signposting), SIGNPOSTING))
@@ -372,6 +374,11 @@ def timeline(session: Session, *, debtor_id: int, limit: int = 200) -> list[Time
                 detail.append(f"{label}: {text}")
         if c.rule_override_reason:
             detail.append(f"Against the contact rules because: {c.rule_override_reason}")
+        if c.reading_grade is not None:
+            detail.append(f"Reading grade {c.reading_grade:.1f}"
+                          + (f", jargon: {c.jargon.replace(',', ', ')}" if c.jargon else ""))
+        if c.plain_language_reason:
+            detail.append(f"Sent as it was because: {c.plain_language_reason}")
         entries.append(TimelineEntry(
             when=c.at, when_text=format_when(c.at, zone), kind="check-in",
             title=checkin_line(c, zone, words=False).split(" · ", 1)[1],

@@ -25,6 +25,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Engine, bindparam, func, select, text
 from sqlmodel import Session
 
+from core import daily
 from core.cli import say
 from core.errors import UserError
 from core.plans import PlanError, Schedule, build_schedule
@@ -1366,7 +1367,10 @@ def load_demo(engine: Engine, *, debtors: int = 400, checkins: int | None = None
             if sqlite:
                 conn.exec_driver_sql("PRAGMA cache_size=-2000")
                 conn.commit()
+    swept = daily.run(engine, today=today).counts  # the demo leaves a swept database
     summary = loader.summary
+    summary.followups += swept.get("followups", 0)
+    summary.open_followups += swept.get("followups", 0)
     summary.seconds = {**seconds, **loader.seconds, "total": clock.perf_counter() - started}
     return summary
 

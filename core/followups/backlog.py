@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
@@ -23,38 +23,42 @@ from sqlalchemy import (
     case,
     func,
     literal,
+    or_,
     select,
     union_all,
 )
 from sqlmodel import Session
 
 from core.errors import UserError
+from core.followups.views import (  # noqa: F401  (re-exported for callers)
+    BUCKET_LABELS,
+    BUCKETS,
+    CHANNEL_LABELS,
+    DEFAULT_PAGE_SIZE,
+    LATER_TODAY,
+    NO_MATCHES,
+    NOT_TODAY,
+    NOW,
+    REASON_LABELS,
+    BacklogFilter,
+    BacklogRow,
+    BacklogSummary,
+    BucketRow,
+    Doable,
+    Page,
+)
 from core.store.models import (
     Account,
-    Channel,
     Debtor,
     FollowUp,
-    FollowUpReason,
     FollowUpStatus,
+    Hold,
     Team,
     User,
 )
 from core.store.settings import office_today  # noqa: F401  (re-exported for callers)
 from core.text import csv_safe
-from core.vocabulary import PRIORITY_LABELS, labels
-
-BUCKETS: tuple[str, ...] = ("overdue_7plus", "overdue_1_7", "today", "this_week", "later")
-BUCKET_LABELS: dict[str, str] = {
-    "overdue_7plus": "More than 7 days overdue",
-    "overdue_1_7": "1–7 days overdue",
-    "today": "Due today",
-    "this_week": "Later this week",
-    "later": "Later",
-}
-REASON_LABELS: dict[str, str] = labels(FollowUpReason)
-DEFAULT_PAGE_SIZE = 50
-NO_MATCHES = "No follow-ups match these filters."
-
+from core.vocabulary import PRIORITY_LABELS
 
 # ---------------------------------------------------------------- what "today" means
 
@@ -106,6 +110,20 @@ def bucket_of(due_on: date, today: date) -> str:
     return "later"
 
 
+def active_hold_accounts(today: date) -> Select:
+    """The accounts under a hold today (placed, started, not ended, not released)."""
+    return select(Hold.account_id).where(
+        Hold.released_at.is_(None), Hold.starts_on <= today,
+        or_(Hold.ends_on.is_(None), Hold.ends_on >= today))
+
+
+def on_hold(today: date) -> ColumnElement[bool]:
+    """A follow-up about an account under a hold today: it waits, so it is not load."""
+    # IS NOT NULL first: a follow-up about no account is never on hold, and NOT(...) stays true.
+    return and_(FollowUp.account_id.is_not(None),
+                FollowUp.account_id.in_(active_hold_accounts(today)))
+
+
 def _bucket_conditions(today: date) -> dict[str, ColumnElement[bool]]:
     e = bucket_edges(today)
     due = FollowUp.due_on
@@ -127,30 +145,6 @@ def _bucket_counts_columns(today: date) -> list[Any]:
 
 
 # ---------------------------------------------------------------- filters
-
-
-@dataclass(frozen=True)
-class BacklogFilter:
-    """What the backlog is narrowed to; None means any."""
-
-    team_id: int | None = None
-    agent_id: int | None = None
-    reason: str | None = None
-    priority: int | None = None
-    channel: str | None = None
-    vulnerable_only: bool = False
-    bucket: str | None = None
-
-    def validate(self) -> None:
-        """Raise ValueError with a plain message for a value no follow-up can have."""
-        if self.reason is not None and self.reason not in set(FollowUpReason):
-            raise UserError(f"'{self.reason}' is not a follow-up reason.")
-        if self.channel is not None and self.channel not in set(Channel):
-            raise UserError(f"'{self.channel}' is not a channel.")
-        if self.priority is not None and self.priority not in PRIORITY_LABELS:
-            raise UserError("Priority must be 1 (high), 2 (normal) or 3 (low).")
-        if self.bucket is not None and self.bucket not in BUCKETS:
-            raise UserError(f"'{self.bucket}' is not a backlog bucket.")
 
 
 def filter_conditions(filters: BacklogFilter, today: date) -> list[ColumnElement[bool]]:
@@ -182,31 +176,6 @@ def filter_conditions(filters: BacklogFilter, today: date) -> list[ColumnElement
 
 
 # ---------------------------------------------------------------- counts by bucket
-
-
-@dataclass(frozen=True)
-class BucketRow:
-    """Open follow-ups of one agent (or team, or everybody) in each bucket."""
-
-    name: str
-    agent_id: int | None
-    team_id: int | None
-    team_name: str
-    overdue_7plus: int
-    overdue_1_7: int
-    today: int
-    this_week: int
-    later: int
-    total: int
-
-    @property
-    def overdue(self) -> int:
-        """Everything due before today."""
-        return self.overdue_7plus + self.overdue_1_7
-
-    def counts(self) -> dict[str, int]:
-        """The bucket counts keyed by bucket name."""
-        return {bucket: getattr(self, bucket) for bucket in BUCKETS}
 
 
 GROUPINGS = ("agent", "team", "total")
@@ -276,15 +245,6 @@ def bucket_counts(session: Session, *, filters: BacklogFilter | None = None,
     return [r for r in rows if r.total] if by != "total" else rows
 
 
-@dataclass(frozen=True)
-class BacklogSummary:
-    """The backlog per agent, per team and in total."""
-
-    agents: list[BucketRow]
-    teams: list[BucketRow]
-    total: BucketRow
-
-
 def bucket_summary(session: Session, *, filters: BacklogFilter | None = None,
                    today: date | None = None) -> BacklogSummary:
     """Agent, team and total bucket counts from one pass over the follow-ups."""
@@ -300,56 +260,6 @@ def bucket_summary(session: Session, *, filters: BacklogFilter | None = None,
 # ---------------------------------------------------------------- the paginated list
 
 
-@dataclass(frozen=True)
-class BacklogRow:
-    """One open follow-up as the list shows it."""
-
-    id: int
-    debtor_id: int
-    account_id: int | None
-    debtor_name: str
-    account_reference: str
-    owner_id: int
-    owner_name: str
-    team_id: int | None
-    due_on: date
-    days_overdue: int
-    bucket: str
-    priority: int
-    reason: str
-    channel: str
-    snooze_count: int
-    snooze_reason: str
-    note: str
-    vulnerable: bool
-    version: int
-
-    @property
-    def label(self) -> str:
-        """A short plain-text description for pickers."""
-        ref = f" · {self.account_reference}" if self.account_reference else ""
-        reason = REASON_LABELS.get(self.reason, self.reason)
-        return (f"#{self.id} {self.debtor_name}{ref} — {reason}, due {self.due_on:%d %b} "
-                f"({self.owner_name})")
-
-
-@dataclass(frozen=True)
-class Page:
-    """One page of the backlog list."""
-
-    rows: list[BacklogRow]
-    total: int
-    page: int
-    pages: int
-    page_size: int = DEFAULT_PAGE_SIZE
-    message: str = field(default="")
-
-    @property
-    def first_number(self) -> int:
-        """The position of the first row on this page (1-based), 0 when empty."""
-        return (self.page - 1) * self.page_size + 1 if self.rows else 0
-
-
 def _row_columns() -> list[Any]:
     return [
         FollowUp.id, FollowUp.debtor_id, FollowUp.account_id,
@@ -362,9 +272,14 @@ def _row_columns() -> list[Any]:
     ]
 
 
-def rows_select(conds: list[ColumnElement[bool]]) -> Select:
+def _row_columns_at(today: date) -> list[Any]:
+    return [*_row_columns(), on_hold(today).label("on_hold")]
+
+
+def rows_select(conds: list[ColumnElement[bool]], today: date) -> Select:
+    """Backlog rows (with whether their account is on hold `today`) under `conds`."""
     return (
-        select(*_row_columns())
+        select(*_row_columns_at(today))
         .join(Debtor, Debtor.id == FollowUp.debtor_id)
         .join(User, User.id == FollowUp.owner_id)
         .outerjoin(Account, Account.id == FollowUp.account_id)
@@ -384,6 +299,7 @@ def to_rows(result: Any, today: date) -> list[BacklogRow]:
             channel=r["channel"], snooze_count=r["snooze_count"],
             snooze_reason=r["snooze_reason"] or "", note=r["note"] or "",
             vulnerable=bool(r["vulnerable"]), version=r["version"],
+            on_hold=bool(r.get("on_hold")),
         ))
     return rows
 
@@ -394,7 +310,7 @@ def backlog_page_statements(filters: BacklogFilter, today: date, page: int,
     conds = filter_conditions(filters, today)
     count = select(func.count()).select_from(FollowUp).where(*conds)
     rows = (
-        rows_select(conds)
+        rows_select(conds, today)
         # Priority first, then the most overdue; the id keeps pages stable between reruns.
         .order_by(FollowUp.priority, FollowUp.due_on, FollowUp.id)
         .limit(page_size)
@@ -437,7 +353,7 @@ def due_for_owner_statement(owner_id: int, today: date, limit: int,
     if when not in due:
         raise UserError("Choose overdue, today or due.")
     conds = [FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == owner_id, due[when]]
-    return (rows_select(conds)
+    return (rows_select(conds, today)
             .order_by(FollowUp.priority, FollowUp.due_on, FollowUp.id)
             .limit(limit))
 
@@ -456,19 +372,36 @@ CSV_COLUMNS: tuple[str, ...] = (
     "Follow-up", "Priority", "Due", "Days overdue", "How late", "Debtor", "Account", "Agent",
     "Reason", "Channel", "Times snoozed", "Last snooze reason", "Vulnerable", "Note",
 )
+NOW_COLUMNS: tuple[str, ...] = ("Now?", "Why not now", "Hold")
+NOW_WORDS = {NOW: "Can contact now", LATER_TODAY: "Later today", NOT_TODAY: "Not today"}
 
 
-def display_records(rows: list[BacklogRow]) -> list[dict[str, Any]]:
-    """The rows as the list and the CSV show them (plain values, readable headings)."""
-    return [
-        dict(zip(CSV_COLUMNS, (
-            r.id, PRIORITY_LABELS.get(r.priority, str(r.priority)), r.due_on, r.days_overdue,
-            BUCKET_LABELS[r.bucket], r.debtor_name, r.account_reference, r.owner_name,
-            REASON_LABELS.get(r.reason, r.reason), r.channel, r.snooze_count, r.snooze_reason,
-            "yes" if r.vulnerable else "", r.note,
+def _now_cells(item: Doable | None) -> tuple[str, str, str]:
+    if item is None:
+        return "", "", ""
+    word = NOW_WORDS[item.group]
+    if item.group == LATER_TODAY:
+        word = f"From {item.from_local} their time"
+    return word, item.why, item.holds
+
+
+def display_records(rows: list[BacklogRow],
+                    verdicts: dict[int, Doable] | None = None) -> list[dict[str, Any]]:
+    """The rows as the list and the CSV show them (words, dates written out, no codes); with
+    `verdicts`, whether each can be done now and why not."""
+    records = []
+    for r in rows:
+        record = dict(zip(CSV_COLUMNS, (
+            r.id, PRIORITY_LABELS.get(r.priority, str(r.priority)), f"{r.due_on:%d %b %Y}",
+            r.days_overdue, BUCKET_LABELS[r.bucket], r.debtor_name, r.account_reference,
+            r.owner_name, REASON_LABELS.get(r.reason, r.reason),
+            CHANNEL_LABELS.get(r.channel, r.channel), r.snooze_count, r.snooze_reason,
+            "Yes" if r.vulnerable else "", r.note,
         ), strict=True))
-        for r in rows
-    ]
+        if verdicts is not None:
+            record.update(zip(NOW_COLUMNS, _now_cells(verdicts.get(r.id)), strict=True))
+        records.append(record)
+    return records
 
 
 def bucket_records(rows: list[BucketRow]) -> list[dict[str, Any]]:
@@ -477,11 +410,11 @@ def bucket_records(rows: list[BucketRow]) -> list[dict[str, Any]]:
              "Total": r.total} for r in rows]
 
 
-def to_csv(rows: list[BacklogRow]) -> str:
+def to_csv(rows: list[BacklogRow], verdicts: dict[int, Doable] | None = None) -> str:
     """The rows as CSV text; every cell is made safe from spreadsheet formulas."""
     out = io.StringIO()
     writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for record in display_records(rows):
+    writer.writerow(CSV_COLUMNS + (NOW_COLUMNS if verdicts is not None else ()))
+    for record in display_records(rows, verdicts):
         writer.writerow([csv_safe(str(value)) for value in record.values()])
     return out.getvalue()

@@ -7,16 +7,14 @@ is versioned (optimistic locking) and audited in the caller's transaction.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select
+from sqlalchemy import select
 from sqlmodel import Session
 
 from core.errors import UserError
-from core.followups.backlog import BacklogRow, due_for_owner, office_today
-from core.permissions import is_lead, require_lead, require_role
+from core.followups.backlog import office_today
+from core.permissions import require_lead, require_role
 from core.store import audit
 from core.store.db import save_versioned
 from core.store.models import (
@@ -270,98 +268,3 @@ def reassign_followups(session: Session, *, actor: User, followup_ids: Sequence[
                      after=dict(_fields(followup), reassigned_on=today.isoformat()))
         moved += 1
     return moved
-
-
-def reassign_targets(session: Session, *, actor: User) -> list[User]:
-    """Who `actor` may reassign follow-ups to: active agents of their team (admins: all)."""
-    if not is_lead(actor):
-        return []
-    query = select(User).where(User.active.is_(True), User.role.in_([Role.AGENT, Role.LEAD]))
-    if actor.role == Role.LEAD:
-        query = query.where(User.team_id == actor.team_id)
-    return list(session.execute(query.order_by(User.display_name)).scalars())
-
-
-# ---------------------------------------------------------------- My day
-
-
-@dataclass(frozen=True)
-class RecentCheckIn:
-    """One of my latest check-ins."""
-
-    id: int
-    debtor_id: int
-    debtor_name: str
-    at: datetime
-    channel: str
-    outcome: str
-    wellbeing: int | None
-
-
-@dataclass(frozen=True)
-class MyDay:
-    """What an agent sees first: overdue and due-today follow-ups, and recent check-ins."""
-
-    today: date
-    overdue: list[BacklogRow]
-    due_today: list[BacklogRow]
-    overdue_count: int
-    due_today_count: int
-    high_priority_count: int
-    recent_checkins: list[RecentCheckIn]
-
-    @property
-    def shown_all(self) -> bool:
-        """False when there were more follow-ups than the lists hold."""
-        return (len(self.overdue) == self.overdue_count
-                and len(self.due_today) == self.due_today_count)
-
-
-def my_day_count_statement(user_id: int, today: date):
-    """Counts of my overdue, due-today and high-priority due open follow-ups."""
-    return select(
-        func.count(case((FollowUp.due_on < today, 1))).label("overdue"),
-        func.count(case((FollowUp.due_on == today, 1))).label("today"),
-        func.count(case((FollowUp.priority == 1, 1))).label("high"),
-    ).where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == user_id,
-            FollowUp.due_on <= today)
-
-
-def recent_checkins_statement(user_id: int, limit: int = 10):
-    """My latest check-ins with the debtor's name."""
-    return (
-        select(CheckIn.id, CheckIn.debtor_id, Debtor.name.label("debtor_name"), CheckIn.at,
-               CheckIn.channel, CheckIn.outcome, CheckIn.wellbeing)
-        .join(Debtor, Debtor.id == CheckIn.debtor_id)
-        .where(CheckIn.agent_id == user_id)
-        .order_by(CheckIn.at.desc(), CheckIn.id.desc())
-        .limit(limit)
-    )
-
-
-def my_day(session: Session, *, user_id: int, today: date | None = None,
-           limit: int = 50) -> MyDay:
-    """My overdue and due-today follow-ups (priority order) and my last 10 check-ins."""
-    today = today or office_today(session)
-    counts = session.execute(my_day_count_statement(user_id, today)).one()
-    overdue = due_for_owner(session, owner_id=user_id, today=today, limit=limit, when="overdue")
-    due_today = due_for_owner(session, owner_id=user_id, today=today, limit=limit, when="today")
-    recent = [RecentCheckIn(**dict(r)) for r in
-              session.execute(recent_checkins_statement(user_id)).mappings()]
-    return MyDay(today=today, overdue=overdue, due_today=due_today,
-                 overdue_count=int(counts.overdue), due_today_count=int(counts.today),
-                 high_priority_count=int(counts.high),
-                 recent_checkins=recent)
-
-
-def greeting(now: datetime, zone: ZoneInfo) -> str:
-    """'Good morning', 'Good afternoon' or 'Good evening' at the office's local time."""
-    hour = now.astimezone(zone).hour
-    return "Good morning" if hour < 12 else "Good afternoon" if hour < 18 else "Good evening"
-
-
-def checkin_records(checkins: list[RecentCheckIn], zone: ZoneInfo) -> list[dict]:
-    """Recent check-ins as table rows, times in the office timezone."""
-    return [{"When": c.at.astimezone(zone).strftime("%a %d %b %H:%M"), "Debtor": c.debtor_name,
-             "Channel": c.channel, "Outcome": c.outcome.replace("_", " "),
-             "Wellbeing": c.wellbeing} for c in checkins]

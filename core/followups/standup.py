@@ -9,25 +9,47 @@ overload hints are built from the per-agent counts (at most a few dozen rows).
 from __future__ import annotations
 
 import statistics
-from dataclasses import dataclass, fields
+from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, Subquery, case, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    Subquery,
+    and_,
+    case,
+    func,
+    or_,
+    select,
+    union_all,
+)
 from sqlmodel import Session
 
+from core import workdays
 from core.followups.backlog import (
     BacklogFilter,
-    BacklogRow,
+    active_hold_accounts,
     filter_conditions,
+    on_hold,
     rows_select,
     to_rows,
+)
+from core.followups.views import (  # noqa: F401  (re-exported for callers)
+    SUMMED,
+    AgentDay,
+    BrokenPlan,
+    OverloadHint,
+    QuietDebtor,
+    StandupReport,
+    TrendPoint,
 )
 from core.money import format_money
 from core.store import settings
 from core.store.db import sum_cents
 from core.store.models import (
     Account,
+    AccountStatus,
     CheckIn,
     Debtor,
     FollowUp,
@@ -43,6 +65,8 @@ from core.store.models import (
     User,
 )
 
+ALL_WEEK = frozenset(range(7))
+SETTLED = (AccountStatus.PAID, AccountStatus.CLOSED)
 TREND_DAYS = 14
 QUIET_DAYS = 14
 BLOCKER_ROWS = 20
@@ -52,10 +76,11 @@ MIN_OVERDUE_FOR_HINT = 5
 # ---------------------------------------------------------------- days
 
 
-def last_working_day(today: date) -> date:
-    """The working day before `today` (Monday, Saturday and Sunday look back to Friday)."""
-    back = {0: 3, 6: 2}.get(today.weekday(), 1)
-    return today - timedelta(days=back)
+def last_working_day(today: date,
+                     working: Collection[int] = workdays.MONDAY_TO_FRIDAY) -> date:
+    """The working day before `today` (Monday to Friday: Monday, Saturday and Sunday look back
+    to Friday)."""
+    return workdays.previous_working_day(today, working)
 
 
 def day_start(day: date, zone: ZoneInfo) -> datetime:
@@ -69,43 +94,6 @@ def day_window(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
 
 
 # ---------------------------------------------------------------- per agent
-
-
-@dataclass(frozen=True)
-class AgentDay:
-    """One agent's (or a team's) results for the day and load for today."""
-
-    agent_id: int | None
-    name: str
-    team_id: int | None
-    team_name: str
-    checkins: int = 0
-    conversations: int = 0
-    plans_agreed: int = 0
-    plans_value_cents: int = 0
-    payments: int = 0
-    payments_cents: int = 0
-    promises_kept: int = 0
-    promises_broken: int = 0
-    wellbeing_sum: int = 0
-    wellbeing_count: int = 0
-    due_today: int = 0
-    overdue: int = 0
-    overdue_7plus: int = 0
-
-    @property
-    def wellbeing_avg(self) -> float | None:
-        """The average wellbeing (1–5) recorded in the day's check-ins, if any."""
-        return self.wellbeing_sum / self.wellbeing_count if self.wellbeing_count else None
-
-    @property
-    def load(self) -> int:
-        """Open follow-ups due today or overdue."""
-        return self.due_today + self.overdue
-
-
-_SUMMED = [f.name for f in fields(AgentDay) if f.name not in
-           {"agent_id", "name", "team_id", "team_name"}]
 
 
 def _in_team(column: ColumnElement, team_id: int | None) -> list[ColumnElement[bool]]:
@@ -134,6 +122,34 @@ def _per_owner(account_id: ColumnElement, cents: ColumnElement,
         .group_by(Debtor.owner_id)
         .subquery(name)
     )
+
+
+def _load_counts(today: date, sign: int) -> list:
+    due = FollowUp.due_on
+    return [(sign * func.count(case((condition, 1)))).label(name) for name, condition in (
+        ("due_today", due == today), ("overdue", due < today),
+        ("overdue_7plus", due < today - timedelta(days=7)))]
+
+
+def _load_statement(today: date) -> Subquery:
+    """Per owner: open follow-ups due today, overdue, overdue by more than 7 days — less those
+    about an account under a hold (they wait for the hold to end: not today's load).
+
+    The open, due follow-ups are counted from the (status, owner, due) index alone; the few
+    under a hold are counted apart through (account, status, due) and subtracted, so no
+    follow-up row is read to find its account.
+    """
+    open_due = (FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on <= today)
+    everything = (select(FollowUp.owner_id.label("agent_id"), *_load_counts(today, 1))
+                  .where(*open_due).group_by(FollowUp.owner_id))
+    held = (select(FollowUp.owner_id.label("agent_id"), *_load_counts(today, -1))
+            .where(*open_due, FollowUp.account_id.in_(active_hold_accounts(today)))
+            .group_by(FollowUp.owner_id))
+    both = union_all(everything, held).subquery("f_parts")
+    return (select(both.c.agent_id, *[func.sum(both.c[n]).label(n) for n in
+                                      ("due_today", "overdue", "overdue_7plus")])
+            .group_by(both.c.agent_id)
+            .subquery("f"))
 
 
 def agents_statement(*, day: date, today: date, zone: ZoneInfo,
@@ -172,16 +188,7 @@ def agents_statement(*, day: date, today: date, zone: ZoneInfo,
         .group_by(Debtor.owner_id)
         .subquery("k")
     )
-    load = (
-        select(FollowUp.owner_id.label("agent_id"),
-               func.count(case((FollowUp.due_on == today, 1))).label("due_today"),
-               func.count(case((FollowUp.due_on < today, 1))).label("overdue"),
-               func.count(case((FollowUp.due_on < today - timedelta(days=7), 1)))
-               .label("overdue_7plus"))
-        .where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on <= today)
-        .group_by(FollowUp.owner_id)
-        .subquery("f")
-    )
+    load = _load_statement(today)
     parts = [checkins, plans, payments, promises, load]
     numbers = [func.coalesce(part.c[name], 0).label(name)
                for part in parts for name in part.c.keys() if name != "agent_id"]
@@ -198,41 +205,18 @@ def agents_statement(*, day: date, today: date, zone: ZoneInfo,
 
 def _rollup(rows: list[AgentDay], *, name: str, team_id: int | None) -> AgentDay:
     """Sum per-agent counts (already aggregated in SQL) into a team or overall row."""
-    sums = {key: sum(getattr(r, key) for r in rows) for key in _SUMMED}
+    sums = {key: sum(getattr(r, key) for r in rows) for key in SUMMED}
     return AgentDay(agent_id=None, name=name, team_id=team_id, team_name=name, **sums)
 
 
 # ---------------------------------------------------------------- blockers
 
 
-@dataclass(frozen=True)
-class BrokenPlan:
-    """A plan that broke since the last stand-up."""
-
-    plan_id: int
-    account_id: int
-    account_reference: str
-    debtor_id: int
-    debtor_name: str
-    owner_name: str
-    payable_cents: int
-    ended_at: datetime | None
-
-
-@dataclass(frozen=True)
-class QuietDebtor:
-    """A vulnerable debtor nobody has checked in with for two weeks."""
-
-    debtor_id: int
-    debtor_name: str
-    owner_name: str
-    last_checkin_at: datetime | None
-
-
 def overdue_blockers_statement(today: date, team_id: int | None) -> Select:
     """Follow-ups more than 7 days overdue, oldest first."""
     conds = filter_conditions(BacklogFilter(team_id=team_id, bucket="overdue_7plus"), today)
-    return rows_select(conds).order_by(FollowUp.due_on, FollowUp.id).limit(BLOCKER_ROWS)
+    conds.append(~on_hold(today))
+    return rows_select(conds, today).order_by(FollowUp.due_on, FollowUp.id).limit(BLOCKER_ROWS)
 
 
 def broken_plans_statement(since: datetime, team_id: int | None) -> Select:
@@ -254,16 +238,20 @@ def broken_plans_statement(since: datetime, team_id: int | None) -> Select:
 
 
 def quiet_vulnerable_statement(cutoff: datetime, team_id: int | None) -> Select:
-    """Vulnerable debtors with no check-in since `cutoff`, each row carrying the total count."""
-    recent = select(CheckIn.id).where(CheckIn.debtor_id == Debtor.id, CheckIn.at >= cutoff)
-    last = (select(func.max(CheckIn.at)).where(CheckIn.debtor_id == Debtor.id)
-            .correlate(Debtor).scalar_subquery())
+    """Vulnerable debtors who still owe something and have had no check-in since `cutoff`,
+    each row carrying the total count (someone with nothing left to pay is not chased).
+
+    `debtor.last_checkin_at` is kept by the database on every check-in (migration 0006), so
+    the (vulnerable, last_checkin_at) index yields exactly the quiet ones: no check-in of any
+    debtor is read.
+    """
+    owing = select(Account.id).where(Account.debtor_id == Debtor.id, Account.balance_cents > 0,
+                                     Account.status.not_in(SETTLED))
+    last = Debtor.last_checkin_at
     quiet = (select(Debtor.id.label("debtor_id"), Debtor.name.label("debtor_name"),
                     Debtor.owner_id, last.label("last_checkin_at"))
-             # `owner_id + 0`: reading the debtors in order beats an index probe and a table
-             # read for each of a team's tens of thousands of debtors, to keep the vulnerable.
-             .where(Debtor.vulnerable.is_(True), ~recent.exists(),
-                    *_in_team(Debtor.owner_id + 0, team_id))
+             .where(Debtor.vulnerable.is_(True), or_(last.is_(None), last < cutoff),
+                    owing.exists(), *_in_team(Debtor.owner_id, team_id))
              .subquery("quiet"))
     return (select(quiet.c.debtor_id, quiet.c.debtor_name,
                    func.coalesce(User.display_name, "Nobody").label("owner_name"),
@@ -285,69 +273,42 @@ def _with_total(session: Session, stmt: Select, kind: type) -> tuple[list, int]:
 # ---------------------------------------------------------------- trend
 
 
-@dataclass(frozen=True)
-class TrendPoint:
-    """Check-ins and conversations on one office day."""
-
-    day: date
-    checkins: int
-    conversations: int
-
-
 def trend_statement(*, last_day: date, zone: ZoneInfo, team_id: int | None,
-                    days: int = TREND_DAYS) -> Select:
-    """Check-ins and conversations per office day for `days` days ending on `last_day`."""
-    first = last_day - timedelta(days=days - 1)
-    starts = [day_start(first + timedelta(days=i), zone) for i in range(days + 1)]
-    # The local days are UTC ranges: one CASE maps each timestamp to its day's number.
-    day_no = case(*[(CheckIn.at < starts[i + 1], i) for i in range(days)]).label("day_no")
+                    days: int = TREND_DAYS,
+                    working: Collection[int] = ALL_WEEK) -> Select:
+    """Check-ins and conversations per office day, for the `days` working days ending on
+    `last_day` (days off are skipped: they are not points of the trend)."""
+    shown = workdays.last_working_days(last_day, days, working)
+    windows = [day_window(day, zone) for day in shown]
+    # The local days are UTC ranges: one CASE maps each timestamp to its day's number; a
+    # check-in on a day off between them maps to no number and is left out.
+    day_no = case(*[(and_(CheckIn.at >= start, CheckIn.at < end), i)
+                    for i, (start, end) in enumerate(windows)]).label("day_no")
     spoke = or_(CheckIn.outcome == Outcome.SPOKE, CheckIn.right_party.is_(True))
     return (select(day_no, func.count().label("checkins"),
                    func.count(case((spoke, 1))).label("conversations"))
             # `agent_id + 0` keeps the planner on the (at, agent, outcome …) index: one range
-            # scan of the 14 days beats a probe per agent plus a table read per check-in.
-            .where(CheckIn.at >= starts[0], CheckIn.at < starts[-1],
+            # scan of the period beats a probe per agent plus a table read per check-in.
+            .where(CheckIn.at >= windows[0][0], CheckIn.at < windows[-1][1],
                    *_in_team(CheckIn.agent_id + 0, team_id))
             .group_by(day_no)
             .order_by(day_no))
 
 
 def trend(session: Session, *, last_day: date, zone: ZoneInfo, team_id: int | None = None,
-          days: int = TREND_DAYS) -> list[TrendPoint]:
-    """One point per day (days with nothing logged count 0)."""
-    first = last_day - timedelta(days=days - 1)
-    counts = {r.day_no: r for r in session.execute(
-        trend_statement(last_day=last_day, zone=zone, team_id=team_id, days=days))}
-    return [TrendPoint(day=first + timedelta(days=i),
+          days: int = TREND_DAYS, working: Collection[int] = ALL_WEEK) -> list[TrendPoint]:
+    """One point per working day (days with nothing logged count 0)."""
+    shown = workdays.last_working_days(last_day, days, working)
+    counts = {r.day_no: r for r in session.execute(trend_statement(
+        last_day=last_day, zone=zone, team_id=team_id, days=days, working=working))
+        if r.day_no is not None}
+    return [TrendPoint(day=day,
                        checkins=int(counts[i].checkins) if i in counts else 0,
                        conversations=int(counts[i].conversations) if i in counts else 0)
-            for i in range(days)]
+            for i, day in enumerate(shown)]
 
 
 # ---------------------------------------------------------------- overload
-
-
-@dataclass(frozen=True)
-class OverloadHint:
-    """One agent carries more than twice the team's median overdue."""
-
-    team_name: str
-    agent_id: int
-    agent_name: str
-    overdue: int
-    team_median: float
-    to_agent_id: int
-    to_agent_name: str
-    to_agent_overdue: int
-    suggested_count: int
-
-    @property
-    def message(self) -> str:
-        """The hint in one plain sentence."""
-        median = f"{self.team_median:g}"
-        return (f"{self.agent_name} has {self.overdue} overdue follow-ups, more than twice the "
-                f"{self.team_name} median ({median}). Consider moving {self.suggested_count} "
-                f"to {self.to_agent_name}, who has {self.to_agent_overdue} overdue.")
 
 
 def overload_hints(agents: list[AgentDay]) -> list[OverloadHint]:
@@ -378,34 +339,11 @@ def overload_hints(agents: list[AgentDay]) -> list[OverloadHint]:
 # ---------------------------------------------------------------- the whole report
 
 
-@dataclass(frozen=True)
-class StandupReport:
-    """Everything the stand-up screen shows."""
-
-    today: date
-    day: date
-    agents: list[AgentDay]
-    teams: list[AgentDay]
-    total: AgentDay
-    overdue_7plus: list[BacklogRow]
-    broken_plans: list[BrokenPlan]
-    broken_plans_count: int
-    quiet_vulnerable: list[QuietDebtor]
-    quiet_vulnerable_count: int
-    trend: list[TrendPoint]
-    hints: list[OverloadHint]
-
-    @property
-    def overdue_7plus_count(self) -> int:
-        """Follow-ups more than 7 days overdue in scope."""
-        return self.total.overdue_7plus
-
-
 def agent_days(session: Session, *, day: date, today: date, zone: ZoneInfo,
                team_id: int | None = None) -> list[AgentDay]:
     """The per-agent rows of the stand-up."""
     stmt = agents_statement(day=day, today=today, zone=zone, team_id=team_id)
-    return [AgentDay(**{k: (int(v) if k in _SUMMED else v) for k, v in r.items()})
+    return [AgentDay(**{k: (int(v) if k in SUMMED else v) for k, v in r.items()})
             for r in session.execute(stmt).mappings()]
 
 
@@ -413,7 +351,8 @@ def standup_report(session: Session, *, today: date, team_id: int | None = None,
                    zone: ZoneInfo | None = None) -> StandupReport:
     """The stand-up for `today` (results of the last working day), one team or all."""
     zone = zone or settings.office_zone(session)
-    day = last_working_day(today)
+    working = settings.working_days(session)
+    day = last_working_day(today, working)
     agents = agent_days(session, day=day, today=today, zone=zone, team_id=team_id)
     teams: dict[int | None, list[AgentDay]] = {}
     for agent in agents:
@@ -437,7 +376,7 @@ def standup_report(session: Session, *, today: date, team_id: int | None = None,
         broken_plans_count=broken_count,
         quiet_vulnerable=quiet,
         quiet_vulnerable_count=quiet_count,
-        trend=trend(session, last_day=day, zone=zone, team_id=team_id),
+        trend=trend(session, last_day=day, zone=zone, team_id=team_id, working=working),
         hints=overload_hints(agents),
     )
 

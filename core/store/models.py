@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 from core.errors import UserError
 from core.vocabulary import (  # noqa: F401  (the table models' column types)
     AccountStatus,
+    AdjustmentKind,
     Channel,
     DebtorKind,
     Direction,
@@ -166,9 +167,12 @@ class Debtor(DebtorBase, table=True):
     __table_args__ = (
         Index("ix_debtor_owner_id", "owner_id"),
         Index("ix_debtor_name", "name"),
+        Index("ix_debtor_vulnerable_last_checkin", "vulnerable", "last_checkin_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     vulnerable: bool = False
+    # The latest check-in's time, kept by a database trigger (migration 0006): never set it.
+    last_checkin_at: datetime | None = _ts(default=None)
     created_at: datetime = _ts(default_factory=utcnow)
     updated_at: datetime = _ts(default_factory=utcnow)
     version: int = 1
@@ -256,6 +260,41 @@ class Hold(SQLModel, table=True):
     released_at: datetime | None = _ts(default=None)
     created_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = _ts(default_factory=utcnow)
+    review_on: date | None = None  # a crisis breathing space's next review (a lead renews)
+    representative: str = Field(default="", max_length=200)  # who speaks for them
+    released_by: int | None = None  # the user who released it early
+    release_reason: str = _text(default="")
+    welcomed_at: datetime | None = _ts(default=None)  # the "welcome back" follow-up was made
+
+
+class Adjustment(SQLModel, table=True):
+    """What we agreed to do differently for a person; it binds the contact rules.
+
+    `unavailable`: a weekly window (start_day/start_time → end_day/end_time, their clock);
+    `channel_only`: `channels`; `helper_present`, `interpreter`, `format`: `detail`;
+    `extra_time`: `extra_days`; `text_first`: nothing more.
+    """
+
+    __tablename__ = "adjustment"
+    __table_args__ = (Index("ix_adjustment_debtor_id", "debtor_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    debtor_id: int = Field(foreign_key="debtor.id")
+    kind: str = Field(max_length=20)
+    start_day: int | None = None
+    start_time: time | None = None
+    end_day: int | None = None
+    end_time: time | None = None
+    channels: str = Field(default="", max_length=60)  # comma-separated
+    detail: str = _text(default="")
+    extra_days: int = 0
+    reason: str = _text(default="")
+    consent_at: datetime = _ts(default_factory=utcnow)
+    review_on: date
+    checkin_id: int | None = Field(default=None, foreign_key="checkin.id")
+    created_by: int | None = Field(default=None, foreign_key="app_user.id")
+    created_at: datetime = _ts(default_factory=utcnow)
+    ended_at: datetime | None = _ts(default=None)
+    ended_by: int | None = Field(default=None, foreign_key="app_user.id")
 
 
 class Vulnerability(SQLModel, table=True):
@@ -308,6 +347,10 @@ class CheckIn(CheckInBase, table=True):
     agent_id: int = Field(foreign_key="app_user.id")
     rule_override_reason: str = _text(default="")
     created_at: datetime = _ts(default_factory=utcnow)
+    reading_grade: float | None = None  # a message we sent: its reading grade when sent
+    jargon: str = _text(default="")  # the jargon found in it, comma-separated
+    plain_language_reason: str = _text(default="")  # why it went out above grade 6 / jargon
+    call_consented_at: datetime | None = _ts(default=None)  # a call they asked for (§1006.14(b)(4))
 
 
 class CheckInCreate(CheckInBase):
@@ -351,6 +394,7 @@ class FollowUp(FollowUpBase, table=True):
         Index("ix_followup_status_owner_id_due_on", "status", "owner_id", "due_on"),
         Index("ix_followup_status_due_on", "status", "due_on"),
         Index("ix_followup_debtor_id", "debtor_id"),
+        Index("ix_followup_account_status_due", "account_id", "status", "due_on", "owner_id"),
         # The backlog: the list walks it in priority-then-lateness order, and counts with any
         # filter (owner, reason, channel, debtor) are answered from the index alone.
         Index("ix_followup_backlog", "status", "priority", "due_on", "owner_id", "reason",
@@ -366,6 +410,9 @@ class FollowUp(FollowUpBase, table=True):
     created_at: datetime = _ts(default_factory=utcnow)
     done_at: datetime | None = _ts(default=None)
     version: int = 1
+    promise_id: int | None = Field(default=None, foreign_key="promise_to_pay.id")
+    due_at: datetime | None = _ts(default=None)  # a call-back at the time they asked for
+    call_consented_at: datetime | None = _ts(default=None)  # when they asked for it
 
 
 class FollowUpCreate(FollowUpBase):
@@ -407,6 +454,8 @@ class PaymentPlan(PaymentPlanBase, table=True):
     __table_args__ = (
         Index("ix_payment_plan_account_id", "account_id"),
         Index("ix_payment_plan_status", "status"),
+        Index("ix_payment_plan_activated_at", "activated_at"),
+        Index("ix_payment_plan_status_created_at", "status", "created_at", "id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     status: str = Field(default=PlanStatus.DRAFT, max_length=20)
@@ -421,6 +470,7 @@ class PaymentPlan(PaymentPlanBase, table=True):
     activated_at: datetime | None = _ts(default=None)
     ended_at: datetime | None = _ts(default=None)
     version: int = 1
+    offer_expires_on: date | None = None  # a settlement offer cannot start after this day
 
 
 class PaymentPlanCreate(PaymentPlanBase):
@@ -466,6 +516,8 @@ class Payment(SQLModel, table=True):
     reference: str = Field(default="", max_length=60)
     recorded_by: int | None = Field(default=None, foreign_key="app_user.id")
     created_at: datetime = _ts(default_factory=utcnow)
+    reversed_at: datetime | None = _ts(default=None)
+    effects_json: str = _text(default="")  # what the payment settled, so a reversal undoes it
 
 
 class PromiseToPay(SQLModel, table=True):
@@ -473,6 +525,7 @@ class PromiseToPay(SQLModel, table=True):
     __table_args__ = (
         Index("ix_promise_to_pay_account_id", "account_id"),
         Index("ix_promise_to_pay_status_due_on", "status", "due_on"),
+        Index("ix_promise_to_pay_resolved_at", "resolved_at"),
     )
     id: int | None = Field(default=None, primary_key=True)
     debtor_id: int = Field(foreign_key="debtor.id")
@@ -521,6 +574,30 @@ class AuditEvent(SQLModel, table=True):
     before_json: str = _text(default="")
     after_json: str = _text(default="")
     flagged: bool = False
+
+
+# ---------------------------------------------------------------- reversals and the daily run
+
+
+class PaymentReversal(SQLModel, table=True):
+    """A payment taken back (a bounced direct debit, a chargeback): one per payment."""
+
+    __tablename__ = "payment_reversal"
+    __table_args__ = (UniqueConstraint("payment_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    payment_id: int = Field(foreign_key="payment.id")
+    reason: str = _text(default="")
+    reversed_by: int | None = Field(default=None, foreign_key="app_user.id")
+    reversed_at: datetime = _ts(default_factory=utcnow)
+
+
+class DailyRun(SQLModel, table=True):
+    """One row per office day the time-driven rules ran (core.daily): claimed once."""
+
+    __tablename__ = "daily_run"
+    day: date = Field(primary_key=True)
+    started_at: datetime = _ts(default_factory=utcnow)
+    summary_json: str = _text(default="")
 
 
 # ---------------------------------------------------------------- signed-in sessions

@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlmodel import Session
 
+from core import workdays
 from core.clock import today_in
 from core.errors import UserError
 from core.permissions import require_role
@@ -22,6 +23,10 @@ DEFAULTS: dict[str, str] = {
     "grace_days": "3",
     "idle_timeout_minutes": "480",
     "demo_data": "false",
+    "working_days": "Mon,Tue,Wed,Thu,Fri",
+    "forgive_limit_agent": "1000",
+    "forgive_limit_lead": "10000",
+    "forgive_limit_admin": "any",
 }
 LABELS: dict[str, str] = {
     "office_timezone": "Office timezone (decides what 'today' means)",
@@ -30,6 +35,10 @@ LABELS: dict[str, str] = {
     "discount_limit_admin": "Settlement discount an admin may give without approval (%)",
     "grace_days": "Days after its date before an unpaid instalment counts as missed",
     "idle_timeout_minutes": "Sign out after this many idle minutes",
+    "working_days": "Days the team works (e.g. Mon,Tue,Wed,Thu,Fri)",
+    "forgive_limit_agent": "Most an agent may forgive in a settlement without approval (£)",
+    "forgive_limit_lead": "Most a lead may forgive in a settlement without approval (£)",
+    "forgive_limit_admin": "Most an admin may forgive in a settlement without approval (£)",
 }
 
 
@@ -54,6 +63,13 @@ def discount_limit(session: Session, role: str) -> Decimal:
     return Decimal(get(session, f"discount_limit_{role}"))
 
 
+def forgive_limit_cents(session: Session, role: str) -> int | None:
+    """The most `role` may forgive in one settlement without approval, in pence (None: any).
+    With the discount limit, whichever is lower decides."""
+    value = get(session, f"forgive_limit_{role}").strip().lower()
+    return None if value == "any" else int(value) * 100
+
+
 def validate(key: str, value: str) -> str:
     """Check one setting's value; raise ValueError with a plain message."""
     value = value.strip()
@@ -71,6 +87,13 @@ def validate(key: str, value: str) -> str:
             raise UserError("A discount limit is a number from 0 to 100.") from exc
         if not 0 <= number <= 100:
             raise UserError("A discount limit is a number from 0 to 100.")
+    elif key == "working_days":
+        value = workdays.format_days(workdays.parse(value))
+    elif key.startswith("forgive_limit_"):
+        if value.lower() == "any":
+            return "any"
+        if not value.isdigit() or int(value) > 100_000_000:
+            raise UserError("A forgiveness limit is a whole number of pounds, or 'any'.")
     elif key in {"grace_days", "idle_timeout_minutes"}:
         if not value.isdigit() or int(value) < 1 or int(value) > 100_000:
             raise UserError("Enter a whole number above zero.")
@@ -103,3 +126,11 @@ def set_system(session: Session, key: str, value: str) -> None:
 def office_today(session: Session, now: datetime | None = None) -> date:
     """Today in the office (the office timezone setting) at `now`, default the current time."""
     return today_in(office_zone(session), now or utcnow())
+
+
+def working_days(session: Session) -> frozenset[int]:
+    """The team's working weekdays (Monday 0 … Sunday 6); Monday to Friday by default."""
+    try:
+        return workdays.parse(get(session, "working_days"))
+    except UserError:
+        return workdays.MONDAY_TO_FRIDAY
