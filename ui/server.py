@@ -149,8 +149,13 @@ def routes() -> list:
     """The sign-in cookie's two routes."""
     from starlette.routing import Route
 
+    from streamlit.runtime.pages_manager import PagesManager
+
     global INSTALLED
     INSTALLED = True
+    # pages/ holds st.navigation's scripts: never run one directly (Streamlit's first session
+    # after a start would, for a deep link such as /debtors, skipping the router's sign-in).
+    PagesManager.uses_pages_directory = False
     return [Route(SESSION_ROUTE, _session, methods=["GET"]),
             Route(SIGNED_OUT_ROUTE, _signed_out, methods=["GET"])]
 
