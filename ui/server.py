@@ -148,7 +148,6 @@ class SecurityHeaders:
 def routes() -> list:
     """The sign-in cookie's two routes."""
     from starlette.routing import Route
-
     from streamlit.runtime.pages_manager import PagesManager
 
     global INSTALLED
