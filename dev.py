@@ -39,6 +39,8 @@ import subprocess
 import time
 import tomllib
 import venv
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -46,7 +48,9 @@ ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
 PY = BIN / ("python.exe" if os.name == "nt" else "python")
-UV_IN_VENV = BIN / ("uv.exe" if os.name == "nt" else "uv")
+UV_HOME = VENV / "uv"  # uv, put there by the system's pip (pip install --target)
+UV_EXE = "uv.exe" if os.name == "nt" else "uv"
+UV_IN_VENV = (UV_HOME / "bin" / UV_EXE, BIN / UV_EXE)
 PYPROJECT = ROOT / "pyproject.toml"
 LOCKS = {"run": ROOT / "requirements.lock", "test": ROOT / "requirements-test.lock"}
 UV_LOCK = ROOT / "requirements-uv.lock"
@@ -226,21 +230,40 @@ def venv_current(which: str) -> bool:
 
 
 def make_venv() -> None:
-    """Create .venv (with pip) when it has no Python yet."""
+    """Create .venv when it has no Python yet (without pip: uv installs; pip only if needed)."""
     if PY.exists():
         return
     started = time.monotonic()
     say(f"Creating .venv with Python {sys.version.split()[0]} …")
-    venv.EnvBuilder(with_pip=True).create(VENV)
+    venv.EnvBuilder(with_pip=False).create(VENV)
     say(f"  .venv created in {time.monotonic() - started:.1f} s.")
+
+
+def ensure_pip() -> None:
+    """Put pip into .venv (from Python's own copy) for installing without uv."""
+    if subprocess.run([str(PY), "-c", "import pip"], capture_output=True).returncode == 0:
+        return
+    started = time.monotonic()
+    say("Adding pip to .venv …")
+    result = subprocess.run([str(PY), "-m", "ensurepip", "--default-pip"], capture_output=True,
+                            text=True)
+    if result.returncode:
+        raise Refusal("This Python has no pip to install with (on Debian or Ubuntu: apt-get "
+                      "install python3-venv python3-pip); install it and run this again.")
+    say(f"  pip added in {time.monotonic() - started:.1f} s.")
+
+
+def _has_pip(python: str) -> bool:
+    return subprocess.run([python, "-m", "pip", "--version"], capture_output=True).returncode == 0
 
 
 def find_uv() -> str | None:
     """uv from .venv, else from PATH, else installed into .venv with pip; None if it can't be."""
     if os.environ.get("RECOVERY_INSTALLER", "").lower() == "pip":
         return None
-    if UV_IN_VENV.exists():
-        return str(UV_IN_VENV)
+    for candidate in UV_IN_VENV:
+        if candidate.exists():
+            return str(candidate)
     on_path = shutil.which("uv")
     if on_path:
         return on_path
@@ -253,15 +276,36 @@ def find_uv() -> str | None:
     else:
         say("Installing uv into .venv with pip …")
         source = ["uv"]
-    result = subprocess.run(
-        [str(PY), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", *source],
-        cwd=ROOT,
-    )
-    if result.returncode or not UV_IN_VENV.exists():
+    # This Python's own pip puts uv into .venv/uv (no pip in .venv needed, which saves seconds);
+    # without one, pip goes into .venv first.
+    if _has_pip(sys.executable):
+        pip = [sys.executable, "-m", "pip", "install", "--root-user-action=ignore",
+               "--target", str(UV_HOME)]
+        target = UV_IN_VENV[0]
+    else:
+        ensure_pip()
+        pip = [str(PY), "-m", "pip", "install"]
+        target = UV_IN_VENV[1]
+    result = subprocess.run([*pip, "--quiet", "--disable-pip-version-check", *source], cwd=ROOT)
+    if result.returncode or not target.exists():
         say("  uv could not be installed; installing with pip instead (slower).")
         return None
     say(f"  uv installed in {time.monotonic() - started:.1f} s.")
-    return str(UV_IN_VENV)
+    return str(target)
+
+
+@contextmanager
+def _installing() -> Iterator[None]:
+    """One installer at a time: two instances started together after an update take turns."""
+    VENV.mkdir(exist_ok=True)
+    if os.name == "nt":
+        yield
+        return
+    import fcntl
+
+    with (VENV / ".dev-install.lock").open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
 
 
 def ensure_venv(which: str) -> None:
@@ -269,6 +313,13 @@ def ensure_venv(which: str) -> None:
     if venv_current(which):
         say(f".venv is up to date with {LOCKS[which].name}.")
         return
+    with _installing():
+        if venv_current(which):  # installed by another instance while this one waited
+            return
+        _install(which)
+
+
+def _install(which: str) -> None:
     started = time.monotonic()
     lock = LOCKS[which]
     make_venv()
@@ -276,11 +327,11 @@ def ensure_venv(which: str) -> None:
     count = len(pins(lock))
     if uv:
         say(f"Installing the {count} packages pinned in {lock.name} with uv …")
-        # Bytecode now, as pip does: every later start then reads .pyc files, even where
-        # PYTHONDONTWRITEBYTECODE is set.
-        cmd = [uv, "pip", "install", "--python", str(PY), "--require-hashes",
-               "--compile-bytecode", "-r", str(lock)]
+        # No --compile-bytecode: Python compiles each module the first time it imports it
+        # (see compile_in_background for where it won't).
+        cmd = [uv, "pip", "install", "--python", str(PY), "--require-hashes", "-r", str(lock)]
     else:
+        ensure_pip()
         say(f"Installing the {count} packages pinned in {lock.name} with pip …")
         cmd = [str(PY), "-m", "pip", "install", "--disable-pip-version-check",
                "--progress-bar", "off", "--require-hashes", "-r", str(lock)]
@@ -291,6 +342,27 @@ def ensure_venv(which: str) -> None:
                       "check the network connection and run this again.")
     STAMP.write_text(_sha(lock), encoding="utf-8")
     say(f"  Installed in {time.monotonic() - started:.1f} s.")
+    if uv:
+        compile_in_background()
+
+
+# Starts the compiler in its own session and returns at once, so nobody waits for it.
+_DETACH = ("import subprocess, sys; subprocess.Popen(sys.argv[1:], start_new_session=True, "
+           "stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)")
+
+
+def compile_in_background() -> None:
+    """Where Python won't cache bytecode itself (PYTHONDONTWRITEBYTECODE), compile .venv's
+    packages once, at low priority, while the app starts, so that later starts are quick."""
+    if not os.environ.get("PYTHONDONTWRITEBYTECODE") or os.name == "nt":
+        return
+    sites = [str(path) for path in VENV.glob("lib/python3*/site-packages")]
+    if not sites:
+        return
+    say("Compiling .venv's bytecode in the background (low priority) for quick restarts.")
+    compiler = ["nice", "-n", "19"] if shutil.which("nice") else []
+    compiler += [str(PY), "-m", "compileall", "-q", "-j", "0", *sites]
+    subprocess.run([str(PY), "-c", _DETACH, *compiler], check=False)
 
 
 # ---------------------------------------------------------------- before starting
@@ -414,7 +486,7 @@ def _sqlite_file(url: str | None) -> Path | None:
 def head_revisions() -> set[str]:
     """The Alembic heads, read from the migration files' `revision` and `down_revision` lines."""
     revisions, parents = set(), set()
-    pattern = re.compile(r"^(revision|down_revision)\b[^=]*=\s*(.+)$", re.MULTILINE)
+    pattern = re.compile(r"^(revision|down_revision)\s*(?::[^=\n]*)?=\s*(.+)$", re.MULTILINE)
     for script in (ROOT / "migrations" / "versions").glob("*.py"):
         for name, value in pattern.findall(script.read_text(encoding="utf-8")):
             found = set(re.findall(r"[\"']([^\"']+)[\"']", value))

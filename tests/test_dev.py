@@ -153,6 +153,40 @@ def test_the_installed_packages_are_the_locked_ones() -> None:
         assert importlib.metadata.version(name) == version, name
 
 
+def test_dev_reads_the_same_newest_migration_as_alembic() -> None:
+    # Given the migration scripts; When dev.py reads their revision lines (without alembic)
+    from core.store import db
+
+    # Then it finds the one head alembic finds, so its quick start-up check compares the right one
+    assert dev.head_revisions() == {db.head_revision()}
+
+
+def test_the_quick_start_check_needs_the_newest_migration_and_a_user(
+        sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import text
+
+    from core.store import db
+    from tests.factories import make_user
+
+    monkeypatch.setenv("DATABASE_URL", sqlite_url)
+    engine = db.make_engine(sqlite_url)
+    try:
+        # Given a migrated database with no users: the demo question needs the full step
+        assert dev.quick_ready(demo=True) is False
+        # (unless the demo is not wanted)
+        assert dev.quick_ready(demo=False) is True
+        # When it has a user, then one query answers both questions
+        with db.write_session(engine) as session:
+            make_user(session)
+        assert dev.quick_ready(demo=True) is True
+        # and a database one migration behind needs the full step again
+        with engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+        assert dev.quick_ready(demo=True) is False
+    finally:
+        engine.dispose()
+
+
 # ---------------------------------------------------------------- bad input
 
 
@@ -314,3 +348,36 @@ def test_a_database_the_app_cannot_open_stops_run(tmp_path: Path) -> None:
     assert result.returncode != 0
     assert "Cannot reach the database" in result.stderr
     assert "Starting the dashboard" not in result.stdout
+
+
+# ---------------------------------------------------------------- running it in an office
+
+
+def test_the_systemd_units_verify(tmp_path: Path) -> None:
+    analyze = shutil.which("systemd-analyze")
+    need(analyze is not None, "systemd-analyze (Debian's systemd)")
+    # Given the units in deploy/, pointed at this checkout instead of /opt/recovery-dashboard
+    units = []
+    for unit in sorted((ROOT / "deploy").glob("*.service")) + sorted(
+            (ROOT / "deploy").glob("*.timer")):
+        text = unit.read_text().replace("/opt/recovery-dashboard", str(ROOT))
+        (tmp_path / unit.name).write_text(text)
+        units.append(str(tmp_path / unit.name.replace("@.service", "@8501.service")))
+    assert len(units) >= 7
+    # When systemd checks them (a template through one instance of it)
+    result = subprocess.run([analyze, "verify", *units], capture_output=True, text=True,
+                            cwd=tmp_path, timeout=60)
+    # Then it has nothing to say: no unknown keys, bad values or missing programs
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip() == "", result.stderr
+
+
+def test_the_caddyfile_is_valid(tmp_path: Path) -> None:
+    caddy = shutil.which("caddy")
+    need(caddy is not None, "caddy (Debian's caddy)")
+    result = subprocess.run(
+        [caddy, "validate", "--config", str(ROOT / "deploy" / "Caddyfile"), "--adapter",
+         "caddyfile"], capture_output=True, text=True, timeout=60,
+        env={**os.environ, "XDG_DATA_HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    assert "Valid configuration" in result.stdout + result.stderr

@@ -1355,6 +1355,9 @@ def load_demo(engine: Engine, *, debtors: int = 400, checkins: int | None = None
                                                          sort_keys=True)))
             session.flush()
             session.close()
+            # The rows carry the ids chosen here: move PostgreSQL's sequences past them, or the
+            # first check-in, payment or plan saved afterwards would collide with a demo row.
+            db.reset_sequences(conn)
             conn.commit()
             loader._time("commit", phase)
             # Fresh statistics let the planner use the new indexes from the first page view.

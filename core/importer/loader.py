@@ -61,6 +61,7 @@ from core.store.db import (
     make_engine,
     migrate,
     read_session,
+    reset_sequences,
     sum_cents,
     write_session,
 )
@@ -1077,6 +1078,7 @@ def run_import(session: Session, *, actor: User, kind: str, data: bytes,
     if kind == "debtors":
         plan = _plan_debtors(session, table, today)
         done, failed = _apply_debtors(session, plan, actor)
+        reset_sequences(session)  # a bulk load leaves every sequence past its largest id
         outcomes = [r.outcome for r in done]
         outcomes += [r.outcome for r in plan.rows if r.outcome == "unchanged"]
         problems = plan.problems + failed

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import (
     BigInteger,
     ColumnElement,
+    Connection,
     Engine,
     cast,
     create_engine,
@@ -171,6 +172,47 @@ def head_revision() -> str:
 
     return ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
+
+
+def serial_tables() -> list[str]:
+    """The tables whose primary key is a generated integer `id` (a sequence on PostgreSQL)."""
+    names = []
+    for table in SQLModel.metadata.sorted_tables:
+        column = table.c.get("id")
+        if column is not None and column.primary_key and column.autoincrement in (True, "auto") \
+                and len(table.primary_key.columns) == 1:
+            names.append(table.name)
+    return names
+
+
+def reset_sequences(conn: Connection | Session) -> dict[str, int]:
+    """Move every PostgreSQL id sequence past its table's largest id; {table: value set}.
+
+    A bulk load that writes explicit ids (the demo, a restore, an import that chose its own
+    ids) leaves the sequences where they were, so the next ordinary insert would collide
+    with a loaded row. Run after every such load; on SQLite (which takes max(id) + 1) it
+    does nothing. Safe to run at any time: a sequence is never moved backwards.
+    """
+    bind = conn.get_bind() if isinstance(conn, Session) else conn
+    if bind.dialect.name != "postgresql":
+        return {}
+    moved: dict[str, int] = {}
+    for name in serial_tables():
+        sequence = conn.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"),
+                                {"t": name}).scalar()
+        if sequence is None:
+            continue
+        quoted = '"' + name.replace('"', '""') + '"'
+        # setval(seq, v, true): the next id is v + 1; v is the larger of the table's largest id
+        # and the last id the sequence gave, so it never goes back. An empty table that never
+        # used its sequence keeps starting at 1. `sequence` is quoted by PostgreSQL itself.
+        value = conn.execute(text(
+            f"SELECT setval(CAST(:seq AS regclass), GREATEST(v, 1), v >= 1) FROM (SELECT "
+            f"GREATEST((SELECT COALESCE(MAX(id), 0) FROM {quoted}), (SELECT CASE WHEN "
+            f"is_called THEN last_value ELSE 0 END FROM {sequence})) AS v) AS wanted"),
+            {"seq": sequence}).scalar()
+        moved[name] = int(value)
+    return moved
 
 
 def save_versioned(session: Session, obj: SQLModel, changes: dict, *, expected_version: int,
