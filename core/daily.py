@@ -30,6 +30,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlmodel import Session, col, select
 
+from core.checkins.holds import end_expired_holds
 from core.cli import say
 from core.errors import UserError
 from core.payment_plans.sweep import sweep_missed
@@ -57,6 +58,7 @@ _WORDS: dict[str, str] = {
     "followups": "follow-ups created",
     "followups_closed": "follow-ups closed (promise kept after all)",
     "holds_ended": "holds ended",
+    "welcome_backs": "welcome-back check-ins after a hold",
 }
 
 
@@ -149,6 +151,7 @@ def apply_rules(session: Session, *, today: date) -> dict[str, int]:
     """Every rule, in the caller's transaction; what each changed."""
     sweep: SweepResult = sweep_missed(session, today=today)
     counts = asdict(sweep)
+    counts["welcome_backs"] = end_expired_holds(session, today)  # before the holds close
     counts["holds_ended"] = end_holds(session, today=today)
     return counts
 

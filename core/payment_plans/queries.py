@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, or_
 from sqlmodel import Session, col, select
 
-from core.affordability import CATEGORY_LABELS
+from core.affordability import CATEGORY_LABELS, Affordability, assess
 from core.payment_plans.common import get_account, get_plan
 from core.payment_plans.views import (
     AccountOption,
@@ -119,24 +119,28 @@ def latest_income_expenditure(session: Session, *, debtor_id: int) -> IncomeStat
         expenses_cents=row.expenses_cents,
     )
 
-def search_accounts(session: Session, *, query: str = "", limit: int = SEARCH_LIMIT
-                    ) -> list[AccountOption]:
+def search_accounts(session: Session, *, query: str = "", limit: int = SEARCH_LIMIT,
+                    owner_id: int | None = None) -> list[AccountOption]:
     """Accounts whose debtor's name or reference contains `query`, at most `limit` of them.
 
     Accounts still owed come first, then paid and closed ones; each by debtor name. Each part
     walks the debtor-name index and stops at `limit` rows: no sort of the whole table, so the
-    first page costs the same at 150,000 accounts as at 400.
+    first page costs the same at 150,000 accounts as at 400. With `owner_id`, only that
+    agent's caseload.
     """
     limit = max(1, min(int(limit), 200))
     text = (query or "").strip()
-    found = _search(session, text, owed=True, limit=limit)
+    found = _search(session, text, owed=True, limit=limit, owner_id=owner_id)
     if len(found) < limit:
-        found += _search(session, text, owed=False, limit=limit - len(found))
+        found += _search(session, text, owed=False, limit=limit - len(found), owner_id=owner_id)
     return found
 
 
-def _search(session: Session, text: str, *, owed: bool, limit: int) -> list[AccountOption]:
+def _search(session: Session, text: str, *, owed: bool, limit: int,
+            owner_id: int | None = None) -> list[AccountOption]:
     statement = select(Account, Debtor).join(Debtor, Debtor.id == Account.debtor_id)
+    if owner_id is not None:
+        statement = statement.where(Debtor.owner_id == owner_id)
     ended = col(Account.status).in_(ENDED_ACCOUNT_STATUSES)
     statement = statement.where(~ended if owed else ended)
     if text:
@@ -379,6 +383,21 @@ def other_commitments_cents(session: Session, *, debtor_id: int,
     return total
 
 
+def plan_affordability(session: Session, *, account_id: int, instalment_cents: int,
+                       frequency: str) -> Affordability | None:
+    """The verdict for an instalment on this account: the debtor's latest income and
+    spending, less what their other active plans already take each month. None without a
+    statement (nothing to judge by)."""
+    account = get_account(session, account_id)
+    statement = latest_income_expenditure(session, debtor_id=account.debtor_id)
+    if statement is None:
+        return None
+    others = other_commitments_cents(session, debtor_id=account.debtor_id,
+                                     exclude_account_id=account.id)
+    return assess(statement.income_cents, statement.expenses_cents, instalment_cents, frequency,
+                  other_commitments_cents=others)
+
+
 def _next_amount(session: Session, plan_id: int) -> int:
     row = session.exec(
         select(PlanInstalment.amount_cents)
@@ -397,6 +416,7 @@ __all__ = [
     "inputs_of",
     "latest_income_expenditure",
     "other_commitments_cents",
+    "plan_affordability",
     "payments_for_account",
     "plan_detail",
     "plans_awaiting_approval",

@@ -34,6 +34,7 @@ from core.affordability import (
     FLEXIBLE_COST_CATEGORIES,
     INCOME_CATEGORIES,
 )
+from core.checkins.holds import on_hold
 from core.errors import UserError
 from core.lifecycle import OPEN_PLAN_STATUSES, PlanAction
 from core.payment_plans.common import (
@@ -51,7 +52,7 @@ from core.payment_plans.common import (
     touch_account,
 )
 from core.payment_plans.forbearance import Forbearance, preview, remaining
-from core.payment_plans.queries import inputs_of
+from core.payment_plans.queries import inputs_of, plan_affordability
 from core.payment_plans.views import InstalmentRow, PlanInputs
 from core.permissions import require_lead
 from core.plans import Schedule, parse_frequency
@@ -154,9 +155,17 @@ def save_plan(
     )
     session.add(plan)
     session.flush()
+    verdict = plan_affordability(session, account_id=account.id, frequency=plan.frequency,
+                                 instalment_cents=schedule.regular_instalment_cents)
     audit.record(session, actor_id=actor.id, action="plan.create", entity="payment_plan",
-                 entity_id=plan.id, after=audit.snapshot(plan))
+                 entity_id=plan.id, after=dict(audit.snapshot(plan), affordability=None
+                                               if verdict is None else _verdict(verdict)))
     return plan
+
+
+def _verdict(verdict) -> dict[str, object]:
+    return {"affordable": verdict.affordable, "disposable_cents": verdict.disposable_cents,
+            "headroom_cents": verdict.headroom_cents}
 
 
 def save_and_activate(
@@ -241,7 +250,7 @@ def _check_can_start(session: Session, plan: PaymentPlan, account: Account, toda
                         "agree a new one with the debtor.")
     if account.status in (AccountStatus.PAID, AccountStatus.CLOSED):
         raise UserError("This account is paid or closed, so the plan cannot start.")
-    if account.status == AccountStatus.ON_HOLD:
+    if on_hold(session, account_id=account.id, today=today):  # derived from its holds
         raise UserError("This account is on hold, so collection is paused; start the plan "
                         "when the hold ends.")
     other = session.exec(
@@ -476,7 +485,8 @@ __all__ = [
     "PlanInputs", "PlanRow", "PromiseRow", "SweepResult", "account_option", "activate_plan",
     "approve_plan", "authority_refusal", "cancel_plan", "frequency_label",
     "latest_income_expenditure", "office_today", "other_commitments_cents",
-    "payments_for_account", "plan_detail", "plan_inputs", "plans_awaiting_approval",
+    "payments_for_account", "plan_affordability", "plan_detail", "plan_inputs",
+    "plans_awaiting_approval",
     "plans_for_account", "promises_for_account", "propose_plan", "record_payment",
     "reject_plan", "reschedule_plan", "reverse_payment", "save_and_activate",
     "save_income_expenditure", "save_plan", "search_accounts", "sweep_missed",

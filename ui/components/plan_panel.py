@@ -1,0 +1,135 @@
+"""The plans on an account, one opened with its instalments and the actions its status allows.
+
+The buttons come from one table (status -> actions) and every widget is keyed by the plan's id,
+so a decision only ever acts on the plan shown. The version sent with a decision is the one
+the user saw: if someone changed the plan since, the service refuses with "reload".
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core.lifecycle import LEAD_ACTIONS, PlanAction, allowed_actions
+from core.money import format_money
+from core.payment_plans import service as pp
+from core.vocabulary import InstalmentStatus, PlanStatus
+from ui.components.plan_designer import for_the_debtor, when
+from ui.format import md
+from ui.session import read, write
+
+MONEY = {name: st.column_config.NumberColumn(name, format="%.2f")
+         for name in ("Amount (£)", "Paid (£)", "Total payable (£)")}
+
+
+# What each action says once done; which actions a plan offers comes from core.lifecycle.
+DONE: dict[PlanAction, str] = {
+    PlanAction.PROPOSE: "Proposed to the debtor.",
+    PlanAction.ACTIVATE: "The plan has started.",
+    PlanAction.RESCHEDULE: "Rescheduled: what is left now runs on from the next payment date.",
+    PlanAction.CANCEL: "The plan is cancelled.",
+}
+
+
+def actions_for(status: str) -> list[PlanAction]:
+    """The buttons a plan in `status` shows here (approving is done in the lead's queue)."""
+    return [a for a in allowed_actions(status) if a not in LEAD_ACTIONS]
+
+
+def _run(action: str, *, actor, plan_id: int, version: int, note: str, today: date):
+    if action == "propose":
+        return write(lambda s: pp.propose_plan(s, actor=actor, plan_id=plan_id,
+                                               expected_version=version))
+    if action == "activate":
+        return write(lambda s: pp.activate_plan(s, actor=actor, plan_id=plan_id,
+                                                expected_version=version, today=today))
+    if action == "reschedule":
+        return write(lambda s: pp.reschedule_plan(s, actor=actor, plan_id=plan_id,
+                                                  expected_version=version, today=today))
+    return write(lambda s: pp.cancel_plan(s, actor=actor, plan_id=plan_id,
+                                          expected_version=version, note=note))
+
+
+def _plan_table(plans: list[pp.PlanRow], key: str) -> None:
+    st.dataframe(
+        pd.DataFrame([{
+            "Plan": p.plan_id, "Status": pp.STATUS_LABELS.get(p.status, p.status),
+            "How often": pp.frequency_label(p.frequency), "Starts": when(p.start_on),
+            "Discount (%)": p.discount_pct, "Total payable (£)": p.payable_cents / 100,
+            "Paid (£)": p.paid_cents / 100, "Missed": p.missed,
+        } for p in plans]),
+        hide_index=True, width="stretch", column_config=MONEY, key=key,
+    )
+
+
+def _detail(detail: pp.PlanDetail) -> None:
+    cur = detail.currency
+    st.markdown(f"**Plan {detail.plan_id}: {pp.STATUS_LABELS.get(detail.status, detail.status)}"
+                f"** · {pp.frequency_label(detail.frequency).lower()} from "
+                f"{when(detail.start_on)} · {md(detail.discount_pct)}% discount")
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Total payable", format_money(detail.payable_cents, cur))
+    c2.metric("Paid", format_money(detail.paid_cents, cur))
+    c3.metric("Missed instalments", detail.missed)
+    if detail.approval_note:
+        st.caption("Note from the lead:")
+        st.text(detail.approval_note)
+    st.dataframe(pd.DataFrame({
+        "Payment": [i.seq for i in detail.instalments],
+        "Date": [when(i.due_on) for i in detail.instalments],
+        "Amount (£)": [i.amount_cents / 100 for i in detail.instalments],
+        "Paid (£)": [i.paid_cents / 100 for i in detail.instalments],
+        "Status": [InstalmentStatus(i.status).label for i in detail.instalments],
+    }), hide_index=True, width="stretch", column_config=MONEY,
+        key=f"plans_detail_table_{detail.plan_id}")
+
+
+def _buttons(key: str, detail: pp.PlanDetail, *, actor, today: date) -> None:
+    plan_id = detail.plan_id
+    seen = st.session_state.setdefault(f"{key}_seen", {})
+    version, status = seen.get(plan_id, (detail.version, detail.status))
+    seen[plan_id] = (detail.version, detail.status)
+    if status == PlanStatus.AWAITING_APPROVAL:
+        st.caption("Waiting for a lead's approval of the discount.")
+    offered = actions_for(status)
+    if not offered:
+        return
+    with st.form(f"{key}_actions_{plan_id}", clear_on_submit=False):
+        note = ""
+        if PlanAction.CANCEL in offered:
+            note = st.text_input("Note (for cancelling)", key=f"{key}_note_{plan_id}")
+        cols = st.columns(len(offered))
+        pressed = [a for col, a in zip(cols, offered, strict=True)
+                   if col.form_submit_button(
+                       f"{a.label} (plan {plan_id})", key=f"{key}_{a.value}_{plan_id}",
+                       type="primary" if a == PlanAction.ACTIVATE else "secondary")]
+    if pressed and _run(pressed[0], actor=actor, plan_id=plan_id, version=version,
+                        note=note, today=today) is not None:
+        st.session_state["plans_flash"] = DONE[pressed[0]]
+        st.rerun()
+
+
+def show(*, key: str, account: pp.AccountOption, actor, today: date) -> None:
+    """The account's plans; the one opened with its schedule, downloads and actions."""
+    plans = read(pp.plans_for_account, account_id=account.account_id)
+    st.subheader("Plans on this account")
+    if not plans:
+        st.caption("No plans yet. Shape one above and save it.")
+        return
+    _plan_table(plans, f"{key}_table_{account.account_id}")
+    ids = [p.plan_id for p in plans]
+    labels = {p.plan_id: f"Plan {p.plan_id} · {pp.STATUS_LABELS.get(p.status, p.status)}"
+              for p in plans}
+    plan_id = st.selectbox("Open a plan", ids, format_func=lambda i: labels[i],
+                           key=f"{key}_open_{account.account_id}")
+    try:
+        detail = read(pp.plan_detail, plan_id=plan_id)
+    except (ValueError, LookupError):
+        st.warning("This plan cannot be opened; reload the page.")
+        return
+    _detail(detail)
+    for_the_debtor(detail.schedule, detail.frequency, detail.currency, detail.debtor_name,
+                   f"{key}_saved_{detail.plan_id}")
+    _buttons(key, detail, actor=actor, today=today)
