@@ -93,7 +93,7 @@ def test_a_hold_in_force_refuses_a_plan_and_contact(session, people):
     assert "on hold" in card.account
 
 
-def test_placing_a_hold_snoozes_that_accounts_collection_follow_ups(session, people):
+def test_placing_a_hold_snoozes_that_accounts_follow_ups(session, people):
     agent, _, debtor, account, other = people
     # Given a call-back and a plan review due on the account, a friendly check-in, and a
     # call-back on the other account
@@ -113,7 +113,8 @@ def test_placing_a_hold_snoozes_that_accounts_collection_follow_ups(session, peo
     end = TODAY + timedelta(days=31)
     assert (chase.due_on, review.due_on) == (end, end)
     assert chase.snooze_reason.startswith("On hold (breathing space) until")
-    assert (friendly.due_on, elsewhere.due_on) == (TODAY, TODAY)
+    assert friendly.due_on == end  # a hold pauses every contact about the account
+    assert elsewhere.due_on == TODAY
     assert session.exec(select(AuditEvent).where(
         AuditEvent.action == "followup.snooze_for_hold")).all()
 

@@ -113,12 +113,11 @@ def test_the_demo_is_flagged_in_the_settings(engine, loaded):
 def test_demo_users_sign_in_with_the_demo_password(engine, loaded):
     expected = {"admin": "admin", "lead": "lead", "lead2": "lead", "agent": "agent",
                 "priya": "agent"}
-    with Session(engine) as session:
-        for username, role in expected.items():
-            user = users.authenticate(session, username=username, password="demo")
-            assert user.role == role
-        with pytest.raises(users.SignInError):
-            users.authenticate(session, username="agent", password="not-demo")
+    for username, role in expected.items():
+        result = users.sign_in(engine, username=username, password="demo")
+        assert result.user.role == role
+    assert users.sign_in(engine, username="agent", password="not-demo").refusal \
+        == users.SIGN_IN_FAILED
 
 
 def test_leads_and_agents_are_spread_over_two_teams(engine, loaded):

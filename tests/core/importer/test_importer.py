@@ -602,7 +602,9 @@ def test_agents_cannot_use_the_import_page(app_session):
     agent = make_user(app_session, "agent")
     app_session.commit()
     at = AppTest.from_file(str(ROOT / "pages" / "import_data.py"), default_timeout=30)
-    at.session_state["user_id"] = agent.id
+    from tests.conftest import sign_in_state
+
+    sign_in_state(at, agent)
     at.run()
     # Then the page refuses them before offering an upload
     assert not at.exception
