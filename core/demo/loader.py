@@ -34,6 +34,7 @@ from core.store.config import ConfigError, normalise_url
 from core.store.models import (
     Account,
     AccountStatus,
+    Adjustment,
     AuditEvent,
     CheckIn,
     Debtor,
@@ -94,6 +95,7 @@ class DemoSummary:
     vulnerable_debtors: int = 0
     accounts: int = 0
     holds: int = 0
+    adjustments: int = 0
     checkins: int = 0
     vulnerabilities: int = 0
     plans: int = 0
@@ -273,25 +275,30 @@ COMMUNICATION_NOTES = (
     "Cares for their mother: calls may need to be cut short.",
     "Likes a letter first, then a call a few days later.",
 )
-CULTURAL_NOTES = {
-    "cy": ("Prefers letters in Welsh.", "Happy to speak English; Welsh letters appreciated."),
-    "pl": ("Speaks Polish at home; English is fine for short calls, Polish letters help.",
-           "Prefers a Polish interpreter for anything about the plan."),
-    "pa": ("Daughter often helps with calls; check consent each time.",),
-    "ur": ("Observes Ramadan: avoid calls near sunset during Ramadan.",
-           "Prefers not to be called on Friday lunchtimes (Jumu'ah)."),
-    "bn": ("Son helps with letters; check consent before discussing the debt.",),
-    "es": ("Prefers plan summaries in Spanish.",),
-    "fr": ("Prefers written summaries in French.",),
-    "ga": ("Likes to be addressed formally.",),
-    "hi": ("Prefers calls in the evening (India time).",),
-    "mi": ("Whānau help with money matters; agree who may join calls.",),
-    "zh": ("Prefers written communication in simplified Chinese.",),
-    "ro": ("Prefers Romanian for anything important.",),
-    "en": ("Prefers to be addressed formally.",
-           "Observes Shabbat: no contact Friday evening to Saturday evening.",
-           "Family name comes first on official documents."),
-}
+# What some people asked us to do differently: one person at a time, never read off their
+# language or origin (the seeds warn against that stereotype). Each becomes a structured
+# adjustment the contact rules enforce, with a reason, their consent and a review date.
+ADJUSTMENT_SHARE = 0.18
+ADJUSTMENT_STORIES: tuple[tuple[str, dict, str], ...] = (
+    ("unavailable", {"start_day": 4, "start_time": time(18, 0), "end_day": 5,
+                     "end_time": time(18, 0)},
+     "Asked for no contact from Friday evening to Saturday evening."),
+    ("unavailable", {"start_day": 0, "start_time": time(9, 0), "end_day": 0,
+                     "end_time": time(17, 0)},
+     "At a day centre on Mondays; cannot talk then."),
+    ("night_shifts", {}, "Works nights: no calls before 2 pm."),
+    ("channel_only", {"channels": "letter"}, "Finds calls stressful; letters only."),
+    ("channel_only", {"channels": "email,letter"}, "Hard of hearing: written contact only."),
+    ("text_first", {}, "Asked for a text first to arrange a time to talk."),
+    ("helper_present", {"detail": "Their daughter"},
+     "Wants their daughter on the call; agreed we may talk with her."),
+    ("helper_present", {"detail": "A support worker"},
+     "A support worker helps with money matters; agreed we may talk with them."),
+    ("interpreter", {"detail": "An interpreter in their first language"},
+     "Asked for an interpreter for anything about a plan."),
+    ("format", {"detail": "Large print"}, "Sight loss: letters in large print."),
+    ("extra_time", {"extra_days": 14}, "Needs time to read things through with family."),
+)
 CIRCUMSTANCES_PERSON = (
     "Single parent of two; works part-time at a supermarket.",
     "Recently retired; living on the state pension.",
@@ -528,6 +535,7 @@ class _Loader:
                  followups: int, agents: int) -> None:
         self.conn = conn
         self.rng = Random(seed)
+        self.adjustment_rng = Random(f"{seed}-adjustments")
         self.today = today
         self.n_debtors = debtors
         self.n_checkins = checkins
@@ -549,8 +557,8 @@ class _Loader:
 
     # Parents before children: rows are inserted in this order.
     _TABLES = {model.__tablename__: model.__table__ for model in (
-        Team, User, Debtor, Account, Hold, CheckIn, Vulnerability, PaymentPlan, PlanInstalment,
-        Payment, PromiseToPay, IncomeExpenditure, FollowUp)}
+        Team, User, Debtor, Adjustment, Account, Hold, CheckIn, Vulnerability, PaymentPlan,
+        PlanInstalment, Payment, PromiseToPay, IncomeExpenditure, FollowUp)}
 
     # ------------------------------------------------------------ set-up
 
@@ -821,9 +829,7 @@ class _Loader:
         # Everyone was on the books before the six months of history begin.
         created_days = rng.randrange(HISTORY_DAYS + 7, 420)
         created_at = self.now - timedelta(days=created_days, minutes=rng.randrange(600))
-        cultural = ""
-        if rng.random() < (0.6 if language != "en" else 0.08):
-            cultural = rng.choice(CULTURAL_NOTES[language])
+        self._adjustments(debtor_id, owner, created_at)
 
         # Accounts, with what happened to each.
         account_ids: list[int] = []
@@ -929,7 +935,7 @@ class _Loader:
             "opted_out": opted_out,
             "communication_notes": (rng.choice(COMMUNICATION_NOTES)
                                     if rng.random() < 0.45 else ""),
-            "cultural_notes": cultural, "circumstances": circumstances,
+            "cultural_notes": "", "circumstances": circumstances,
             "needs": rng.choice(DEBTOR_NEEDS) if rng.random() < 0.35 else "",
             "owner_id": owner, "vulnerable": vulnerable, "created_at": created_at,
             "updated_at": max(created_at, last_at), "version": 1,
@@ -937,6 +943,30 @@ class _Loader:
         self.summary.debtors += 1
         self.summary.checkins += n_checkins
         # The debtor row must precede its children in the insert order; _TABLES puts it first.
+
+    def _adjustments(self, debtor_id: int, owner: int, created_at: datetime) -> None:
+        """Now and then, what this person asked us to do differently (their own stream of
+        chance, so the rest of the demo stays as it was)."""
+        rng = self.adjustment_rng
+        if rng.random() >= ADJUSTMENT_SHARE:
+            return
+        kind, fields, reason = rng.choice(ADJUSTMENT_STORIES)
+        consent_at = created_at + timedelta(days=rng.randrange(1, 30))
+        review_on = self.today + timedelta(days=rng.randrange(-10, 150))  # a few overdue
+        windows = [fields] if kind != "night_shifts" else [
+            {"start_day": day, "start_time": time(0, 0), "end_day": day,
+             "end_time": time(14, 0)} for day in range(7)]
+        kind = "unavailable" if kind == "night_shifts" else kind
+        for extra in windows:
+            self._add("adjustment", {
+                "id": self._ids("adjustment"), "debtor_id": debtor_id, "kind": kind,
+                "start_day": None, "start_time": None, "end_day": None, "end_time": None,
+                "channels": "", "detail": "", "extra_days": 0, **extra, "reason": reason,
+                "consent_at": consent_at, "review_on": review_on, "checkin_id": None,
+                "created_by": owner, "created_at": consent_at, "ended_at": None,
+                "ended_by": None,
+            })
+            self.summary.adjustments += 1
 
     def _balance(self) -> int:
         """An original balance, £50 to £25,000, most of them small."""
