@@ -41,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from anywhere
 
+from types import SimpleNamespace  # noqa: E402
+
 import pandas as pd  # noqa: E402
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
 from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequests  # noqa: E402
@@ -58,6 +60,7 @@ from core.plans import build_schedule  # noqa: E402
 from core.store import db  # noqa: E402
 from core.store.models import Account, Debtor, User  # noqa: E402
 from core.team.service import hash_password  # noqa: E402
+from tests.conftest import sign_in_state  # noqa: E402
 
 BALANCE = 5_200_000  # £52,000: 520 weekly instalments of £100
 RERUN_TARGET_MS = 100.0
@@ -119,7 +122,7 @@ def _seed(url: str) -> int:
 
 def _open_page(agent_id: int) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["user_id"] = agent_id
+    sign_in_state(at, SimpleNamespace(id=agent_id))
     at.session_state["plans_account_id"] = ACCOUNT_ID  # the page opens empty otherwise
     at.run()
     at.switch_page("pages/plans.py")

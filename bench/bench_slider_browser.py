@@ -122,7 +122,8 @@ def _open_account(page) -> None:
     page.get_by_role("heading", name="Payment plans", exact=True).first.wait_for()
     _idle(page)
     if page.get_by_text("Number of instalments").count() == 0:  # the page opens empty
-        page.get_by_label("Find a debtor by name or account reference").fill("Bench")
+        page.get_by_role("textbox", name="Find a debtor by name or account reference").fill(
+            "Bench")
         _idle(page)
         page.get_by_text("Bench Debtor", exact=False).first.click()
         _idle(page)

@@ -136,6 +136,18 @@ class VulnerabilityDriver(Labelled):
     CAPABILITY = "capability"
 
 
+class PaymentMethod(Labelled):
+    """How a payment reached us: the methods the payment service accepts."""
+
+    BANK_TRANSFER = "bank_transfer"
+    CARD = "card"
+    DIRECT_DEBIT = "direct_debit"
+    STANDING_ORDER = "standing_order"
+    CASH = "cash"
+    CHEQUE = "cheque"
+    OTHER = "other"
+
+
 PRIORITY_LABELS: dict[int, str] = {1: "High", 2: "Normal", 3: "Low"}
 
 _LABELS: dict[type, dict[object, str]] = {
@@ -216,5 +228,14 @@ _LABELS: dict[type, dict[object, str]] = {
         VulnerabilityDriver.LIFE_EVENTS: "Life events",
         VulnerabilityDriver.RESILIENCE: "Resilience",
         VulnerabilityDriver.CAPABILITY: "Capability",
+    },
+    PaymentMethod: {
+        PaymentMethod.BANK_TRANSFER: "Bank transfer",
+        PaymentMethod.CARD: "Card",
+        PaymentMethod.DIRECT_DEBIT: "Direct debit",
+        PaymentMethod.STANDING_ORDER: "Standing order",
+        PaymentMethod.CASH: "Cash",
+        PaymentMethod.CHEQUE: "Cheque",
+        PaymentMethod.OTHER: "Other",
     },
 }

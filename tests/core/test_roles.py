@@ -36,12 +36,12 @@ def world(session):
 
 AGENT_MAY_NOT = {
     "add a user": lambda s, w: users.create_user(s, actor=w["agent"], user_create=UserCreate(
-        username="newbie", display_name="N", password="pw")),
+        username="newbie", display_name="N", password="a long harbour walk")),
     "change a user": lambda s, w: users.update_user(s, actor=w["agent"], user_id=w["other"].id,
                                                     user_update=UserUpdate(role="admin")),
     "reset a password": lambda s, w: users.reset_password(s, actor=w["agent"],
                                                           user_id=w["other"].id,
-                                                          new_password="x"),
+                                                          new_password="a long harbour walk"),
     "change a setting": lambda s, w: settings.set_value(s, actor=w["agent"],
                                                         key="discount_limit_agent", value="90"),
     "approve a settlement": lambda s, w: payment_plans.approve_plan(
@@ -59,10 +59,10 @@ AGENT_MAY_NOT = {
 }
 LEAD_MAY_NOT = {
     "add a user": lambda s, w: users.create_user(s, actor=w["lead"], user_create=UserCreate(
-        username="newbie", display_name="N", password="pw")),
+        username="newbie", display_name="N", password="a long harbour walk")),
     "reset a password": lambda s, w: users.reset_password(s, actor=w["lead"],
                                                           user_id=w["agent"].id,
-                                                          new_password="x"),
+                                                          new_password="a long harbour walk"),
     "change a setting": lambda s, w: settings.set_value(s, actor=w["lead"],
                                                         key="discount_limit_lead", value="90"),
 }

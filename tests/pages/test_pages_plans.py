@@ -219,6 +219,13 @@ def test_affordability_offers_the_largest_affordable_instalment(app_url, agent_a
     assert at.slider(key=k(account, "instalment")).value == 60
     assert _metrics(at)["Headroom a month"] == "£0.00"
     assert at.success[0].value.startswith("This plan is affordable")
+    # And pinned, £60 and £100 a month say which one is affordable and the headroom of each
+    at.button(key=k(account, "pin")).click().run()
+    at.slider(key=k(account, "instalment")).set_value(100).run()
+    at.button(key=k(account, "pin")).click().run()
+    table = next(d.value for d in at.dataframe if "Scenario A" in d.value.columns)
+    assert list(table.loc["Affordable?"]) == ["Yes", "No"]
+    assert list(table.loc["Headroom a month"]) == ["£0.00", "-£40.00"]
 
 
 def test_the_page_opens_on_the_account_another_page_handed_over(app_url, app_session,

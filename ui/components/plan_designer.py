@@ -111,6 +111,8 @@ def prefix_of(key: str, basis: Basis) -> str:
 
 def show(*, key: str, basis: Basis, actor) -> pp.PlanInputs | None:
     """The designer for `basis`; returns the terms on the sliders (None when nothing to plan)."""
+    prefix = prefix_of(key, basis)
+    _keep(prefix)
     if basis.balance_cents <= 0:
         st.info("There is nothing to plan: the balance is £0.00. Type a balance above £0.")
         return None
@@ -118,7 +120,6 @@ def show(*, key: str, basis: Basis, actor) -> pp.PlanInputs | None:
         st.info(f"A balance of {format_money(basis.balance_cents, basis.currency)} is too small "
                 "to spread over a plan: ask for it as one payment.")
         return None
-    prefix = prefix_of(key, basis)
     # Pinned scenarios belong to one balance; a different balance starts afresh.
     if st.session_state.get(f"{prefix}_pins_for") != basis.balance_cents:
         st.session_state[f"{prefix}_pins_for"] = basis.balance_cents
@@ -126,6 +127,18 @@ def show(*, key: str, basis: Basis, actor) -> pp.PlanInputs | None:
     terms = _designer(prefix, basis, actor)
     compare(prefix, basis)
     return terms
+
+
+def _keep(prefix: str) -> None:
+    """Keep the sliders' values through a run that does not draw them (a £0 balance).
+
+    Streamlit forgets a widget's value after a run without it; set again, it is kept.
+    """
+    state = st.session_state
+    for field in DESIGN_FIELDS:
+        name = f"{prefix}_{field}"
+        if name in state:
+            state[name] = state[name]
 
 
 @st.fragment(key="plans_designer")
@@ -183,6 +196,7 @@ def _start_date(prefix: str, basis: Basis) -> date | None:
         state[f"{prefix}_start"] = latest
     chosen = st.date_input("First payment date", key=f"{prefix}_start", format="DD/MM/YYYY",
                            min_value=basis.today, max_value=latest)
+    st.caption(f"Today or later, up to {when(latest)}: an earlier date is not taken.")
     if moved:
         st.warning(f"{moved}: it is now {when(state[f'{prefix}_start'])}.")
     if not isinstance(chosen, date):

@@ -12,7 +12,7 @@ def test_a_change_through_a_service_is_audited_with_before_and_after(session):
     # Given an admin who adds a user and then makes them a lead
     admin = make_user(session, "admin")
     created = users.create_user(session, actor=admin, user_create=UserCreate(
-        username="kim", display_name="Kim", password="pw"))
+        username="kim", display_name="Kim", password="a long harbour walk"))
     users.update_user(session, actor=admin, user_id=created.id,
                       user_update=UserUpdate(role="lead"))
     # When a lead reads the trail for that user
