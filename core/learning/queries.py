@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlmodel import Session
 
 from core.learning.due import due_reason
+from core.learning.models import Refresher, RefresherRead
 from core.learning.views import CaseOfTheWeek, DueRefresher, RefresherView
 from core.store.models import (
     Account,
@@ -16,8 +17,6 @@ from core.store.models import (
     Debtor,
     PaymentPlan,
     PlanStatus,
-    Refresher,
-    RefresherRead,
     User,
     utcnow,
 )

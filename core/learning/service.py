@@ -8,9 +8,10 @@ from datetime import date
 from sqlmodel import Session
 
 from core.errors import UserError
+from core.learning.models import Refresher, RefresherRead
 from core.permissions import require_role
 from core.store import audit
-from core.store.models import Refresher, RefresherRead, Role, User, utcnow
+from core.store.models import Role, User, utcnow
 from core.text import clean_note
 
 MAX_BODY = 3_000

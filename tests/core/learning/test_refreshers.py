@@ -8,7 +8,7 @@ import pytest
 
 from core.learning import queries, service
 from core.learning.due import due_reason
-from core.store.models import Refresher
+from core.learning.models import Refresher
 from tests.factories import (
     at_utc,
     make_checkin_at,
