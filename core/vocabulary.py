@@ -98,6 +98,7 @@ class FollowUpReason(Labelled):
     MISSED_INSTALMENT = "missed_instalment"
     PROMISE_CHECK = "promise_check"
     CHECK_IN = "check_in"
+    WOBBLE_CHECK = "wobble_check"
 
 
 class FollowUpStatus(Labelled):
@@ -197,6 +198,7 @@ _LABELS: dict[type, dict[object, str]] = {
         FollowUpReason.MISSED_INSTALMENT: "Missed instalment",
         FollowUpReason.PROMISE_CHECK: "Check the promise to pay",
         FollowUpReason.CHECK_IN: "Friendly check-in",
+        FollowUpReason.WOBBLE_CHECK: "Supportive check-in (plan wobbling)",
     },
     FollowUpStatus: {
         FollowUpStatus.OPEN: "Open",

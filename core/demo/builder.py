@@ -30,11 +30,12 @@ from core.demo.summary import (
     DemoSummary,
 )
 from core.demo.words import (
+    ADJUSTMENT_SHARE,
+    ADJUSTMENT_STORIES,
     ATTEMPT_TEXT,
     CHANNEL_WEIGHTS,
     COMMUNICATION_NOTES,
     CONTACT_WINDOWS,
-    CULTURAL_NOTES,
     DEBTOR_NEEDS,
     DEBTORS_PER_CHUNK,
     FOLLOWUP_REASONS,
@@ -63,6 +64,7 @@ from core.demo.words import (
 )
 from core.store.models import (
     Account,
+    Adjustment,
     CheckIn,
     Debtor,
     FollowUp,
@@ -106,6 +108,7 @@ class _Loader(_Accounts, _FollowUps):
                  followups: int, agents: int) -> None:
         self.conn = conn
         self.rng = Random(seed)
+        self.adjustment_rng = Random(f"{seed}-adjustments")
         self.today = today
         self.n_debtors = debtors
         self.n_checkins = checkins
@@ -127,8 +130,8 @@ class _Loader(_Accounts, _FollowUps):
 
     # Parents before children: rows are inserted in this order.
     _TABLES = {model.__tablename__: model.__table__ for model in (
-        Team, User, Debtor, Account, Hold, CheckIn, Vulnerability, PaymentPlan, PlanInstalment,
-        Payment, PromiseToPay, IncomeExpenditure, FollowUp)}
+        Team, User, Debtor, Adjustment, Account, Hold, CheckIn, Vulnerability, PaymentPlan,
+        PlanInstalment, Payment, PromiseToPay, IncomeExpenditure, FollowUp)}
 
     # ------------------------------------------------------------ set-up
 
@@ -359,9 +362,7 @@ class _Loader(_Accounts, _FollowUps):
         # Everyone was on the books before the six months of history begin.
         created_days = rng.randrange(HISTORY_DAYS + 7, 420)
         created_at = self.now - timedelta(days=created_days, minutes=rng.randrange(600))
-        cultural = ""
-        if rng.random() < (0.6 if person.language != "en" else 0.08):
-            cultural = rng.choice(CULTURAL_NOTES[person.language])
+        self._adjustments(debtor_id, owner, created_at)
         story = _Story(debtor_id=debtor_id, owner=owner, created_at=created_at)
         self._accounts_of(story, allow_hold=index >= 3)
         self._checkins(story, person, n_checkins)
@@ -373,7 +374,7 @@ class _Loader(_Accounts, _FollowUps):
                         story.last_checkin, story.contact_hold_from, person.vulnerable,
                         person.preferred_channel)
         self._add("debtor", {
-            **person.row(), "id": debtor_id, "cultural_notes": cultural,
+            **person.row(), "id": debtor_id, "cultural_notes": "",
             "communication_notes": (rng.choice(COMMUNICATION_NOTES)
                                     if rng.random() < 0.45 else ""),
             "needs": rng.choice(DEBTOR_NEEDS) if rng.random() < 0.35 else "",
@@ -385,6 +386,30 @@ class _Loader(_Accounts, _FollowUps):
         if person.vulnerable:
             self.summary.vulnerable_debtors += 1
         # The debtor row must precede its children in the insert order; _TABLES puts it first.
+
+    def _adjustments(self, debtor_id: int, owner: int, created_at: datetime) -> None:
+        """Now and then, what this person asked us to do differently (drawn from its own
+        stream of chance, so the rest of the demo stays as it was)."""
+        rng = self.adjustment_rng
+        if rng.random() >= ADJUSTMENT_SHARE:
+            return
+        kind, fields, reason = rng.choice(ADJUSTMENT_STORIES)
+        consent_at = created_at + timedelta(days=rng.randrange(1, 30))
+        review_on = self.today + timedelta(days=rng.randrange(-10, 150))  # a few overdue
+        windows = [fields] if kind != "night_shifts" else [
+            {"start_day": day, "start_time": time(0, 0), "end_day": day,
+             "end_time": time(14, 0)} for day in range(7)]
+        kind = "unavailable" if kind == "night_shifts" else kind
+        for extra in windows:
+            self._add("adjustment", {
+                "id": self._ids("adjustment"), "debtor_id": debtor_id, "kind": kind,
+                "start_day": None, "start_time": None, "end_day": None, "end_time": None,
+                "channels": "", "detail": "", "extra_days": 0, **extra, "reason": reason,
+                "consent_at": consent_at, "review_on": review_on, "checkin_id": None,
+                "created_by": owner, "created_at": consent_at, "ended_at": None,
+                "ended_by": None,
+            })
+            self.summary.adjustments += 1
 
     def _accounts_of(self, story: _Story, *, allow_hold: bool) -> None:
         """The debtor's accounts, each with what happened to it."""

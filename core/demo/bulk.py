@@ -123,7 +123,7 @@ def load_demo(engine: Engine, *, debtors: int = 400, checkins: int | None = None
                 conn.commit()
     swept = daily.run(engine, today=today).counts  # the demo leaves a swept database
     summary = loader.summary
-    summary.followups += swept.get("followups", 0)
-    summary.open_followups += swept.get("followups", 0)
+    summary.followups += swept.get("followups", 0) + swept.get("wobble_followups", 0)
+    summary.open_followups += swept.get("followups", 0) + swept.get("wobble_followups", 0)
     summary.seconds = {**seconds, **loader.seconds, "total": clock.perf_counter() - started}
     return summary

@@ -19,6 +19,7 @@ class DemoSummary:
     vulnerable_debtors: int = 0
     accounts: int = 0
     holds: int = 0
+    adjustments: int = 0
     checkins: int = 0
     vulnerabilities: int = 0
     plans: int = 0

@@ -6,6 +6,7 @@ statuses, hold kinds), so the demo writes only what the app itself would accept.
 
 from __future__ import annotations
 
+from datetime import time
 from zoneinfo import ZoneInfo
 
 from core.store import settings
@@ -187,25 +188,30 @@ COMMUNICATION_NOTES = (
     "Cares for their mother: calls may need to be cut short.",
     "Likes a letter first, then a call a few days later.",
 )
-CULTURAL_NOTES = {
-    "cy": ("Prefers letters in Welsh.", "Happy to speak English; Welsh letters appreciated."),
-    "pl": ("Speaks Polish at home; English is fine for short calls, Polish letters help.",
-           "Prefers a Polish interpreter for anything about the plan."),
-    "pa": ("Daughter often helps with calls; check consent each time.",),
-    "ur": ("Observes Ramadan: avoid calls near sunset during Ramadan.",
-           "Prefers not to be called on Friday lunchtimes (Jumu'ah)."),
-    "bn": ("Son helps with letters; check consent before discussing the debt.",),
-    "es": ("Prefers plan summaries in Spanish.",),
-    "fr": ("Prefers written summaries in French.",),
-    "ga": ("Likes to be addressed formally.",),
-    "hi": ("Prefers calls in the evening (India time).",),
-    "mi": ("Whānau help with money matters; agree who may join calls.",),
-    "zh": ("Prefers written communication in simplified Chinese.",),
-    "ro": ("Prefers Romanian for anything important.",),
-    "en": ("Prefers to be addressed formally.",
-           "Observes Shabbat: no contact Friday evening to Saturday evening.",
-           "Family name comes first on official documents."),
-}
+# What some people asked us to do differently: one person at a time, never read off their
+# language or origin (the seeds warn against that stereotype). Each becomes a structured
+# adjustment the contact rules enforce, with a reason, their consent and a review date.
+ADJUSTMENT_SHARE = 0.18
+ADJUSTMENT_STORIES: tuple[tuple[str, dict, str], ...] = (
+    ("unavailable", {"start_day": 4, "start_time": time(18, 0), "end_day": 5,
+                     "end_time": time(18, 0)},
+     "Asked for no contact from Friday evening to Saturday evening."),
+    ("unavailable", {"start_day": 0, "start_time": time(9, 0), "end_day": 0,
+                     "end_time": time(17, 0)},
+     "At a day centre on Mondays; cannot talk then."),
+    ("night_shifts", {}, "Works nights: no calls before 2 pm."),
+    ("channel_only", {"channels": "letter"}, "Finds calls stressful; letters only."),
+    ("channel_only", {"channels": "email,letter"}, "Hard of hearing: written contact only."),
+    ("text_first", {}, "Asked for a text first to arrange a time to talk."),
+    ("helper_present", {"detail": "Their daughter"},
+     "Wants their daughter on the call; agreed we may talk with her."),
+    ("helper_present", {"detail": "A support worker"},
+     "A support worker helps with money matters; agreed we may talk with them."),
+    ("interpreter", {"detail": "An interpreter in their first language"},
+     "Asked for an interpreter for anything about a plan."),
+    ("format", {"detail": "Large print"}, "Sight loss: letters in large print."),
+    ("extra_time", {"extra_days": 14}, "Needs time to read things through with family."),
+)
 CIRCUMSTANCES_PERSON = (
     "Single parent of two; works part-time at a supermarket.",
     "Recently retired; living on the state pension.",
