@@ -1,7 +1,7 @@
 """refreshers kept by an admin, seeded with the product's rules; who read which version
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-11-28
 """
 
@@ -11,8 +11,8 @@ from datetime import UTC, date, datetime
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
-down_revision: str | None = "0009"
+revision: str = "0011"
+down_revision: str | None = "0010"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
