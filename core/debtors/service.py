@@ -55,7 +55,7 @@ from core.store.models import (
     Vulnerability,
     utcnow,
 )
-from core.text import MAX_NOTE_CHARS
+from core.text import BIDI_MESSAGE, MAX_NOTE_CHARS, has_bidi_controls
 
 MAX_QUERY_CHARS = 100
 AMENDED_FIELDS = ("outcome", "wellbeing", "notes", "needs", "next_step", "right_party")
@@ -456,6 +456,8 @@ def _check_preferences(debtor: Debtor, changes: dict) -> dict:
             clean[key] = (clean[key] or "").strip()
             if len(clean[key]) > limit:
                 errors[key] = f"Keep this to {limit} characters."
+            elif has_bidi_controls(clean[key]):
+                errors[key] = f"This {BIDI_MESSAGE}."
     if "name" in clean and not clean["name"]:
         errors["name"] = "Enter the debtor's name."
     if "language" in clean and not clean["language"]:
