@@ -55,6 +55,7 @@ from core.store.models import (
     Vulnerability,
     utcnow,
 )
+from core.team.service import check_new_owner
 from core.text import MAX_NOTE_CHARS
 
 MAX_QUERY_CHARS = 100
@@ -498,17 +499,6 @@ def _check_preferences(debtor: Debtor, changes: dict) -> dict:
     return clean
 
 
-def _check_same_team(session: Session, actor: User, debtor: Debtor,
-                     owner_id: int | None) -> None:
-    """A lead moves debtors only between agents of their own team (an admin: anywhere)."""
-    if actor.role == Role.ADMIN:
-        return
-    for user_id in (debtor.owner_id, owner_id):
-        user = session.get(User, user_id) if user_id else None
-        if user is not None and user.team_id != actor.team_id:
-            raise PermissionError("A lead can move debtors only between agents of their own team.")
-
-
 def update_preferences(session: Session, *, actor: User, debtor_id: int, expected_version: int,
                        changes: DebtorUpdate) -> Debtor:
     """Change a debtor's contact preferences and notes, if nobody saved them meanwhile."""
@@ -519,9 +509,7 @@ def update_preferences(session: Session, *, actor: User, debtor_id: int, expecte
     values = changes.model_dump(exclude_unset=True)
     if "owner_id" in values:
         require_lead(actor)  # reassigning a caseload is a lead's call
-        if values["owner_id"] is not None and session.get(User, values["owner_id"]) is None:
-            raise FieldErrors({"owner_id": "That agent doesn't exist."})
-        _check_same_team(session, actor, debtor, values["owner_id"])
+        check_new_owner(session, actor, debtor.owner_id, values["owner_id"])
     clean = _check_preferences(debtor, values)
     clean = {k: v for k, v in clean.items() if getattr(debtor, k) != v}
     if not clean:
