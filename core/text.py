@@ -37,6 +37,15 @@ def has_bidi_controls(text: str | None) -> bool:
     return bool(text) and _BIDI_CONTROLS.search(text) is not None
 
 
+def field_problem(text: str, limit: int) -> str | None:
+    """What is wrong with a short stripped field (too long, a text-reversing character), if any."""
+    if len(text) > limit:
+        return f"Keep this to {limit} characters."
+    if has_bidi_controls(text):
+        return f"This {BIDI_MESSAGE}."
+    return None
+
+
 def clean_name(text: str | None, *, field: str = "The name", limit: int = 200) -> str:
     """A name stripped; refused when empty, over `limit` or holding a text-reversing character."""
     text = (text or "").strip()
