@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import os
+import tomllib
 from datetime import date
 
 import pytest
@@ -10,6 +13,7 @@ from sqlmodel import select
 
 from core.payment_plans import service as pp
 from core.store import db
+from core.store.config import ROOT
 from core.store.models import Account, Payment, PaymentPlan, PlanInstalment
 from tests.conftest import open_app
 from tests.factories import make_account, make_debtor, make_user
@@ -413,3 +417,33 @@ def test_a_first_payment_date_in_the_past_is_refused(app_url, agent_and_account)
     at.button(key=k(account, "save_draft")).click().run()
     [plan] = _plans(app_url)
     assert plan.start_on == today
+
+
+def _rss_mb() -> float:
+    """This process's resident memory now (not the peak), in MB."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1_000_000
+
+
+def test_without_the_post_run_collection_memory_stays_flat_over_1000_reruns(
+        app_url, agent_and_account):
+    # Given the setting that skips Streamlit's gc.collect(2) after every run
+    with open(ROOT / ".streamlit" / "config.toml", "rb") as config:
+        assert tomllib.load(config)["runner"]["postScriptGC"] is False
+    # And the designer open in Quick model, warmed up
+    agent, _ = agent_and_account
+    at = open_app(PAGE, user=agent)
+    at.radio(key="plans_mode").set_value("Quick model").run()
+    slider = q("instalment")
+    for pounds in range(10, 60):
+        at.slider(key=slider).set_value(pounds).run()
+    gc.collect()
+    before = _rss_mb()
+    # When the page reruns 1,000 times, each with a new instalment
+    for n in range(1_000):
+        at.slider(key=slider).set_value(10 + n % 500).run()
+    assert not at.exception
+    gc.collect()
+    # Then memory has not grown by more than a few megabytes per hundred reruns
+    assert _rss_mb() - before < 60, (before, _rss_mb())
