@@ -35,30 +35,39 @@ with tab_users:
     by_label = {f"{u.display_name} ({u.username})": u for u in everyone}
     chosen_label = st.selectbox("Choose a user to change", list(by_label), key="admin_user")
     chosen = by_label[chosen_label]
-    with st.form("admin_edit_user"):
-        role = st.selectbox("Role", roles, index=roles.index(chosen.role), key="admin_edit_role")
+    # Every widget of the form is keyed by the chosen user, so it shows that user's values.
+    with st.form(f"admin_edit_user_{chosen.id}"):
+        role = st.selectbox("Role", roles, index=roles.index(chosen.role),
+                            key=f"admin_edit_role_{chosen.id}")
         team_options = [None, *team_names]
         team_id = st.selectbox(
             "Team", team_options, index=team_options.index(chosen.team_id),
-            format_func=lambda t: "No team" if t is None else team_names[t], key="admin_edit_team",
+            format_func=lambda t: "No team" if t is None else team_names[t],
+            key=f"admin_edit_team_{chosen.id}",
         )
-        active = st.checkbox("Active (can sign in)", value=chosen.active, key="admin_edit_active")
+        active = st.checkbox("Active (can sign in)", value=chosen.active,
+                             key=f"admin_edit_active_{chosen.id}")
         if st.form_submit_button("Save changes"):
             update = UserUpdate(role=role, team_id=team_id, active=active)
             if write(lambda s: users.update_user(s, actor=me, user_id=chosen.id,
-                                                    user_update=update), success="Saved."):
+                                                 user_update=update),
+                     success=f"Saved {chosen.username}."):
                 st.rerun()
-    with st.form("admin_reset_password", clear_on_submit=True):
-        new_password = st.text_input("New password", type="password", key="admin_new_password")
+    with st.form(f"admin_reset_password_{chosen.id}", clear_on_submit=True):
+        new_password = st.text_input(
+            f"New password for {chosen.username}", type="password",
+            key=f"admin_new_password_{chosen.id}",
+            help="At least 12 characters and not a common password; a short sentence works well.")
         if st.form_submit_button("Reset password"):
             write(lambda s: users.reset_password(s, actor=me, user_id=chosen.id,
-                                                    new_password=new_password),
-                     success=f"Password reset for {chosen.username}.")
+                                                 new_password=new_password),
+                  success=f"Password reset for {chosen.username}; their sessions are ended.")
 
 with tab_add, st.form("admin_add_user"):
     username = st.text_input("Username", key="admin_add_username")
     display_name = st.text_input("Full name", key="admin_add_name")
-    password = st.text_input("Password", type="password", key="admin_add_password")
+    password = st.text_input("Password", type="password", key="admin_add_password",
+                             help="At least 12 characters and not a common password.")
     role = st.selectbox("Role", roles, key="admin_add_role")
     team_id = st.selectbox("Team", [None, *team_names], key="admin_add_team",
                            format_func=lambda t: "No team" if t is None else team_names[t])

@@ -141,7 +141,13 @@ def require_user() -> User:
 
     Call it at the top of a fragment too: a fragment rerun skips the router.
     """
-    user = current_user()
+    from ui.session import DB_DOWN, show_db_down
+
+    try:
+        user = current_user()
+    except DB_DOWN:
+        show_db_down()
+        st.stop()
     if user is None:
         st.warning("Please sign in again.")
         st.stop()

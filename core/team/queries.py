@@ -133,3 +133,10 @@ def locked_accounts(session: Session, *, actor: User,
                                        name=user.display_name, failures=len(failures),
                                        until=failures[-MAX_FAILURES] + LOCK_WINDOW))
     return found
+
+
+def audit_trail(session: Session, **filters) -> list:
+    """The audit trail in sentences (core.store.audit.trail), for the oversight pages."""
+    from core.store.audit import trail
+
+    return trail(session, **filters)

@@ -80,3 +80,38 @@ def test_the_sign_in_form_does_not_render_inside_a_foreign_frame(context, live_a
     # Then the frame stays empty: no sign-in form inside it
     frame = tab.frame_locator("#f")
     assert frame.get_by_role("button", name="Sign in").count() == 0
+
+
+def _choose(tab, label: str, text: str) -> None:
+    from tests.browser.test_browser import open_options
+
+    box = tab.get_by_label(label, exact=True)
+    for _ in range(5):
+        options = open_options(tab, box)
+        try:
+            options.filter(has_text=text).first.click(timeout=3_000)
+        except Exception:  # noqa: BLE001  (the list re-rendered under the pointer)
+            tab.keyboard.press("Escape")
+            continue
+        wait_idle(tab)
+        if text in box.input_value():
+            return
+    raise AssertionError(f"could not choose {text!r} in {label!r}")
+
+
+def test_admin_users_form_shows_the_user_picked_last(context, live_app):  # noqa: F811
+    # Given an admin on Admin → Users
+    from tests.browser.test_browser import go
+
+    tab = context.new_page()
+    tab.goto(live_app)
+    sign_in(tab, "admin")
+    go(tab, "Admin")
+    # When they pick a lead, then Tom
+    _choose(tab, "Choose a user to change", "(lead)")
+    assert tab.get_by_label("Role", exact=True).first.input_value() == "lead"
+    _choose(tab, "Choose a user to change", "(tom)")
+    # Then the form shows Tom's values, not the lead's
+    assert tab.get_by_label("Role", exact=True).first.input_value() == "agent"
+    assert tab.get_by_label("Active (can sign in)").is_checked()
+    assert tab.get_by_label("New password for tom", exact=True).first.is_visible()

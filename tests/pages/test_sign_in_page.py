@@ -154,3 +154,37 @@ def test_an_idle_session_cannot_save(app_url, app_session):
     at.button(key="save").click().run()
     assert [e.value for e in at.error] == [sessions.IDLE]
     assert app_session.exec(select(Debtor)).all() == []
+
+
+def test_a_lead_unlocks_their_agent_from_the_audit_page(app_url, app_session):
+    from core.store import db
+    from tests.factories import make_team
+
+    # Given a lead and an agent of their team locked out by five wrong passwords
+    team = make_team(app_session)
+    lead = make_user(app_session, "lead", team=team)
+    make_user(app_session, "agent", username="sam", team=team)
+    app_session.commit()
+    engine = db.make_engine(app_url)
+    for _ in range(5):
+        users.sign_in(engine, username="sam", password="wrong guess")
+    # When the lead opens Audit trail → Sign-ins and presses Unlock
+    at = open_app("pages/audit.py", user=lead)
+    assert not at.exception
+    assert "sam" in at.text[0].value
+    at.button(key=next(b.key for b in at.button if b.key.startswith("audit_unlock_"))).click()
+    at.run()
+    assert not at.exception
+    # Then the agent signs in again, and the failed tries are listed
+    assert users.sign_in(engine, username="sam", password="secret-pass").ok
+    engine.dispose()
+
+
+def test_the_audit_page_tells_the_trail_in_sentences(app_url, app_session):
+    admin = make_user(app_session, "admin")
+    users.create_team(app_session, actor=admin, name="East")
+    app_session.commit()
+    at = open_app("pages/audit.py", user=admin)
+    assert not at.exception
+    shown = at.dataframe[0].value
+    assert any(f"{admin.display_name} added a team at " in s for s in shown["What happened"])

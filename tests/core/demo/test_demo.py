@@ -410,3 +410,43 @@ def test_the_demo_leaves_every_sequence_past_its_largest_id(engine, loaded):
             row = conn.exec_driver_sql(f"SELECT last_value, is_called FROM {sequence}").one()
             next_id = row.last_value + 1 if row.is_called else row.last_value
             assert next_id > largest, name
+
+
+# ---------------------------------------------------------------- one vocabulary
+
+
+def test_the_demo_writes_only_values_the_services_accept(engine, loaded):
+    """Issue 9: the demo wrote payment method 'debit_card', which the payment service refuses."""
+    from core.payment_plans.service import PAYMENT_METHODS as ACCEPTED
+    from core.vocabulary import Channel, FollowUpReason, HoldKind, PaymentMethod
+
+    # Given the demo
+    # Then every payment method, channel, reason and hold kind is one of the vocabulary's
+    assert {p.method for p in _rows(engine, Payment)} <= set(PaymentMethod)
+    assert set(PaymentMethod) == set(ACCEPTED)
+    assert {c.channel for c in _rows(engine, CheckIn)} <= set(Channel)
+    assert {d.preferred_channel for d in _rows(engine, Debtor)} <= set(Channel)
+    followups = _rows(engine, FollowUp)
+    assert {f.reason for f in followups} <= set(FollowUpReason)
+    assert {f.channel for f in followups} <= set(Channel)
+    assert {h.kind for h in _rows(engine, Hold)} <= set(HoldKind)
+
+
+def test_a_demo_payment_method_is_accepted_by_the_payment_service(engine, loaded):
+    from core.payment_plans import service as plans
+
+    # Given the demo, and an open account with money left to pay
+    with db.write_session(engine) as s:
+        lead = s.exec(select(User).where(User.username == "lead")).scalar_one()
+        account = s.exec(select(Account).where(Account.status == AccountStatus.OPEN,
+                                                Account.balance_cents > 10_000)
+                         .order_by(Account.id)).scalars().first()
+        methods = sorted({p.method for p in _rows(engine, Payment)})
+    # When a payment is recorded with each method the demo used
+    for method in methods:
+        with db.write_session(engine) as s:
+            plans.record_payment(s, actor=lead, account_id=account.id, amount_cents=100,
+                                 received_on=TODAY, method=method, today=TODAY)
+    # Then each was accepted
+    assert "debit_card" not in methods
+    assert len(methods) >= 3

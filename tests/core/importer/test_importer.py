@@ -13,7 +13,9 @@ import pytest
 from sqlalchemy import func, select, text
 from sqlmodel import Session
 
+from core.importer import check as importer_check
 from core.importer import loader as importer
+from core.importer import write as importer_write
 from core.importer.loader import NOT_UTF8, Problem, preview_import, problems_csv, run_import
 from core.store.config import ROOT
 from core.store.models import Account, AuditEvent, Debtor, Payment
@@ -186,7 +188,7 @@ def test_reimport_with_changes_updates_and_audits(session, lead):
 
 def test_import_in_many_chunks_keeps_a_debtors_accounts_together(session, lead, monkeypatch):
     # Given chunks of two rows and one debtor whose three accounts span chunks
-    monkeypatch.setattr(importer, "CHUNK_ROWS", 2)
+    monkeypatch.setattr(importer_write, "CHUNK_ROWS", 2)
     rows = [debtor_row(f"C-{n}", debtor_name="Kwame Mensah", email="kwame@example.org")
             for n in range(3)] + [debtor_row(f"D-{n}") for n in range(4)]
     # When imported
@@ -214,6 +216,9 @@ BAD_DEBTOR_CELLS = [
     ("opened_on", {"opened_on": "2026-13-01"}, "there is no month 13"),
     ("opened_on", {"opened_on": "next week"}, "isn't a date; write dates as YYYY-MM-DD"),
     ("opened_on", {"opened_on": "2027-01-01"}, "is in the future"),
+    ("opened_on", {"opened_on": "0414-03-01"}, "is too long ago to be right"),
+    ("opened_on", {"opened_on": "2150-03-01"}, "is too far ahead to be right"),
+    ("timezone", {"timezone": "Europe/" + "x" * 300}, "isn't a timezone"),
     ("owner_username", {"owner_username": "nobody"}, "there is no user 'nobody'"),
     ("timezone", {"timezone": "Mars/Olympus"}, "'Mars/Olympus' isn't a timezone"),
     ("kind", {"kind": "robot"}, "'robot' isn't a kind of debtor"),
@@ -335,7 +340,7 @@ def test_a_row_the_database_refuses_is_never_half_written(engine, session, lead)
 def test_an_account_changed_during_the_import_is_not_overwritten(session, lead, monkeypatch):
     # Given two imported accounts, one of which someone saves while the import is running
     do_import(session, lead, csv_bytes([debtor_row("V-1"), debtor_row("V-2")]))
-    load = importer._load_accounts
+    load = importer_check._load_accounts
 
     def read_then_someone_saves(s, refs):
         found = load(s, refs)
@@ -343,7 +348,7 @@ def test_an_account_changed_during_the_import_is_not_overwritten(session, lead, 
                        "WHERE reference = 'V-1'"))
         return found
 
-    monkeypatch.setattr(importer, "_load_accounts", read_then_someone_saves)
+    monkeypatch.setattr(importer_check, "_load_accounts", read_then_someone_saves)
     # When a file changing both balances is imported
     result = do_import(session, lead, csv_bytes([debtor_row("V-1", balance="300.00"),
                                                  debtor_row("V-2", balance="300.00")]))
