@@ -13,7 +13,9 @@ from core.insight.charts import interval_chart
 from core.insight.stats import TOO_FEW
 from core.insight.views import ASSOCIATION, Group
 from core.permissions import is_lead
+from core.vocabulary import Role
 from ui import auth
+from ui.components import refreshers
 from ui.session import read
 
 user = auth.require_user()
@@ -42,6 +44,9 @@ if not isinstance(period, tuple) or len(period) != 2:
     st.info("Pick the last day of the period too.")
     st.stop()
 start, end = period
+if user.role == Role.ADMIN:
+    with st.expander("Refreshers for the team (admins keep them)"):
+        refreshers.editor(user)
 result = read(insight.insight_for, actor=user, start=start, end=end, team_id=team_id)
 if result.empty:
     st.info(result.empty_reason)

@@ -9,10 +9,11 @@ import streamlit as st
 
 from core.followups import backlog, queries, standup, wobble
 from core.followups.charts import TREND_HEIGHT, trend_chart
+from core.learning import queries as learning
 from core.money import format_money
 from core.permissions import is_lead
 from ui import auth, nav
-from ui.components import table
+from ui.components import refreshers, table
 from ui.format import md
 from ui.session import read
 
@@ -108,6 +109,8 @@ if report.wobbling:
 else:
     st.info("No plan shows signs of wobbling.")
 st.caption(report.wobble_outcome.sentence)
+
+refreshers.case_of_the_week(read(learning.case_of_the_week, today=today, team_id=team_id))
 
 st.subheader(f"The last {standup.TREND_DAYS} working days")
 st.altair_chart(trend_chart(report.trend), key="standup_trend", width="stretch",

@@ -55,6 +55,7 @@ from core.store.models import (
     Vulnerability,
     utcnow,
 )
+from core.team.service import check_new_owner
 from core.text import MAX_NOTE_CHARS
 
 MAX_QUERY_CHARS = 100
@@ -508,8 +509,7 @@ def update_preferences(session: Session, *, actor: User, debtor_id: int, expecte
     values = changes.model_dump(exclude_unset=True)
     if "owner_id" in values:
         require_lead(actor)  # reassigning a caseload is a lead's call
-        if values["owner_id"] is not None and session.get(User, values["owner_id"]) is None:
-            raise FieldErrors({"owner_id": "That agent doesn't exist."})
+        check_new_owner(session, actor, debtor.owner_id, values["owner_id"])
     clean = _check_preferences(debtor, values)
     clean = {k: v for k, v in clean.items() if getattr(debtor, k) != v}
     if not clean:

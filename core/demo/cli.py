@@ -20,7 +20,7 @@ from core.demo.words import (
     PASSWORD,
 )
 from core.store import db
-from core.store.config import ConfigError, normalise_url
+from core.store.config import ConfigError, migration_database_url, normalise_url
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -45,7 +45,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--checkins and --followups can't be negative")
     engine = None
     try:
-        url = normalise_url(args.database_url) if args.database_url else None
+        # A bulk load drops and rebuilds indexes: on PostgreSQL it runs as the owner.
+        url = (normalise_url(args.database_url) if args.database_url
+               else migration_database_url())
         engine = db.make_engine(url)
         where = engine.url.render_as_string(hide_password=True)
         db.migrate(engine)

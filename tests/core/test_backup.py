@@ -49,6 +49,13 @@ def live_db(sqlite_url: str, sqlite_engine: Engine) -> Path:
     return sqlite_path(sqlite_url)
 
 
+@pytest.fixture
+def stopped_db(live_db: Path, sqlite_engine: Engine) -> Path:
+    """The live database once the app has stopped (nothing holds the file open)."""
+    sqlite_engine.dispose()
+    return live_db
+
+
 def test_backup_while_someone_is_writing_then_restore_gives_the_same_rows(live_db, tmp_path):
     # Given committed rows still in the WAL, and another connection mid-way through a write
     committed = dump(live_db)
@@ -74,7 +81,8 @@ def test_backup_while_someone_is_writing_then_restore_gives_the_same_rows(live_d
     assert check_backup(backup) == check_backup(restored)
 
 
-def test_restore_over_a_database_keeps_the_old_one(live_db, tmp_path):
+def test_restore_over_a_database_keeps_the_old_one(stopped_db, tmp_path):
+    live_db = stopped_db
     # Given a backup, then more work saved in the live database
     backup = backup_sqlite(live_db, tmp_path / "b.db")
     before = dump(live_db)
@@ -138,7 +146,8 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, timeout=120)
 
 
-def test_cli_backs_up_and_restores(sqlite_url, live_db, tmp_path):
+def test_cli_backs_up_and_restores(sqlite_url, stopped_db, tmp_path):
+    live_db = stopped_db
     # When the command backs up the live database
     out = tmp_path / "nightly.db"
     done = run_cli("--database-url", sqlite_url, "--out", str(out))
@@ -169,3 +178,77 @@ def test_cli_exits_2_for_a_missing_database(tmp_path):
     done = run_cli("--database-url", f"sqlite:///{tmp_path / 'none.db'}")
     assert done.returncode == 2
     assert done.stderr.strip().startswith("There is no database file")
+
+
+# ---------------------------------------------------------------- restore while the app runs
+
+
+def test_restore_while_the_app_runs_is_refused_and_loses_nothing(stopped_db, tmp_path):
+    """Issue 12.7: a restore under a running app lost every write the app made afterwards."""
+    from sqlalchemy import text
+
+    from core.store import db
+
+    # Given a backup, and the app running on the live database (its pool holds a connection)
+    live_db = stopped_db
+    backup = backup_sqlite(live_db, tmp_path / "b.db")
+    app = db.make_engine(f"sqlite:///{live_db}")
+    try:
+        with db.write_session(app) as s:
+            s.execute(text("UPDATE account SET balance_cents = 77 WHERE id = 1"))
+        # When someone restores the backup over it
+        with pytest.raises(BackupError, match="is in use .* stop the app"):
+            restore_sqlite(backup, live_db)
+        # Then the app's work is still there, and it carries on saving
+        with db.write_session(app) as s:
+            s.execute(text("UPDATE account SET balance_cents = 78 WHERE id = 2"))
+        with app.connect() as conn:
+            assert conn.execute(text("SELECT balance_cents FROM account WHERE id IN (1, 2) "
+                                     "ORDER BY id")).scalars().all() == [77, 78]
+    finally:
+        app.dispose()
+    # And once the app has stopped, the same restore goes ahead
+    assert restore_sqlite(backup, live_db) is not None
+    assert [r[5] for r in dump(live_db)["account"]][:2] != [77, 78]
+
+
+def test_a_backup_whose_guards_were_dropped_is_refused_unless_accepted(live_db, tmp_path):
+    # Given a backup whose append-only trigger on check-ins was dropped
+    backup = backup_sqlite(live_db, tmp_path / "b.db")
+    conn = sqlite3.connect(backup)
+    conn.execute("DROP TRIGGER checkin_no_update")
+    conn.commit()
+    conn.close()
+    target = tmp_path / "restored.db"
+    # When it is restored, it is refused; told otherwise, it is restored
+    with pytest.raises(BackupError, match="lost its append-only guards .*checkin_no_update"):
+        restore_sqlite(backup, target)
+    restore_sqlite(backup, target, allow_unguarded=True)
+    # And the next start of the app puts the guard back
+    from core.store import db, guards
+
+    engine = db.make_engine(f"sqlite:///{target}")
+    try:
+        db.migrate(engine)
+        with engine.connect() as conn:
+            assert guards.missing(conn) == set()
+    finally:
+        engine.dispose()
+
+
+def test_the_database_and_its_backups_are_private_to_their_owner(tmp_path):
+    from core.store import db
+
+    # Given a new database file made by the app, with a row saved
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'new.db'}")
+    try:
+        db.migrate(engine)
+    finally:
+        engine.dispose()
+    # When it is backed up and restored elsewhere
+    backup = backup_sqlite(tmp_path / "new.db", tmp_path / "backups" / "b.db")
+    restored = tmp_path / "other" / "restored.db"
+    restore_sqlite(backup, restored)
+    # Then every file is readable and writable by its owner only
+    for path in (tmp_path / "new.db", backup, restored):
+        assert path.stat().st_mode & 0o777 == 0o600, path

@@ -218,3 +218,13 @@ def test_snooze_defaults_to_the_next_working_day(app_url, office):
     assert not at.exception
     assert at.date_input(key="followups_snooze_date").value == \
         workdays.next_working_day(office.today)
+
+
+def test_my_day_shows_refreshers_due_and_marks_one_read(app_url, office):
+    at = open_app("pages/home.py", user=office.ann)
+    assert not at.exception
+    assert any(h.value.startswith("Refreshers for you (7)") for h in at.subheader)
+    read_buttons = [b for b in at.button if (b.key or "").startswith("refresher_read_")]
+    read_buttons[0].click().run()
+    assert not at.exception and not at.error
+    assert any(h.value.startswith("Refreshers for you (6)") for h in at.subheader)
