@@ -214,6 +214,19 @@ def unlock(session: Session, *, actor: User, user_id: int) -> None:
                  entity_id=user.id)
 
 
+def check_new_owner(session: Session, actor: User, current_owner_id: int | None,
+                    new_owner_id: int | None) -> None:
+    """A debtor's new owner exists, and a lead moves debtors only between agents of their own
+    team (an admin anywhere)."""
+    target = session.get(User, new_owner_id) if new_owner_id is not None else None
+    if new_owner_id is not None and target is None:
+        raise UserError("That agent doesn't exist.")
+    current = session.get(User, current_owner_id) if current_owner_id else None
+    if actor.role != Role.ADMIN and any(
+            user is not None and user.team_id != actor.team_id for user in (target, current)):
+        raise PermissionError("A lead can move debtors only between agents of their own team.")
+
+
 # ---------------------------------------------------------------- users and teams
 
 
