@@ -92,3 +92,29 @@ def test_what_an_agent_may_not_do_a_lead_may(session, world):
                                  followup_ids=[world["followup"].id], to_agent_id=world["agent"].id)
     payment_plans.approve_plan(session, actor=world["lead"], plan_id=world["plan"].id, note="ok")
     assert audit.list_events(session, actor=world["lead"])
+
+
+def test_a_lead_moves_debtors_only_within_their_team(session):
+    from core.debtors import service as debtors
+    from core.store.models import DebtorUpdate
+
+    # Given a lead, an agent of their team, and an agent of another team
+    team, other = make_team(session), make_team(session)
+    lead = make_user(session, "lead", team=team)
+    mine = make_user(session, "agent", team=team)
+    theirs = make_user(session, "agent", team=other)
+    debtor = make_debtor(session, mine)
+    # When the lead moves the debtor to the other team's agent, it is refused
+    with pytest.raises(PermissionError, match="own team"):
+        debtors.update_preferences(session, actor=lead, debtor_id=debtor.id, expected_version=1,
+                                   changes=DebtorUpdate(owner_id=theirs.id))
+    # And a debtor of the other team cannot be taken into theirs either
+    stranger = make_debtor(session, theirs)
+    with pytest.raises(PermissionError, match="own team"):
+        debtors.update_preferences(session, actor=lead, debtor_id=stranger.id,
+                                   expected_version=1, changes=DebtorUpdate(owner_id=mine.id))
+    # While within the team it works
+    other_mine = make_user(session, "agent", team=team)
+    debtors.update_preferences(session, actor=lead, debtor_id=debtor.id, expected_version=1,
+                               changes=DebtorUpdate(owner_id=other_mine.id))
+    assert debtor.owner_id == other_mine.id
