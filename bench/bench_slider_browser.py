@@ -124,13 +124,11 @@ def _open_account(page) -> None:
     if page.get_by_text("Number of instalments").count() == 0:  # the page opens empty
         page.get_by_role("textbox", name="Find a debtor by name or account reference").fill(
             "Bench")
+        page.get_by_text("Accounts matching").wait_for()
         _idle(page)
-        page.get_by_text("Bench Debtor", exact=False).first.click()
+        page.get_by_label("Accounts matching", exact=False).first.click()
+        page.locator('[role="option"]').filter(has_text="Bench Debtor").first.click()
         _idle(page)
-        option = page.locator('[role="option"]').first
-        if option.count():
-            option.click()
-            _idle(page)
     page.get_by_text("Number of instalments").first.wait_for()
 
 

@@ -25,7 +25,7 @@ st.title("Payment plans")
 if flash := st.session_state.pop("plans_flash", None):
     st.success(flash)
 if me.role in (Role.LEAD, Role.ADMIN):
-    plan_approvals.show(key="plans_queue", actor=me)
+    plan_approvals.show(key="plans_queue", actor=me, today=today)
 
 mode = st.radio("Plan for", [ACCOUNT_MODE, QUICK_MODE], key="plans_mode", horizontal=True)
 if mode == QUICK_MODE:

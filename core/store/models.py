@@ -471,6 +471,8 @@ class PaymentPlan(PaymentPlanBase, table=True):
     ended_at: datetime | None = _ts(default=None)
     version: int = 1
     offer_expires_on: date | None = None  # a settlement offer cannot start after this day
+    request_reason: str = _text(default="")  # why the agent asks a lead to approve it
+    start_when_approved: bool = False  # "save and start" asked: approval starts it
 
 
 class PaymentPlanCreate(PaymentPlanBase):

@@ -27,6 +27,12 @@ DEFAULTS: dict[str, str] = {
     "forgive_limit_agent": "1000",
     "forgive_limit_lead": "10000",
     "forgive_limit_admin": "any",
+    "letter_sender": "Northwind Recovery Team",
+    "letter_phone": "0161 496 0000",
+    "letter_email": "recovery@example.org",
+    "letter_hours": "Monday to Friday, 9am to 5pm",
+    "letter_how_to_pay": ("By bank transfer to Northwind Recovery, sort code 00-00-00, "
+                          "account 00000000; or by card on the phone."),
 }
 LABELS: dict[str, str] = {
     "office_timezone": "Office timezone (decides what 'today' means)",
@@ -39,6 +45,11 @@ LABELS: dict[str, str] = {
     "forgive_limit_agent": "Most an agent may forgive in a settlement without approval (£)",
     "forgive_limit_lead": "Most a lead may forgive in a settlement without approval (£)",
     "forgive_limit_admin": "Most an admin may forgive in a settlement without approval (£)",
+    "letter_sender": "Who the debtor's letters are from (the team's name)",
+    "letter_phone": "Phone number on the debtor's letters",
+    "letter_email": "Email address on the debtor's letters",
+    "letter_hours": "When the phone is answered (on the debtor's letters)",
+    "letter_how_to_pay": "How and where to pay (on the debtor's letters)",
 }
 
 

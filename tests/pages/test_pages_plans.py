@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+import os
+import tomllib
 from datetime import date
 
 import pytest
@@ -10,7 +13,8 @@ from sqlmodel import select
 
 from core.payment_plans import service as pp
 from core.store import db
-from core.store.models import Account, Payment, PaymentPlan, PlanInstalment
+from core.store.config import ROOT
+from core.store.models import Account, FollowUp, Payment, PaymentPlan, PlanInstalment
 from tests.conftest import open_app
 from tests.factories import make_account, make_debtor, make_user
 
@@ -162,23 +166,74 @@ def test_a_discount_above_the_limit_waits_for_a_lead_who_approves_it(app_url, ap
     agent, account = agent_and_account
     lead = make_user(app_session, "lead")
     app_session.commit()
-    # Given an agent proposes 20 % off (their limit is 10 %)
+    # Given an agent proposes 20 % off (their limit is 10 %) without saying why
     at = open_app(PAGE, user=agent, plans_account_id=account.id)
     at.slider(key=k(account, "discount")).set_value(20).run()
     assert any("Above your limit of 10%" in c.value for c in at.caption)
     at.button(key=k(account, "save_propose")).click().run()
+    # Then they are asked for the reason, and nothing is saved
+    assert "say why it is fair" in at.error[0].value
+    assert _plans(app_url) == []
+    # When they give the reason
+    at.text_area(key=k(account, "reason")).input("Lost their job; a lump sum from family.")
+    at.button(key=k(account, "save_propose")).click().run()
     assert "waiting for a lead's approval" in at.success[0].value
-    # When the lead opens the page, they see it in the queue and approve it with a note
+    # When the lead opens the page, they see it with the reason and may approve it
     lead_at = open_app(PAGE, user=lead)
     assert any("waiting for approval (1)" in e.label for e in lead_at.expander)
     [plan_id] = [p.id for p in _plans(app_url)]
     lead_at.selectbox(key="plans_queue_pick").set_value(plan_id).run()
+    assert "Lost their job; a lump sum from family." in [t.value for t in lead_at.text]
+    assert any(c.value == "You may approve this." for c in lead_at.caption)
     lead_at.text_area(key=f"plans_queue_note_{plan_id}").input("Hardship shown.")
     lead_at.button(key=f"plans_queue_approve_{plan_id}").click().run()
     assert not lead_at.exception
     [plan] = _plans(app_url)
     assert (plan.status, plan.approved_by, plan.approval_note) == (
         "proposed", lead.id, "Hardship shown.")
+    # And the decision waits on the agent's My day
+    with db.read_session(db.make_engine(app_url)) as s:
+        [told] = s.exec(select(FollowUp).where(FollowUp.plan_id == plan_id)).all()
+    assert told.owner_id == agent.id and "approved the settlement" in told.note
+
+
+def test_save_and_start_above_the_limit_starts_when_approved(app_url, app_session,
+                                                             agent_and_account):
+    agent, account = agent_and_account
+    lead = make_user(app_session, "lead")
+    app_session.commit()
+    # Given an agent who chose "save and start" for 20 % off, with a reason
+    at = open_app(PAGE, user=agent, plans_account_id=account.id)
+    at.slider(key=k(account, "discount")).set_value(20).run()
+    at.text_area(key=k(account, "reason")).input("Medical retirement.")
+    at.button(key=k(account, "save_start")).click().run()
+    assert at.success[0].value.endswith("It will start once approved.")
+    [plan_id] = [p.id for p in _plans(app_url)]
+    # When the lead approves it
+    lead_at = open_app(PAGE, user=lead)
+    lead_at.selectbox(key="plans_queue_pick").set_value(plan_id).run()
+    assert any("Approving starts the plan" in c.value for c in lead_at.caption)
+    lead_at.button(key=f"plans_queue_approve_{plan_id}").click().run()
+    # Then it has started, not come back as "proposed"
+    assert [s.value for s in lead_at.success] == [f"Plan {plan_id} approved and started."]
+    [plan] = _plans(app_url)
+    assert plan.status == "active"
+
+
+def test_a_lead_is_told_when_only_an_admin_may_approve(app_url, app_session, agent_and_account):
+    agent, account = agent_and_account
+    lead = make_user(app_session, "lead")
+    app_session.commit()
+    with db.write_session(db.make_engine(app_url)) as s:
+        plan = pp.save_plan(s, actor=agent, status="proposed", inputs=pp.PlanInputs(
+            account_id=account.id, frequency="monthly", start_on=date(2030, 1, 1), count=6,
+            discount_pct=40))
+    # When the lead opens a 40 % settlement (their limit is 30 %)
+    at = open_app(PAGE, user=lead)
+    at.selectbox(key="plans_queue_pick").set_value(plan.id).run()
+    # Then they are told an admin must approve it, and cannot press Approve
+    assert "An admin must approve it." in at.warning[0].value
+    assert at.button(key=f"plans_queue_approve_{plan.id}").disabled
 
 
 def test_a_payment_of_zero_is_refused_and_a_good_one_lowers_the_balance(app_url, app_session,
@@ -413,3 +468,33 @@ def test_a_first_payment_date_in_the_past_is_refused(app_url, agent_and_account)
     at.button(key=k(account, "save_draft")).click().run()
     [plan] = _plans(app_url)
     assert plan.start_on == today
+
+
+def _rss_mb() -> float:
+    """This process's resident memory now (not the peak), in MB."""
+    with open("/proc/self/statm") as statm:
+        pages = int(statm.read().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1_000_000
+
+
+def test_without_the_post_run_collection_memory_stays_flat_over_1000_reruns(
+        app_url, agent_and_account):
+    # Given the setting that skips Streamlit's gc.collect(2) after every run
+    with open(ROOT / ".streamlit" / "config.toml", "rb") as config:
+        assert tomllib.load(config)["runner"]["postScriptGC"] is False
+    # And the designer open in Quick model, warmed up
+    agent, _ = agent_and_account
+    at = open_app(PAGE, user=agent)
+    at.radio(key="plans_mode").set_value("Quick model").run()
+    slider = q("instalment")
+    for pounds in range(10, 60):
+        at.slider(key=slider).set_value(pounds).run()
+    gc.collect()
+    before = _rss_mb()
+    # When the page reruns 1,000 times, each with a new instalment
+    for n in range(1_000):
+        at.slider(key=slider).set_value(10 + n % 500).run()
+    assert not at.exception
+    gc.collect()
+    # Then memory has not grown by more than a few megabytes per hundred reruns
+    assert _rss_mb() - before < 60, (before, _rss_mb())

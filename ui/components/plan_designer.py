@@ -19,6 +19,7 @@ import streamlit as st
 
 from core.affordability import assess, largest_affordable_instalment_cents
 from core.money import format_money
+from core.payment_plans import approvals
 from core.payment_plans import service as pp
 from core.payment_plans.charts import (
     balance_frame,
@@ -28,6 +29,7 @@ from core.payment_plans.charts import (
     schedule_frame,
 )
 from core.payment_plans.export import schedule_csv, summary_pdf
+from core.payment_plans.letters import letter_for
 from core.plain_language import TARGET_GRADE, reading_grade
 from core.plans import MAX_INSTALMENTS, Frequency, PlanError, Schedule, plan_summary_text
 from core.store import settings
@@ -282,14 +284,15 @@ def _results(prefix: str, basis: Basis, inputs: pp.PlanInputs, schedule: Schedul
                        key=f"{prefix}_balance_chart")
     _schedule_table(prefix, schedule)
     with st.expander("For the debtor: summary and downloads"):
-        for_the_debtor(schedule, inputs.frequency, cur, basis.debtor_name, f"{prefix}_debtor")
+        for_the_debtor(schedule, inputs.frequency, cur, basis.debtor_name, f"{prefix}_debtor",
+                       account_id=basis.account_id, today=basis.today)
 
     pinned = st.session_state.get(f"{prefix}_scenarios", [])
     if st.button("Pin this scenario", key=f"{prefix}_pin", disabled=len(pinned) >= MAX_PINNED,
                  help=f"Keep up to {MAX_PINNED} scenarios to compare."):
         _pin(prefix, schedule, inputs)
         st.rerun(scope="app")  # the comparison lives outside the designer
-    _save_buttons(prefix, basis, inputs, actor)
+    _save_buttons(prefix, basis, inputs, schedule, actor)
 
 
 def _schedule_table(prefix: str, schedule: Schedule) -> None:
@@ -347,19 +350,25 @@ def _affordability(prefix: str, basis: Basis, schedule: Schedule, frequency: str
 
 
 def for_the_debtor(schedule: Schedule, frequency: str, currency: str, debtor_name: str,
-                   key: str) -> None:
-    """The plain-language summary (with our reading check) and the debtor's downloads."""
+                   key: str, *, account_id: int | None = None, today: date | None = None) -> None:
+    """The plain-language summary (with our reading check) and the debtor's downloads.
+
+    On an account the PDF is a letter (creditor, reference, how to pay, who to contact, free
+    advice); our reading check stays on this screen, never on their copy.
+    """
     summary = plan_summary_text(schedule, frequency=frequency, currency=currency)
     st.info(md(summary))
     grade = reading_grade(summary)
     verdict = "plain enough" if grade <= TARGET_GRADE else "try to simplify"
     st.caption(f"For us, not on their copy: reading grade {grade:.1f} (aim for "
                f"{TARGET_GRADE:.0f} or below: {verdict}).")
+    letter = (read(letter_for, account_id=account_id, today=today)
+              if account_id is not None else None)
     c1, c2 = st.columns(2)
     c1.download_button(
-        "Download the summary (PDF)",
+        "Download the letter (PDF)" if letter else "Download the summary (PDF)",
         data=functools.partial(summary_pdf, summary, schedule, debtor_name=debtor_name,
-                               currency=currency),
+                               currency=currency, today=today, letter=letter),
         file_name="payment-plan.pdf", mime="application/pdf", key=f"{key}_pdf",
         on_click="ignore",
     )
@@ -372,29 +381,34 @@ def for_the_debtor(schedule: Schedule, frequency: str, currency: str, debtor_nam
 # ---------------------------------------------------------------- saving
 
 
-def _save_buttons(prefix: str, basis: Basis, inputs: pp.PlanInputs, actor) -> None:
+def _save_buttons(prefix: str, basis: Basis, inputs: pp.PlanInputs, schedule: Schedule,
+                  actor) -> None:
     if not basis.may_save:
         st.caption("Quick model: nothing is saved. Pick a debtor's account to save a plan.")
         return
+    above = read(pp.authority_refusal, role=str(actor.role), discount_pct=str(inputs.discount_pct),
+                 forgiven_cents=schedule.forgiven_cents, currency=basis.currency)
     with st.form(f"{prefix}_save_form", border=False):
+        reason = ""
+        if above:
+            st.caption(f"{above} A lead must approve this settlement before it can start.")
+            reason = st.text_area("Why is this settlement fair? (for the lead)",
+                                  key=f"{prefix}_reason", max_chars=2000, height=80)
         c1, c2, c3 = st.columns(3)
         draft = c1.form_submit_button("Save as draft", key=f"{prefix}_save_draft")
         propose = c2.form_submit_button("Propose to the debtor", key=f"{prefix}_save_propose")
-        activate = c3.form_submit_button("Save and start the plan", key=f"{prefix}_save_start",
-                                         type="primary")
-    if not (draft or propose or activate):
+        start = c3.form_submit_button("Save and start the plan", key=f"{prefix}_save_start",
+                                      type="primary")
+    if not (draft or propose or start):
         return
-    if activate:
-        plan = write(lambda s: pp.save_and_activate(s, actor=actor, inputs=inputs,
-                                                    today=basis.today))
-    else:
-        status = "proposed" if propose else "draft"
-        plan = write(lambda s: pp.save_plan(s, actor=actor, inputs=inputs, status=status))
+    status = "proposed" if propose else "draft"
+    plan = write(lambda s: approvals.save(s, actor=actor, inputs=inputs, status=status,
+                                          start=start, reason=reason, today=basis.today))
     if plan is None:
         return
     if plan.status == "awaiting_approval":
-        message = (f"Plan {plan.id} is saved and waiting for a lead's approval of the "
-                   f"{plan.discount_pct}% discount.")
+        then = " It will start once approved." if start else ""
+        message = f"Plan {plan.id} is saved and waiting for a lead's approval.{then}"
     elif plan.status == "active":
         message = f"Plan {plan.id} has started."
     elif plan.status == "proposed":

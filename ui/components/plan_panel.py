@@ -131,5 +131,5 @@ def show(*, key: str, account: pp.AccountOption, actor, today: date) -> None:
         return
     _detail(detail)
     for_the_debtor(detail.schedule, detail.frequency, detail.currency, detail.debtor_name,
-                   f"{key}_saved_{detail.plan_id}")
+                   f"{key}_saved_{detail.plan_id}", account_id=detail.account_id, today=today)
     _buttons(key, detail, actor=actor, today=today)
