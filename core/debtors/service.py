@@ -56,7 +56,7 @@ from core.store.models import (
     utcnow,
 )
 from core.team.service import check_new_owner
-from core.text import MAX_NOTE_CHARS
+from core.text import MAX_NOTE_CHARS, field_problem, unstorable
 
 MAX_QUERY_CHARS = 100
 AMENDED_FIELDS = ("outcome", "wellbeing", "notes", "needs", "next_step", "right_party")
@@ -452,11 +452,14 @@ _NOTES = ("communication_notes", "cultural_notes", "circumstances", "needs")
 def _check_preferences(debtor: Debtor, changes: dict) -> dict:
     errors: dict[str, str] = {}
     clean = dict(changes)
+    for key, value in clean.items():
+        if isinstance(value, str) and unstorable(value):
+            errors[key] = "This contains a character that can't be stored; please retype it."
     for key, limit in _TEXT_LIMITS.items():
         if key in clean:
             clean[key] = (clean[key] or "").strip()
-            if len(clean[key]) > limit:
-                errors[key] = f"Keep this to {limit} characters."
+            if problem := field_problem(clean[key], limit):
+                errors[key] = problem
     if "name" in clean and not clean["name"]:
         errors["name"] = "Enter the debtor's name."
     if "language" in clean and not clean["language"]:
