@@ -25,10 +25,16 @@ def csv_safe(value: object) -> object:
     return value
 
 
+def unstorable(text: str) -> bool:
+    """True when `text` holds a character no database column can store (NUL, a lone
+    surrogate): PostgreSQL refuses them with an error, SQLite would cut the text short."""
+    return "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text)
+
+
 def clean_note(text: str | None, *, field: str = "The note", limit: int = MAX_NOTE_CHARS) -> str:
     """Strip a free-text note and refuse one over `limit` characters with a plain message."""
     text = (text or "").strip()
-    if "\x00" in text or any("\ud800" <= ch <= "\udfff" for ch in text):
+    if unstorable(text):
         raise UserError(f"{field} contains a character that can't be stored; please retype it.")
     if len(text) > limit:
         raise UserError(f"{field} is {len(text):,} characters; please keep it to {limit:,}.")

@@ -56,7 +56,7 @@ from core.store.models import (
     utcnow,
 )
 from core.team.service import check_new_owner
-from core.text import MAX_NOTE_CHARS
+from core.text import MAX_NOTE_CHARS, unstorable
 
 MAX_QUERY_CHARS = 100
 AMENDED_FIELDS = ("outcome", "wellbeing", "notes", "needs", "next_step", "right_party")
@@ -452,6 +452,9 @@ _NOTES = ("communication_notes", "cultural_notes", "circumstances", "needs")
 def _check_preferences(debtor: Debtor, changes: dict) -> dict:
     errors: dict[str, str] = {}
     clean = dict(changes)
+    for key, value in clean.items():
+        if isinstance(value, str) and unstorable(value):
+            errors[key] = "This contains a character that can't be stored; please retype it."
     for key, limit in _TEXT_LIMITS.items():
         if key in clean:
             clean[key] = (clean[key] or "").strip()
@@ -471,6 +474,14 @@ def _check_preferences(debtor: Debtor, changes: dict) -> dict:
             if len(clean[key]) > MAX_NOTE_CHARS:
                 errors[key] = (f"This is {len(clean[key]):,} characters; please keep it to "
                                f"{MAX_NOTE_CHARS:,}.")
+    _check_contact_choices(debtor, clean, errors)
+    if errors:
+        raise FieldErrors(errors)
+    return clean
+
+
+def _check_contact_choices(debtor: Debtor, clean: dict, errors: dict[str, str]) -> None:
+    """Timezone, opt-outs, preferred channel and contact window (cleaned in place)."""
     if "timezone" in clean:
         clean["timezone"] = (clean["timezone"] or "").strip()
         if not is_valid_timezone(clean["timezone"]):
@@ -494,9 +505,6 @@ def _check_preferences(debtor: Debtor, changes: dict) -> dict:
     end = clean.get("contact_window_end", debtor.contact_window_end)
     if start is None or end is None or not start < end:
         errors["contact_window_end"] = "The contact window must start before it ends."
-    if errors:
-        raise FieldErrors(errors)
-    return clean
 
 
 def update_preferences(session: Session, *, actor: User, debtor_id: int, expected_version: int,

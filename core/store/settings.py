@@ -14,6 +14,7 @@ from core.errors import UserError
 from core.permissions import require_role
 from core.store import audit
 from core.store.models import Setting, User, utcnow
+from core.text import unstorable
 
 DEFAULTS: dict[str, str] = {
     "office_timezone": "Europe/London",
@@ -86,17 +87,22 @@ def validate(key: str, value: str) -> str:
     value = value.strip()
     if key not in DEFAULTS:
         raise UserError(f"There is no setting called {key}.")
+    if unstorable(value):
+        raise UserError("That value contains a character that can't be stored; please retype it.")
     if key == "office_timezone":
+        shown = value if len(value) <= 40 else value[:37] + "…"
         try:
+            if len(value) > 60:
+                raise ValueError(value)
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise UserError(f"'{value}' is not a timezone name like Europe/London.") from exc
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            raise UserError(f"'{shown}' is not a timezone name like Europe/London.") from exc
     elif key.startswith("discount_limit_"):
         try:
             number = Decimal(value)
         except ArithmeticError as exc:
             raise UserError("A discount limit is a number from 0 to 100.") from exc
-        if not 0 <= number <= 100:
+        if not number.is_finite() or not 0 <= number <= 100:
             raise UserError("A discount limit is a number from 0 to 100.")
     elif key == "working_days":
         value = workdays.format_days(workdays.parse(value))

@@ -23,9 +23,8 @@ def ann(app_session):
 
 
 def count(session, model) -> int:
-    session.expire_all()
     found = session.exec(select(func.count()).select_from(model)).one()
-    session.rollback()
+    session.commit()  # end the read (keeping loaded objects), so the page can write
     return found
 
 
@@ -64,7 +63,8 @@ def test_an_agent_places_a_breathing_space_from_the_profile(app_session, ann):
 
 def test_adjustments_are_recorded_on_the_profile_and_shown_first_on_the_card(app_session, ann):
     agent, debtor, account = ann
-    at = open_app("pages/debtors.py", user=agent, debtors_selected_id=debtor.id)
+    debtor_id, account_id = debtor.id, account.id  # read now: a later read would lock SQLite
+    at = open_app("pages/debtors.py", user=agent, debtors_selected_id=debtor_id)
     at.selectbox(key="debtors_adj_kind").set_value("unavailable")
     at.run()
     at.selectbox(key="debtors_adj_start_day").set_value(4)
@@ -82,10 +82,37 @@ def test_adjustments_are_recorded_on_the_profile_and_shown_first_on_the_card(app
     assert not at.exception
     assert count(app_session, Adjustment) == 1
     # And the Check-ins card shows it first
-    card = open_app("pages/checkins.py", user=agent, checkin_debtor_id=debtor.id,
-                    checkin_account_id=account.id)
+    card = open_app("pages/checkins.py", user=agent, checkin_debtor_id=debtor_id,
+                    checkin_account_id=account_id)
     assert not card.exception
     lines = [m.value for m in card.markdown]
     agreed = lines.index("**What we agreed to do differently**")
     assert "Not available Friday 18\\:00 to Saturday 18\\:00" in lines[agreed + 1]
     assert agreed < next(i for i, line in enumerate(lines) if "Ann Lee" in line)
+
+
+def test_after_saving_a_check_in_next_opens_the_next_person_who_can_be_contacted(app_session,
+                                                                                   ann):
+    agent, debtor, account = ann
+    # Given Bob, also on the agent's list, with a call due today and happy to talk any time
+    bob = make_debtor(app_session, agent, name="Bob Stone", contact_window_start=time(0, 0),
+                      contact_window_end=time(23, 59))
+    bob_account = make_account(app_session, bob, 1_000)
+    due = make_followup(app_session, bob, agent, utcnow().date(), account_id=bob_account.id,
+                        channel="letter")
+    app_session.commit()
+    at = open_app("pages/checkins.py", user=agent, checkin_debtor_id=debtor.id,
+                  checkin_account_id=account.id)
+    # When a check-in about Ann is saved
+    at.radio(key="checkin_direction").set_value("inbound")
+    at.run()
+    at.button(key="FormSubmitter:checkin_form-Save check-in").click()
+    at.run()
+    assert "Check-in saved." in [s.value for s in at.success]
+    # Then a Next button offers Bob, and it opens his check-in answering that follow-up
+    assert "Bob Stone" in at.button(key="checkin_next").label
+    at.button(key="checkin_next").click()
+    at.run()
+    assert not at.exception
+    assert at.session_state["checkin_debtor_id"] == bob.id
+    assert at.session_state["checkin_followup_id"] == due.id
