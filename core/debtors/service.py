@@ -56,7 +56,7 @@ from core.store.models import (
     utcnow,
 )
 from core.team.service import check_new_owner
-from core.text import MAX_NOTE_CHARS, unstorable
+from core.text import MAX_NOTE_CHARS, field_problem, unstorable
 
 MAX_QUERY_CHARS = 100
 AMENDED_FIELDS = ("outcome", "wellbeing", "notes", "needs", "next_step", "right_party")
@@ -458,8 +458,8 @@ def _check_preferences(debtor: Debtor, changes: dict) -> dict:
     for key, limit in _TEXT_LIMITS.items():
         if key in clean:
             clean[key] = (clean[key] or "").strip()
-            if len(clean[key]) > limit:
-                errors[key] = f"Keep this to {limit} characters."
+            if problem := field_problem(clean[key], limit):
+                errors[key] = problem
     if "name" in clean and not clean["name"]:
         errors["name"] = "Enter the debtor's name."
     if "language" in clean and not clean["language"]:

@@ -40,6 +40,7 @@ from core.team.queries import (  # noqa: F401  (re-exported: pages import them f
     user_names,
 )
 from core.team.views import SignInResult
+from core.text import clean_name
 
 SIGN_IN_FAILED = "That username and password don't match. Please try again."
 LOCKED = "Too many tries. This account is locked for 15 minutes; ask a lead if it is urgent."
@@ -258,6 +259,7 @@ def _insert_user(session: Session, user_create: UserCreate) -> User:
     display_name = user_create.display_name.strip()
     if not display_name or len(display_name) > 120:
         raise UserError("Enter a display name (up to 120 characters).")
+    display_name = clean_name(display_name, field="The display name", limit=120)
     if session.exec(select(User.id).where(User.username == username)).first() is not None:
         raise UserError(f"The username '{username}' is already taken.")
     user = User(
@@ -308,6 +310,8 @@ def update_user(session: Session, *, actor: User, user_id: int, user_update: Use
         _check_team(session, changes["team_id"])
     if "display_name" in changes and not (changes["display_name"] or "").strip():
         raise UserError("Enter a display name.")
+    if "display_name" in changes:
+        clean_name(changes["display_name"], field="The display name", limit=120)
     if user.id == actor.id and (changes.get("active") is False or changes.get("role", "admin")
                                 != Role.ADMIN):
         raise UserError("You can't deactivate yourself or take away your own admin role.")
@@ -347,6 +351,7 @@ def create_team(session: Session, *, actor: User, name: str) -> Team:
     name = name.strip()
     if not name or len(name) > 80:
         raise UserError("Enter a team name (up to 80 characters).")
+    name = clean_name(name, field="The team name", limit=80)
     if session.exec(select(Team.id).where(Team.name == name)).first() is not None:
         raise UserError(f"There is already a team called '{name}'.")
     team = Team(name=name)

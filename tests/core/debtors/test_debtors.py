@@ -190,6 +190,8 @@ def test_a_stale_preferences_update_is_refused(session, team):
      "can't be their preferred channel"),
     ({"opted_out": "fax"}, "opted_out", "Unknown channel"),
     ({"communication_notes": "x" * 5001}, "communication_notes", "keep it to 5,000"),
+    ({"preferred_name": "Ann \u202eeeL"}, "preferred_name", "hidden character that reverses"),
+    ({"name": "Ann \u2066Lee"}, "name", "hidden character that reverses"),
 ])
 def test_bad_preferences_are_refused_with_a_message_by_the_field(session, team, changes, key,
                                                                  message):

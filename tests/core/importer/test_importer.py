@@ -228,6 +228,7 @@ BAD_DEBTOR_CELLS = [
     ("debtor_name", {"debtor_name": "x" * 201}, "is 201 characters long; keep it to 200."),
     ("reference", {"reference": ""}, "is empty; it is required."),
     ("creditor", {"creditor": "Acme\x07Ltd"}, "contains control characters"),
+    ("debtor_name", {"debtor_name": "Ann \u202eeeL"}, "contains control characters"),
 ]
 
 

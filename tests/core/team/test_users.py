@@ -209,6 +209,7 @@ def test_admin_creates_updates_and_resets(engine):
     ({"password": "password1234"}, "less common password"),
     ({"role": "boss"}, "not a role"),
     ({"username": "has space"}, "username"),
+    ({"display_name": "Ann \u202eeeL"}, "hidden character that reverses"),
 ])
 def test_bad_user_input_is_refused_and_nothing_saved(session, fields, message):
     admin = make_user(session, "admin", username="admin1")
