@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,13 +57,37 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+BUSY_ATTEMPTS = 4  # tries at the write lock (each waits up to the busy timeout) before giving up
+BUSY_SENTENCE = ("The database is busy with other saves just now, so nothing was saved. "
+                 "Please try again in a moment.")
+
+
+class DatabaseBusyError(UserError):
+    """SQLite's write lock stayed taken through every retry; nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY_SENTENCE)
+
+
 def _sqlite_begin(conn) -> None:
     # Writers take the write lock up front so two agents saving at once queue (busy_timeout)
     # instead of failing with "database is locked" when a read transaction tries to upgrade.
-    if conn.get_execution_options().get("write"):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
+    # On a loaded machine the wait can still run out: nothing has been done yet at BEGIN, so
+    # it is retried a few times, then refused with one plain sentence.
+    if not conn.get_execution_options().get("write"):
         conn.exec_driver_sql("BEGIN")
+        return
+    for attempt in range(1, BUSY_ATTEMPTS + 1):
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+                raise
+            if attempt == BUSY_ATTEMPTS:
+                raise DatabaseBusyError() from exc
+            log.info("The database was busy; trying again (%d of %d)", attempt, BUSY_ATTEMPTS)
+            time.sleep(random.uniform(0.05, 0.25) * attempt)
 
 
 def _private_file(path: Path) -> None:

@@ -1,5 +1,8 @@
 """Many agents writing at once: nothing lost, no "database is locked", no silent overwrite."""
 
+import os
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -16,8 +19,21 @@ THREADS = 20
 PER_THREAD = 50
 
 
-def test_twenty_agents_writing_fifty_checkins_each_lose_nothing(engine):
-    # Given twenty agents, each with a debtor
+@pytest.fixture
+def cpu_burner():
+    """Every core kept busy by another process while the test runs (a loaded machine)."""
+    burners = [subprocess.Popen([sys.executable, "-c", "while True: pass"])
+               for _ in range(os.cpu_count() or 2)]
+    try:
+        yield len(burners)
+    finally:
+        for burner in burners:
+            burner.kill()
+            burner.wait()
+
+
+def test_twenty_agents_writing_fifty_checkins_each_lose_nothing(engine, cpu_burner):
+    # Given twenty agents, each with a debtor, on a machine whose every core is busy
     with db.write_session(engine) as s:
         pairs = []
         for _ in range(THREADS):
@@ -67,3 +83,35 @@ def test_second_editor_of_a_debtor_is_told_to_reload(engine):
     # Then the first change stands
     with db.read_session(engine) as s:
         assert s.get(Debtor, debtor.id).communication_notes == "from the first agent"
+
+
+def test_a_write_lock_held_too_long_gets_a_plain_sentence_and_saves_nothing(sqlite_engine,
+                                                                              monkeypatch):
+    import sqlite3
+
+    from sqlalchemy import text
+
+    # Given another program holding SQLite's write lock, and a short wait for each try
+    monkeypatch.setattr(db, "BUSY_ATTEMPTS", 3)
+    path = sqlite_engine.url.database
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    engine = db.make_engine(f"sqlite:///{path}")
+
+    @db.event.listens_for(engine, "connect")
+    def _short_wait(dbapi_conn, _record):
+        dbapi_conn.execute("PRAGMA busy_timeout=100")
+
+    try:
+        # When an agent saves
+        with pytest.raises(db.DatabaseBusyError, match="busy with other saves"):
+            with db.write_session(engine) as s:
+                s.execute(text("INSERT INTO team (name) VALUES ('North')"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    # Then nothing was saved, and once the lock is free the same save goes through
+    with db.write_session(engine) as s:
+        assert s.execute(text("SELECT count(*) FROM team")).scalar() == 0
+        s.execute(text("INSERT INTO team (name) VALUES ('North')"))
+    engine.dispose()
