@@ -146,10 +146,9 @@ def sample_file(kind: str) -> bytes:
     return (SAMPLES_DIR / f"{_check_kind(kind)}.csv").read_bytes()
 
 
-def file_problem(kind: str, data: bytes) -> str | None:
+def file_problem(kind: str, data) -> str | None:
     """Why the whole file would be refused (encoding, a missing column …), or None."""
-    _table, problems, _rows = _read(_check_kind(kind), data)
-    return problems[0].message if problems else None
+    return _scan(_check_kind(kind), data).problem
 
 
 def detect_kind(data: bytes) -> str:
