@@ -498,3 +498,27 @@ def test_without_the_post_run_collection_memory_stays_flat_over_1000_reruns(
     gc.collect()
     # Then memory has not grown by more than a few megabytes per hundred reruns
     assert _rss_mb() - before < 60, (before, _rss_mb())
+
+
+def test_forbearance_is_previewed_with_sliders_then_saved(app_url, app_session,
+                                                           agent_and_account):
+    agent, account = agent_and_account
+    with db.write_session(db.make_engine(app_url)) as s:
+        plan = pp.save_and_activate(s, actor=agent, inputs=pp.PlanInputs(
+            account_id=account.id, frequency="monthly", start_on=date(2030, 1, 1),
+            instalment_cents=10_000))
+    k_fb = f"plans_plan_fb_{plan.id}"
+    at = open_app(PAGE, user=agent, plans_account_id=account.id)
+    # When the agent previews a payment holiday of two periods
+    at.radio(key=f"{k_fb}_kind").set_value("holiday").run()
+    at.slider(key=f"{k_fb}_holiday").set_value(2).run()
+    preview = {m.label: m.value for m in at.metric}
+    # Then the preview shows the six payments pushed back, and nothing is saved yet
+    assert preview["Payments left"] == "6"
+    assert preview["Last payment date"] == "1 Aug 2030"
+    assert _plans(app_url)[0].version == plan.version
+    # When they save it that way
+    at.button(key=f"{k_fb}_save").click().run()
+    assert not at.exception
+    assert [s.value for s in at.success] == [
+        f"Plan {plan.id} rescheduled: payment holiday of 2 period(s)."]

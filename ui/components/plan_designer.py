@@ -49,6 +49,7 @@ DESIGN_FIELDS = ("by", "instalment", "count", "frequency", "start", "discount", 
                  "round", "interest", "rate")
 MONEY = {name: st.column_config.NumberColumn(name, format="%.2f")
          for name in ("Amount (£)", "Left to pay after (£)", "Interest (£)")}
+MONEY["Date"] = st.column_config.DateColumn("Date", format="D MMM YYYY")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,9 +12,12 @@ from datetime import date
 import pandas as pd
 import streamlit as st
 
+from core.errors import UserError
 from core.lifecycle import LEAD_ACTIONS, PlanAction, allowed_actions
 from core.money import format_money
+from core.payment_plans import forbearance as fb
 from core.payment_plans import service as pp
+from core.payment_plans.charts import schedule_frame
 from core.vocabulary import InstalmentStatus, PlanStatus
 from ui.components.plan_designer import for_the_debtor, when
 from ui.format import md
@@ -35,7 +38,8 @@ DONE: dict[PlanAction, str] = {
 
 def actions_for(status: str) -> list[PlanAction]:
     """The buttons a plan in `status` shows here (approving is done in the lead's queue)."""
-    return [a for a in allowed_actions(status) if a not in LEAD_ACTIONS]
+    return [a for a in allowed_actions(status)
+            if a not in LEAD_ACTIONS and a != PlanAction.RESCHEDULE]  # rescheduling: see below
 
 
 def _run(action: str, *, actor, plan_id: int, version: int, note: str, today: date):
@@ -133,3 +137,61 @@ def show(*, key: str, account: pp.AccountOption, actor, today: date) -> None:
     for_the_debtor(detail.schedule, detail.frequency, detail.currency, detail.debtor_name,
                    f"{key}_saved_{detail.plan_id}", account_id=detail.account_id, today=today)
     _buttons(key, detail, actor=actor, today=today)
+    if PlanAction.RESCHEDULE in allowed_actions(detail.status):
+        _forbearance(key, detail, actor=actor, today=today)
+
+
+def _usual(detail: pp.PlanDetail) -> int:
+    unpaid = [i.amount_cents for i in detail.instalments if i.status != "paid"]
+    return detail.instalment_cents or max(unpaid or [100])
+
+
+def _forbearance_choice(k: str, detail: pp.PlanDetail) -> fb.Forbearance:
+    usual = _usual(detail)
+    pounds = max(1, usual // 100)
+    kind = st.radio("How", list(fb.KINDS), format_func=fb.KINDS.get, key=f"{k}_kind")
+    if kind == "lower" and pounds > 1:
+        new = st.slider("New instalment (£)", 1, pounds - 1, max(1, pounds // 2),
+                        key=f"{k}_lower")
+        return fb.Forbearance(kind="lower", instalment_cents=new * 100)
+    if kind == "holiday":
+        periods = st.slider("Payment holiday (payment periods)", 1, fb.MAX_HOLIDAY_PERIODS, 1,
+                            key=f"{k}_holiday")
+        return fb.Forbearance(kind="holiday", periods=periods)
+    if kind == "token":
+        token = st.slider("Token payment (£)", 1, pounds, max(1, pounds // 4), key=f"{k}_token")
+        periods = st.slider("For how many payments", 1, 24, 3, key=f"{k}_token_periods")
+        return fb.Forbearance(kind="token", token_cents=token * 100, periods=periods)
+    return fb.Forbearance(kind="lower" if kind == "lower" else "same", instalment_cents=None)
+
+
+def _forbearance(key: str, detail: pp.PlanDetail, *, actor, today: date) -> None:
+    """Reschedule what is left, previewed with sliders before saving (FCA CONC 7.3)."""
+    plan_id = detail.plan_id
+    k = f"{key}_fb_{plan_id}"
+    with st.expander(f"Reschedule what is left of plan {plan_id}: forbearance options"):
+        left, right = st.columns([1, 2], gap="large")
+        with left:
+            choice = _forbearance_choice(k, detail)
+        with right:
+            try:
+                schedule = fb.preview_plan(detail, choice, today=today)
+            except UserError as exc:
+                st.warning(str(exc))
+                return
+            c1, c2, c3 = st.columns(3)
+            c1.metric("Payments left", schedule.count)
+            c2.metric("First payment", format_money(schedule.instalments[0].amount_cents,
+                                                    detail.currency))
+            c3.metric("Last payment date", when(schedule.final_due))
+            st.dataframe(schedule_frame(schedule, rows=12), hide_index=True, width="stretch",
+                         key=f"{k}_table")
+        version = st.session_state.get(f"{key}_seen", {}).get(plan_id, (detail.version,))[0]
+        if st.button(f"Reschedule plan {plan_id} this way", key=f"{k}_save", type="primary"):
+            done = write(lambda s: pp.reschedule_plan(s, actor=actor, plan_id=plan_id,
+                                                      expected_version=version, today=today,
+                                                      forbearance=choice))
+            if done is not None:
+                st.session_state["plans_flash"] = (
+                    f"Plan {plan_id} rescheduled: {choice.describe(detail.currency).lower()}.")
+                st.rerun()
