@@ -122,7 +122,7 @@ elif page.rows:
                "then the most overdue. \"Now?\" says whether contact is allowed at "
                f"{now.astimezone(zone):%H:%M}, and why not.")
     st.dataframe(backlog.display_records(page.rows, now_by_id), hide_index=True,
-                 key="followups_table")
+                 key="followups_table", column_order=backlog.SCREEN_ORDER)
     st.download_button("Download CSV", backlog.to_csv(page.rows, now_by_id),
                        key="followups_csv", mime="text/csv",
                        file_name=f"follow-ups-{today.isoformat()}-page-{page.page}.csv",

@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.followups import queries as followups
 from core.insight import queries as insight
-from core.insight.charts import interval_chart
+from core.insight.charts import chart_height, interval_chart
 from core.insight.stats import TOO_FEW
 from core.insight.views import ASSOCIATION, Group
 from core.permissions import is_lead
@@ -58,7 +58,7 @@ def _question(title: str, explain: str, groups: list[Group], key: str) -> None:
     st.caption(explain)
     chart_col, table_col = st.columns([3, 2])
     chart_col.altair_chart(interval_chart(groups, title=groups[0].measure), key=f"{key}_chart",
-                           width="stretch")
+                           width="stretch", height=chart_height(groups))
     table_col.dataframe(insight.group_records(groups), hide_index=True, key=f"{key}_table",
                         width="stretch")
 
@@ -79,6 +79,6 @@ for col, measure in zip(cols, ("First instalment paid on time",
                                "Plan still running after 90 days"), strict=True):
     groups = [g for g in result.parity if g.measure == measure]
     col.altair_chart(interval_chart(groups, title=measure), key=f"insight_c_{measure[:5]}",
-                     width="stretch")
+                     width="stretch", height=chart_height(groups))
     col.dataframe(insight.group_records(groups), hide_index=True, width="stretch",
                   key=f"insight_c_table_{measure[:5]}")

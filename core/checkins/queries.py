@@ -65,6 +65,7 @@ from .views import (
 
 OPEN_PLAN_STATUSES = (PlanStatus.ACTIVE, PlanStatus.AWAITING_APPROVAL, PlanStatus.PROPOSED)
 HISTORY_DAYS = 9  # the 7-day rules look back 6 local days; 9 covers any timezone
+TITLES = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof"})
 
 
 def _require_active(actor: User | None) -> None:
@@ -537,9 +538,11 @@ def draft_for(session: Session, *, actor: User, debtor_id: int, account_id: int 
 
     _require_active(actor)
     debtor = get_debtor(session, debtor_id)
-    first_name = (debtor.preferred_name or debtor.name).split(" ")[0]
-    if debtor.kind != "person" and not debtor.preferred_name:
-        first_name = debtor.name
+    address = debtor.preferred_name or debtor.name
+    first_name = address.split(" ")[0]
+    if first_name.rstrip(".") in TITLES or (debtor.kind != "person"
+                                            and not debtor.preferred_name):
+        first_name = address  # "Mr Kamińska", not "Mr"; a business by its name
     amount = due = None
     currency = "GBP"
     if account_id is not None:

@@ -97,7 +97,8 @@ def signals(facts: PlanFacts) -> list[Signal]:
 
 def describe(found: Sequence[Signal]) -> str:
     """The signals in one sentence."""
-    return "; ".join(s.text for s in found).capitalize()
+    text = "; ".join(s.text for s in found)
+    return text[:1].upper() + text[1:]
 
 
 # ---------------------------------------------------------------- gathering the facts

@@ -7,6 +7,7 @@ import urllib.request
 import pytest
 
 from tests.browser.test_browser import browser, live_app, sign_in, wait_idle  # noqa: F401  (fixtures)
+from tests.browser.test_browser_plans import plans_app  # noqa: F401  (fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -115,3 +116,41 @@ def test_admin_users_form_shows_the_user_picked_last(context, live_app):  # noqa
     assert tab.get_by_label("Role", exact=True).first.input_value() == "agent"
     assert tab.get_by_label("Active (can sign in)").is_checked()
     assert tab.get_by_label("New password for tom", exact=True).first.is_visible()
+
+
+def test_a_deactivated_agent_cannot_save_from_the_plan_designer(browser, plans_app):  # noqa: F811
+    from sqlmodel import select
+
+    from core.store import db
+    from core.store.models import PaymentPlan, User, UserUpdate
+    from core.team import service as team
+    from tests.browser.test_browser import go
+    from tests.browser.test_browser_plans import _open_account
+
+    base, url = plans_app
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(20_000)
+    tab = context.new_page()
+    try:
+        # Given the agent with the plan designer open on Ann's account
+        tab.goto(base)
+        sign_in(tab, "agent")
+        go(tab, "Payment plans")
+        _open_account(tab, "Ann Browser")
+        engine = db.make_engine(url)
+        with db.read_session(engine) as s:
+            plans_before = len(s.exec(select(PaymentPlan)).all())
+        # When an admin deactivates them, and they press "Save as draft" in the designer
+        with db.write_session(engine) as s:
+            admin = s.exec(select(User).where(User.username == "admin")).one()
+            agent = s.exec(select(User).where(User.username == "agent")).one()
+            team.update_user(s, actor=admin, user_id=agent.id,
+                             user_update=UserUpdate(active=False))
+        tab.get_by_role("button", name="Save as draft").click()
+        # Then the fragment refuses with a plain sentence and nothing is saved
+        tab.get_by_text("Please sign in again.").first.wait_for()
+        with db.read_session(engine) as s:
+            assert len(s.exec(select(PaymentPlan)).all()) == plans_before
+        engine.dispose()
+    finally:
+        context.close()

@@ -385,3 +385,11 @@ def test_a_corrected_wellbeing_is_charted_at_its_new_value(session, people):
     checkins.amend_checkin(session, actor=agent, checkin_id=second.id, field="wellbeing",
                            new_value="3", reason="Asked at the end")
     assert [p.wellbeing for p in queries.wellbeing_points(session, debtor_id=debtor.id)] == [4, 3]
+
+
+def test_a_draft_greets_someone_addressed_by_title_with_title_and_surname(session, people):
+    agent, _, debtor, account, _ = people
+    debtor.preferred_name = "Mr Kamiński"
+    text = queries.draft_for(session, actor=agent, debtor_id=debtor.id, account_id=account.id,
+                             template="checkin", channel="sms")
+    assert text.startswith("Hi Mr Kamiński,")

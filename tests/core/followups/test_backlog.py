@@ -359,8 +359,8 @@ def test_trend_chart_has_two_series_per_day():
               TrendPoint(day=date(2026, 11, 20), checkins=7, conversations=3)]
     values = trend_chart(points).to_dict()["data"]["values"]
     assert values == [
-        {"day": "2026-11-19", "series": "Check-ins", "count": 5},
-        {"day": "2026-11-19", "series": "Conversations", "count": 2},
-        {"day": "2026-11-20", "series": "Check-ins", "count": 7},
-        {"day": "2026-11-20", "series": "Conversations", "count": 3},
+        {"day": "2026-11-19", "label": "Thu 19 Nov", "series": "Check-ins", "count": 5},
+        {"day": "2026-11-19", "label": "Thu 19 Nov", "series": "Conversations", "count": 2},
+        {"day": "2026-11-20", "label": "Fri 20 Nov", "series": "Check-ins", "count": 7},
+        {"day": "2026-11-20", "label": "Fri 20 Nov", "series": "Conversations", "count": 3},
     ]
