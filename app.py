@@ -5,6 +5,8 @@ app.py` and `uvicorn app:app` both import it) it is the web server: st.App with 
 cookie's routes and the security headers from ui.server.
 """
 
+from pathlib import Path
+
 import streamlit as st
 
 from ui import server
@@ -14,7 +16,8 @@ if __name__ == "__main__":
     from ui.daily import ensure_daily_run
 
     st.set_page_config(page_title="Recovery team dashboard",
-                       page_icon=":material/handshake:", layout="wide")
+                       page_icon=str(Path(__file__).with_name("static") / "favicon.png"),
+                       layout="wide")
     session.engine()
     try:
         ensure_daily_run()

@@ -16,6 +16,7 @@ _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+\-.!|~$:=&@^])")
 # and the screen drops them.
 _BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 BIDI_MESSAGE = "contains a hidden character that reverses text; please retype it"
+_AUTOLINK = re.compile(r"(?i)(\b(?:https?|ftp|mailto|xmpp)|\bwww)(?=\\[:.])|()(?=\\@)")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_NOTE_CHARS = 5000
 
@@ -24,7 +25,11 @@ def escape_markdown(text: str | None) -> str:
     """Text safe to put inside st.markdown: markup characters are escaped, HTML stays inert."""
     if not text:
         return ""
-    return _MD_SPECIAL.sub(r"\\\1", strip_bidi(str(text)))
+    escaped = _MD_SPECIAL.sub(r"\\\1", strip_bidi(str(text)))
+    # GitHub's autolinks are found in the text after escapes are undone, so escaping alone
+    # cannot stop `http://…`, `www.…` or `a@b.c` becoming links: an invisible word joiner
+    # between the scheme and its colon, after `www` and before `@` breaks the pattern.
+    return _AUTOLINK.sub("\\1\u2060", escaped)
 
 
 def strip_bidi(text: str) -> str:

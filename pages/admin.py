@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from core.store import settings
-from core.store.models import Role, UserCreate, UserUpdate
+from core.team import queries
 from core.team import service as users
+from core.team.views import UserCreate, UserUpdate
+from core.vocabulary import Role
 from ui import auth
 from ui.format import md
 from ui.session import reading, write
@@ -18,7 +19,7 @@ if me.role != Role.ADMIN:
 with reading() as session:
     everyone = users.list_users(session, actor=me)
     teams = users.list_teams(session)
-    current = {key: settings.get(session, key) for key in settings.LABELS}
+    current = queries.team_settings(session)
 
 team_names = {t.id: t.name for t in teams}
 roles = [r.value for r in Role]
@@ -87,13 +88,8 @@ with tab_teams:
             st.rerun()
 
 with tab_settings, st.form("admin_settings"):
-    values = {key: st.text_input(label, value=current[key], key=f"admin_setting_{key}")
-              for key, label in settings.LABELS.items()}
+    values = {key: st.text_input(label, value=value, key=f"admin_setting_{key}")
+              for key, (label, value) in current.items()}
     if st.form_submit_button("Save settings"):
-        def _save(session):
-            for key, value in values.items():
-                if value != current[key]:
-                    settings.set_value(session, actor=me, key=key, value=value)
-            return True
-
-        write(_save, success="Settings saved.")
+        write(lambda s: users.change_settings(s, actor=me, values=values),
+              success="Settings saved.")

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core.store import settings
-from core.store.models import UserCreate
+from core.team import queries
 from core.team import service as users
+from core.team.views import UserCreate
 from ui import auth
 from ui.session import engine, log, reading, write
 
@@ -12,7 +12,7 @@ st.title(":material/handshake: Recovery team dashboard")
 
 with reading() as session:
     user_count = users.count_users(session)
-    demo_mode = settings.get(session, "demo_data") == "true"
+    demo_mode = queries.demo_mode(session)
 
 if reason := st.session_state.pop("signed_out_reason", None):
     st.info(reason)

@@ -144,3 +144,8 @@ def read(fn: Callable[..., T], /, *, actor: User | None = None, **ids: Any) -> T
     """
     ref = f"{fn.__module__}:{fn.__qualname__}"
     return _cached(ref, None if actor is None else actor.id, tuple(sorted(ids.items())))
+
+
+def forget_reads() -> None:
+    """Drop every cached read (after a change made outside `write`, e.g. a chunked import)."""
+    st.cache_data.clear()

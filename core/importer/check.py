@@ -295,12 +295,20 @@ def _set_outcomes(plan_rows: list[_DebtorRow], desired: dict[tuple, dict[str, An
             row.outcome = "unchanged"
 
 
-def _plan_debtors(session: Session, table: _Table, today: date) -> _DebtorPlan:
-    """Check every row and decide what it does, reading the database in bulk."""
+def _plan_debtors(session: Session, table: _Table, today: date,
+                  duplicates: dict[str, list[int]] | None = None) -> _DebtorPlan:
+    """Check every row and decide what it does, reading the database in bulk.
+
+    `duplicates` (reference -> every row number holding it, from the whole file) lets a
+    chunk refuse a reference repeated in another chunk.
+    """
     by_reference: dict[str, list[int]] = defaultdict(list)
     for row in table.rows:
         if row.cells.get("reference"):
             by_reference[row.cells["reference"]].append(row.number)
+    for reference, numbers in (duplicates or {}).items():
+        if reference in by_reference:
+            by_reference[reference] = numbers
     existing = _load_accounts(session, [r for r in by_reference if len(r) <= 40])
     fields = _DebtorParsers(session, today).fields()
     problems: list[Problem] = []

@@ -10,15 +10,14 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from core.cli import say
+from core.importer.chunked import import_file, preview_file
 from core.importer.read import KINDS, ImportPreview, detect_kind, file_problem, problems_csv
-from core.importer.write import preview_import, run_import
 from core.store.config import ConfigError, normalise_url
 from core.store.db import (
     check_connection,
     make_engine,
     migrate,
     read_session,
-    write_session,
 )
 from core.store.models import (
     Role,
@@ -71,11 +70,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--database-url", help="default: DATABASE_URL or data/recovery.db")
     args = parser.parse_args(argv)
     try:
-        data = args.file.read_bytes()
+        data = args.file.open("rb")
     except OSError as exc:
         say(f"Can't read {args.file}: {exc.strerror or exc}.", err=True)
         return 2
-    kind = args.kind or detect_kind(data)
+    with data:
+        return _run(args, data)
+
+
+def _progress(done: int, total: int) -> None:
+    sys.stderr.write(f"\r  {done:,} of {total:,} rows checked" + ("\n" if done >= total else ""))
+    sys.stderr.flush()
+
+
+def _run(args: argparse.Namespace, data) -> int:
+    kind = args.kind or detect_kind(data.read(4096))
     refused = file_problem(kind, data)
     if refused:
         say(refused, err=True)
@@ -86,11 +95,11 @@ def main(argv: list[str] | None = None) -> int:
         engine = make_engine(url)
         check_connection(engine)
         migrate(engine)
-        opener = read_session if args.preview else write_session
-        with opener(engine) as session:
-            actor = _actor(session, args.username)
-            service = preview_import if args.preview else run_import
-            result = service(session, actor=actor, kind=kind, data=data)
+        with read_session(engine) as session:
+            actor_id = _actor(session, args.username).id
+        service = preview_file if args.preview else import_file
+        result = service(engine, actor_id=actor_id, kind=kind, data=data,
+                         progress=_progress if sys.stderr.isatty() else None)
     except (ConfigError, PermissionError, ValueError) as exc:
         say(str(exc), err=True)
         return 2
@@ -106,6 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     report = problems_csv(result.problems)
     target = args.file.with_name(f"{args.file.stem}-problems.csv")
     try:
+        target.touch(mode=0o600)  # the reasons quote personal data: the owner's eyes only
         target.write_bytes(report)
         say(f"{_rows(result.refused)} refused; the reasons are in {target}.")
     except OSError:

@@ -4,12 +4,14 @@
 ``importer.preview_import(...)``, ``importer.run_import(...)``, ``importer.Problem`` …
 """
 
+from core.importer.chunked import MAX_PROBLEMS, import_file, preview_file
 from core.importer.cli import main
 from core.importer.read import (
     COLUMNS,
     DEBTOR_COLUMNS,
     FILE,
     KINDS,
+    MAX_ROWS,
     NOT_UTF8,
     PAYMENT_COLUMNS,
     PAYMENT_METHODS,
@@ -26,8 +28,8 @@ from core.importer.read import (
 from core.importer.write import preview_import, run_import
 
 __all__ = [
-    "COLUMNS", "DEBTOR_COLUMNS", "FILE", "KINDS", "NOT_UTF8", "PAYMENT_COLUMNS",
-    "PAYMENT_METHODS", "Column", "ImportPreview", "ImportResult", "Problem", "column_help",
-    "detect_kind", "file_problem", "main", "preview_import", "problems_csv", "run_import",
-    "sample_file",
+    "COLUMNS", "DEBTOR_COLUMNS", "FILE", "KINDS", "MAX_PROBLEMS", "MAX_ROWS", "NOT_UTF8",
+    "PAYMENT_COLUMNS", "PAYMENT_METHODS", "Column", "ImportPreview", "ImportResult", "Problem",
+    "column_help", "detect_kind", "file_problem", "import_file", "main", "preview_file",
+    "preview_import", "problems_csv", "run_import", "sample_file",
 ]

@@ -146,10 +146,9 @@ def sample_file(kind: str) -> bytes:
     return (SAMPLES_DIR / f"{_check_kind(kind)}.csv").read_bytes()
 
 
-def file_problem(kind: str, data: bytes) -> str | None:
+def file_problem(kind: str, data) -> str | None:
     """Why the whole file would be refused (encoding, a missing column …), or None."""
-    _table, problems, _rows = _read(_check_kind(kind), data)
-    return problems[0].message if problems else None
+    return _scan(_check_kind(kind), data).problem
 
 
 def detect_kind(data: bytes) -> str:
@@ -185,48 +184,134 @@ def _normalise_header(name: str) -> str:
     return re.sub(r"[\s\-]+", "_", name.strip().strip('"').strip().lower())
 
 
-def _read(kind: str, data: bytes) -> tuple[_Table | None, list[Problem], int]:
-    """Decode and split the file; a problem here refuses the whole file."""
-    def refuse(message: str, rows: int = 0) -> tuple[None, list[Problem], int]:
-        return None, [Problem(None, FILE, message)], rows
+MAX_ROWS = 1_000_000  # rows in one file; more is refused (split the file)
+CHUNK_READ = 1_000  # rows checked and written together
 
+
+@dataclass
+class _Scan:
+    """What one pass over the file found, holding no rows: a file problem, the row count,
+    the columns ignored and (debtors) every reference that appears on more than one row."""
+
+    problem: str | None = None
+    rows: int = 0
+    header: list[str] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)
+    duplicates: dict[str, list[int]] = field(default_factory=dict)
+
+
+def _stream(data) -> io.BufferedIOBase:
+    """A binary stream over `data` (bytes, or an open binary file), rewound to its start."""
+    if isinstance(data, bytes | bytearray | memoryview):
+        return io.BytesIO(bytes(data))
+    data.seek(0)
+    return data
+
+
+def _records(stream) -> Iterable[tuple[int, list[str]]]:
+    """(spreadsheet row number, cells) of each non-blank row; UnicodeDecodeError, csv.Error
+    and ValueError (a NUL) come out of the iteration."""
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", newline="")
     try:
-        text = bytes(data).decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return refuse(NOT_UTF8)
-    if "\x00" in text:
-        return refuse(NOT_UTF8)
-    try:
-        records = list(csv.reader(io.StringIO(text, newline="")))
-    except csv.Error as exc:
-        return refuse(f"The file can't be read as CSV ({exc}); save it as 'CSV UTF-8'.")
-    if not records or not any(cell.strip() for cell in records[0]):
-        return refuse("The file is empty; the first row must name the columns.")
-    header = [_normalise_header(h) for h in records[0]]
-    body = [(number, cells) for number, cells in enumerate(records[1:], start=2)
-            if any(cell.strip() for cell in cells)]
+        for number, cells in enumerate(csv.reader(text), start=1):
+            if any("\x00" in cell for cell in cells):
+                raise ValueError("NUL")
+            if number == 1 or any(cell.strip() for cell in cells):
+                yield number, cells
+    finally:
+        text.detach()
+
+
+def _header_problem(kind: str, first: list[str], header: list[str]) -> str | None:
     spec = COLUMNS[kind]
-    if len(header) == 1 and ";" in records[0][0]:
-        return refuse("The file uses ';' between values; save it as 'CSV UTF-8' (comma "
-                      "separated) and try again.", len(body))
+    if len(header) == 1 and ";" in first[0]:
+        return ("The file uses ';' between values; save it as 'CSV UTF-8' (comma separated) "
+                "and try again.")
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
-        return refuse(f"The column '{repeated[0]}' appears more than once in the first row; "
-                      "keep one.", len(body))
+        return f"The column '{repeated[0]}' appears more than once in the first row; keep one."
     missing = [c.name for c in spec if c.required and c.name not in header]
     if missing:
         names = ", ".join(f"'{m}'" for m in missing)
         required = ", ".join(c.name for c in spec if c.required)
         noun = "column" if len(missing) == 1 else "columns"
-        return refuse(f"The file has no {names} {noun}, so none of it can be imported; a "
-                      f"{kind} file needs the columns {required}.", len(body))
-    if not body:
-        return refuse("The file has no rows below the header.")
-    known = {c.name for c in spec}
-    ignored = [h for h in header if h and h not in known]
+        return (f"The file has no {names} {noun}, so none of it can be imported; a {kind} "
+                f"file needs the columns {required}.")
+    return None
+
+
+def _scan(kind: str, data) -> _Scan:
+    """One streaming pass: encoding, CSV shape, header, row count and cap, duplicates."""
+    scan = _Scan()
+    seen: dict[str, int] = {}
+    header_problem = None
+    reference = None
+    try:
+        for number, cells in _records(_stream(data)):
+            if number == 1:
+                if not any(cell.strip() for cell in cells):
+                    scan.problem = "The file is empty; the first row must name the columns."
+                    return scan
+                scan.header = [_normalise_header(h) for h in cells]
+                header_problem = _header_problem(kind, cells, scan.header)
+                known = {c.name for c in COLUMNS[kind]}
+                scan.ignored = [h for h in scan.header if h and h not in known]
+                if kind == "debtors" and "reference" in scan.header:
+                    reference = scan.header.index("reference")
+                continue
+            scan.rows += 1
+            if scan.rows > MAX_ROWS:
+                scan.problem = (f"The file has more than {MAX_ROWS:,} rows; split it into "
+                                "smaller files and import each.")
+                return scan
+            if reference is not None and reference < len(cells):
+                _note_reference(scan, seen, cells[reference].strip(), number)
+    except (UnicodeDecodeError, ValueError):
+        scan.problem = NOT_UTF8
+        return scan
+    except csv.Error as exc:
+        scan.problem = f"The file can't be read as CSV ({exc}); save it as 'CSV UTF-8'."
+        return scan
+    if not scan.header:
+        scan.problem = "The file is empty; the first row must name the columns."
+    elif header_problem:
+        scan.problem = header_problem
+    elif not scan.rows:
+        scan.problem = "The file has no rows below the header."
+    return scan
+
+
+def _note_reference(scan: _Scan, seen: dict[str, int], reference: str, number: int) -> None:
+    if not reference:
+        return
+    first = seen.setdefault(reference, number)
+    if first != number:
+        scan.duplicates.setdefault(reference, [first]).append(number)
+
+
+def _chunks_of(kind: str, data, scan: _Scan, size: int = CHUNK_READ) -> Iterable[_Table]:
+    """The file's rows, `size` at a time (after a `_scan` that found no problem)."""
+    known = {c.name for c in COLUMNS[kind]}
+    header = scan.header
     width = len(header)
-    rows = [_Row(number, {h: cells[i].strip() if i < len(cells) else ""
-                          for i, h in enumerate(header) if h in known},
-                 extra=len(cells) > width and any(c.strip() for c in cells[width:]))
-            for number, cells in body]
-    return _Table(rows=rows, ignored=ignored), [], 0
+    rows: list[_Row] = []
+    for number, cells in _records(_stream(data)):
+        if number == 1:
+            continue
+        rows.append(_Row(number, {h: cells[i].strip() if i < len(cells) else ""
+                                  for i, h in enumerate(header) if h in known},
+                         extra=len(cells) > width and any(c.strip() for c in cells[width:])))
+        if len(rows) >= size:
+            yield _Table(rows=rows, ignored=scan.ignored)
+            rows = []
+    if rows:
+        yield _Table(rows=rows, ignored=scan.ignored)
+
+
+def _read(kind: str, data) -> tuple[_Table | None, list[Problem], int]:
+    """The whole file as one table (small files and tests); a problem refuses the file."""
+    scan = _scan(kind, data)
+    if scan.problem:
+        return None, [Problem(None, FILE, scan.problem)], scan.rows
+    rows = [row for table in _chunks_of(kind, data, scan) for row in table.rows]
+    return _Table(rows=rows, ignored=scan.ignored), [], 0

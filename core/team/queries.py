@@ -140,3 +140,17 @@ def audit_trail(session: Session, **filters) -> list:
     from core.store.audit import trail
 
     return trail(session, **filters)
+
+
+def demo_mode(session: Session) -> bool:
+    """True when the demo team is loaded (the sign-in page says how to sign in)."""
+    from core.store import settings
+
+    return settings.get(session, "demo_data") == "true"
+
+
+def team_settings(session: Session) -> dict[str, tuple[str, str]]:
+    """Each team-wide setting an admin may change: key -> (label, current value)."""
+    from core.store import settings
+
+    return {key: (label, settings.get(session, key)) for key, label in settings.LABELS.items()}

@@ -360,3 +360,15 @@ def create_team(session: Session, *, actor: User, name: str) -> Team:
     audit.record(session, actor_id=actor.id, action="team.create", entity="team",
                  entity_id=team.id, after={"name": name})
     return team
+
+
+def change_settings(session: Session, *, actor: User, values: dict[str, str]) -> int:
+    """Save the team-wide settings that changed (admins only); returns how many changed."""
+    from core.store import settings
+
+    changed = 0
+    for key, value in values.items():
+        if value != settings.get(session, key):
+            settings.set_value(session, actor=actor, key=key, value=value)
+            changed += 1
+    return changed

@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from core.store.models import User
+from core.store.models import User, UserCreate, UserUpdate
+
+__all__ = ["User", "UserCreate", "UserUpdate", "SignInResult", "SessionCheck",
+           "SignInAttemptRow", "LockedAccount", "OUTCOME_LABELS"]
 
 OUTCOME_LABELS = {
     "ok": "Signed in",

@@ -42,6 +42,9 @@ HOSTILE = [
     "trailing backslash \\",
 ]
 TAGS = re.compile(r"<(?!/?p>)[a-z/]")
+WORD_JOINER = "\u2060"
+# What GitHub's autolink extension looks for in the text once escapes are undone.
+AUTOLINK = re.compile(r"(?i)(?:https?|ftp|mailto|xmpp)://|\bwww\.|[-.\w+]@[-\w]")
 
 
 def _rendered(text: str) -> str:
@@ -61,7 +64,7 @@ def test_escaped_text_makes_no_element_of_its_own(hostile):
 def test_escaped_text_reads_as_typed(hostile):
     # Given hostile text, when it is escaped and rendered, then the words on screen are the same
     out = re.sub(r"</?p>", "", _rendered(hostile)).strip()
-    shown = html.unescape(out)
+    shown = html.unescape(out).replace(WORD_JOINER, "")
     assert shown.split() == hostile.split()
 
 
@@ -72,7 +75,15 @@ def test_any_line_of_text_renders_as_itself_and_nothing_more(line):
     # Then no tag appears and the text reads back unchanged (bidi controls aside)
     assert "<" not in out
     expected = re.sub("[\u202a-\u202e\u2066-\u2069]", "", line)
-    assert html.unescape(out).split() == expected.split()
+    assert html.unescape(out).replace(WORD_JOINER, "").split() == expected.split()
+
+
+@pytest.mark.parametrize("hostile", HOSTILE + ["mail ann@example.com", "HTTPS://X.Y/z"])
+def test_escaped_text_leaves_nothing_for_the_autolinker(hostile):
+    # Given text with bare URLs and addresses, when escaped and rendered to text
+    shown = html.unescape(re.sub(r"</?p>", "", _rendered(hostile)))
+    # Then no URL, www. or address pattern is left for GitHub's autolinks to find
+    assert not AUTOLINK.search(shown), shown
 
 
 def test_text_reversing_characters_never_reach_the_screen():
