@@ -20,7 +20,7 @@ CORE_LIMIT = 500
 # not grow; once it is split below the limit its line here must go. This list must only
 # shrink: never add a file to it (split the file instead: service, queries, views).
 KNOWN_LONG = {
-    "core/checkins/queries.py": 578,  # listed at 575; grew with the hardening fixes
+    "core/checkins/queries.py": 575,
     "core/checkins/service.py": 657,
     "core/debtors/service.py": 530,  # listed at 522; grew with the hardening fixes
     "core/demo/builder.py": 506,
