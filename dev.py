@@ -563,10 +563,15 @@ def run(args: list[str]) -> int:
 
 
 def test(args: list[str]) -> int:
-    """Lint and run the whole test suite."""
+    """Lint (ruff, then the import contracts) and run the whole test suite."""
     check_lock("run", "test")
     ensure_venv("test")
     lint = subprocess.call([str(PY), "-m", "ruff", "check", "."], cwd=ROOT)
+    if lint:
+        return lint
+    # The layers' contracts in pyproject.toml ([tool.importlinter]).
+    lint = subprocess.call([str(BIN / ("lint-imports" + (".exe" if os.name == "nt" else "")))],
+                           cwd=ROOT)
     if lint:
         return lint
     return subprocess.call([str(PY), "-m", "pytest", *args], cwd=ROOT)

@@ -43,6 +43,7 @@ from core.followups.backlog import BacklogFilter  # noqa: E402
 from core.store import db, settings  # noqa: E402
 from core.store.config import normalise_url  # noqa: E402
 from core.store.models import FollowUp, FollowUpStatus, Role, User  # noqa: E402
+from tests.conftest import sign_in_state  # noqa: E402
 
 TARGET_PAGE_MS = 300.0  # cold p95, server-side (issue 17): the figure the docs quote
 TARGET_RSS_MB = 1024.0
@@ -314,7 +315,7 @@ def time_pages(url: str, people: dict, runs: int) -> list[tuple]:
     for page, user in cases:
         st.cache_data.clear()
         at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
-        at.session_state["user_id"] = user.id
+        sign_in_state(at, user)
         at.run()
         at.switch_page(page)
         started = time.perf_counter()

@@ -41,6 +41,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from anywhere
 
+from types import SimpleNamespace  # noqa: E402
+
 import pandas as pd  # noqa: E402
 from streamlit.runtime.scriptrunner.script_cache import ScriptCache  # noqa: E402
 from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequests  # noqa: E402
@@ -58,11 +60,14 @@ from core.plans import build_schedule  # noqa: E402
 from core.store import db  # noqa: E402
 from core.store.models import Account, Debtor, User  # noqa: E402
 from core.team.service import hash_password  # noqa: E402
+from tests.conftest import sign_in_state  # noqa: E402
 
 BALANCE = 5_200_000  # £52,000: 520 weekly instalments of £100
 RERUN_TARGET_MS = 100.0
 SCHEDULE_TARGET_MS = 2.0
 FRAGMENT_KEY = "plans_designer"
+ACCOUNT_ID = 1  # the one account _seed makes
+DESIGNER = f"plans_{ACCOUNT_ID}"  # the designer's widget keys on that account
 _scoped_fragment: list[str] = []  # when set, reruns are scoped to this fragment id
 
 
@@ -117,18 +122,19 @@ def _seed(url: str) -> int:
 
 def _open_page(agent_id: int) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60)
-    at.session_state["user_id"] = agent_id
+    sign_in_state(at, SimpleNamespace(id=agent_id))
+    at.session_state["plans_account_id"] = ACCOUNT_ID  # the page opens empty otherwise
     at.run()
     at.switch_page("pages/plans.py")
     at.run()
-    at.selectbox(key="plans_frequency").set_value("weekly").run()
-    at.radio(key="plans_by").set_value("Set the number of instalments").run()
+    at.selectbox(key=f"{DESIGNER}_frequency").set_value("weekly").run()
+    at.radio(key=f"{DESIGNER}_by").set_value("Set the number of instalments").run()
     for count in (520, 500, 480):
-        at.slider(key="plans_count").set_value(count).run()
-        at.button(key="plans_pin").click().run()
-    at.slider(key="plans_count").set_value(520).run()
+        at.slider(key=f"{DESIGNER}_count").set_value(count).run()
+        at.button(key=f"{DESIGNER}_pin").click().run()
+    at.slider(key=f"{DESIGNER}_count").set_value(520).run()
     _check(at, 520)
-    pinned = at.session_state["plans_scenarios"]
+    pinned = at.session_state[f"{DESIGNER}_scenarios"]
     assert len(pinned) == 3, "three scenarios should be pinned"
     return at
 
@@ -145,7 +151,7 @@ def _slider_changes(at: AppTest, n: int) -> list[float]:
     times: list[float] = []
     for k in range(n):
         count = 520 - (k % 30)  # 520, 519, … 491: every one a valid 520-ish weekly plan
-        slider = at.slider(key="plans_count").set_value(count)
+        slider = at.slider(key=f"{DESIGNER}_count").set_value(count)
         began = time.perf_counter()
         slider.run()
         times.append((time.perf_counter() - began) * 1000)

@@ -2,8 +2,11 @@
 
 ``python -m core.backup [--database-url URL] [--out PATH]`` writes a consistent copy, by
 default to data/backups/recovery-YYYYmmdd-HHMMSS.db; agents can keep working meanwhile.
-``python -m core.backup --restore BACKUP [--database-url URL]`` puts a backup back (stop the
-app first); the database it replaces is kept next to it as ``*.before-restore-*.db``.
+``python -m core.backup --restore BACKUP [--database-url URL]`` puts a backup back; it is
+refused while the app (or anything else) has the database open, and for a backup whose
+append-only triggers were dropped (unless ``--accept-missing-guards``). The database it
+replaces is kept next to it as ``*.before-restore-*.db``. Backups are readable by their
+owner only (0600).
 For PostgreSQL use pg_dump and pg_restore instead (the command says so and exits 2).
 """
 
@@ -56,6 +59,7 @@ def _copy(source: sqlite3.Connection, target: Path) -> None:
     """Copy `source` into a new file `target` in one step, so the copy is one consistent moment."""
     partial = target.with_name(target.name + ".partial")
     partial.unlink(missing_ok=True)
+    _create_private(partial)  # backups hold personal data: readable by their owner only
     destination = sqlite3.connect(partial)
     try:
         # pages=-1 copies everything in one step while holding a read snapshot: writers carry
@@ -133,36 +137,92 @@ def _known_revisions() -> set[str]:
     return {script.revision for script in ScriptDirectory(str(MIGRATIONS)).walk_revisions()}
 
 
-def restore_sqlite(backup_path: Path, target_path: Path) -> Path | None:
+def restore_sqlite(backup_path: Path, target_path: Path, *,
+                   allow_unguarded: bool = False) -> Path | None:
     """Put the backup at `backup_path` in place as `target_path` (stop the app first).
+
+    Refused while any other connection has the database open (the app, a CLI, a console):
+    their later writes would otherwise go to a file nobody reads, or be overwritten. Refused
+    too for a backup whose append-only guards were dropped, unless `allow_unguarded` (the
+    app puts the guards back at its next start either way).
 
     A database already at `target_path` is first copied to
     ``<target>.before-restore-YYYYmmdd-HHMMSS.db``, whose path is returned (None if there was
-    none). The restored database is migrated to the current schema when the app next starts.
+    none). The backup is copied *into* the database through SQLite itself, so the file stays
+    the same file. The restored database is migrated when the app next starts.
     """
     backup_path, target_path = Path(backup_path), Path(target_path)
     check_backup(backup_path)
+    if not allow_unguarded:
+        _check_guards(backup_path)
     if target_path.exists() and target_path.resolve() == backup_path.resolve():
         raise BackupError("The backup and the database are the same file.")
     target_path.parent.mkdir(parents=True, exist_ok=True)
-    kept: Path | None = None
-    if target_path.exists():
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        kept = target_path.with_name(f"{target_path.stem}.before-restore-{stamp}.db")
-        if _is_sqlite(target_path):
-            backup_sqlite(target_path, kept)  # reads through the WAL: nothing is lost
-        else:
-            os.replace(target_path, kept)
-    source = sqlite3.connect(f"file:{backup_path}?mode=ro", uri=True)
+    if target_path.exists() and not _is_sqlite(target_path):
+        raise BackupError(f"{target_path} is not a SQLite database, so it can't be restored "
+                          "over; move it away first.")
+    if not target_path.exists():
+        _create_private(target_path)
+    target = sqlite3.connect(target_path, timeout=0, isolation_level=None)
     try:
-        _copy(source, target_path.with_name(target_path.name + ".restoring"))
+        _refuse_if_in_use(target, target_path)  # from here on, nobody else has it open
+        kept = _keep_before_restore(target, target_path)
+        source = sqlite3.connect(f"file:{backup_path}?mode=ro", uri=True)
+        try:
+            source.backup(target, pages=-1)
+        finally:
+            source.close()
+        target.execute("PRAGMA journal_mode=WAL")  # as the app opens it
+        os.chmod(target_path, 0o600)
+    except sqlite3.Error as exc:
+        raise BackupError(f"The restore into {target_path} failed ({exc}); the database is "
+                          "as it was.") from exc
     finally:
-        source.close()
-    # The old database's write-ahead log belongs to the old file: it must not replay onto this.
-    for suffix in ("-wal", "-shm"):
-        Path(f"{target_path}{suffix}").unlink(missing_ok=True)
-    os.replace(target_path.with_name(target_path.name + ".restoring"), target_path)
+        target.close()
     return kept
+
+
+def _refuse_if_in_use(target: sqlite3.Connection, path: Path) -> None:
+    """Leave write-ahead-log mode, which SQLite allows only with no other connection open."""
+    try:
+        mode = target.execute("PRAGMA journal_mode=DELETE").fetchone()[0]
+    except sqlite3.OperationalError:
+        mode = "wal"
+    if mode.lower() != "delete":
+        raise BackupError(f"{path.name} is in use (the app or another tool has it open), so "
+                          "restoring now would lose their later work; stop the app, then "
+                          "restore.")
+
+
+def _keep_before_restore(target: sqlite3.Connection, path: Path) -> Path | None:
+    """Copy the database about to be replaced beside it; None when it holds no tables."""
+    if not target.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+        return None
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    kept = path.with_name(f"{path.stem}.before-restore-{stamp}.db")
+    _copy(target, kept)
+    return kept
+
+
+def _check_guards(path: Path) -> None:
+    """Refuse a backup whose append-only triggers are missing (someone dropped them)."""
+    from core.store import guards
+
+    conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        absent = guards.trigger_names("sqlite") - guards.present_sqlite(conn)
+    finally:
+        conn.close()
+    if absent:
+        raise BackupError(
+            f"{path.name} has lost its append-only guards ({', '.join(sorted(absent))}), so "
+            "records in it may have been changed; restore it only if you trust it, with "
+            "--accept-missing-guards.")
+
+
+def _create_private(path: Path) -> None:
+    """Create an empty file readable by its owner only (0600)."""
+    os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def _is_sqlite(path: Path) -> bool:
@@ -182,11 +242,14 @@ def main(argv: list[str] | None = None) -> int:
                         "data/backups/recovery-YYYYmmdd-HHMMSS.db)")
     parser.add_argument("--restore", type=Path, metavar="BACKUP",
                         help="restore this backup over the database instead")
+    parser.add_argument("--accept-missing-guards", action="store_true",
+                        help="restore a backup whose append-only triggers were dropped")
     args = parser.parse_args(argv)
     try:
         database = sqlite_path(args.database_url or database_url())
         if args.restore:
-            kept = restore_sqlite(args.restore, database)
+            kept = restore_sqlite(args.restore, database,
+                                  allow_unguarded=args.accept_missing_guards)
             say(f"Restored {args.restore} to {database}.")
             if kept:
                 say(f"The database it replaced is kept as {kept}.")

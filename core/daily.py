@@ -33,6 +33,7 @@ from sqlmodel import Session, col, select
 from core.checkins.holds import end_expired_holds
 from core.cli import say
 from core.errors import UserError
+from core.followups.wobble import create_wobble_followups
 from core.payment_plans.sweep import sweep_missed
 from core.payment_plans.views import SweepResult
 from core.store import audit, db, settings
@@ -59,6 +60,7 @@ _WORDS: dict[str, str] = {
     "followups_closed": "follow-ups closed (promise kept after all)",
     "holds_ended": "holds ended",
     "welcome_backs": "welcome-back check-ins after a hold",
+    "wobble_followups": "supportive check-ins for wobbling plans",
 }
 
 
@@ -153,6 +155,7 @@ def apply_rules(session: Session, *, today: date) -> dict[str, int]:
     counts = asdict(sweep)
     counts["welcome_backs"] = end_expired_holds(session, today)  # before the holds close
     counts["holds_ended"] = end_holds(session, today=today)
+    counts["wobble_followups"] = create_wobble_followups(session, today=today)
     return counts
 
 

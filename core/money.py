@@ -7,6 +7,10 @@ from babel.numbers import format_currency, get_currency_precision, is_currency
 
 from core.errors import UserError
 
+# The largest amount a money column holds is 2^63 - 1 pence; a person never means more than
+# a billion pounds, so anything above is refused long before the database would crash.
+MAX_PENCE = 100_000_000_000  # £1,000,000,000.00
+
 DEFAULT_CURRENCY = "GBP"
 DEFAULT_LOCALE = "en_GB"
 
@@ -32,3 +36,15 @@ def format_money(
             amount, currency, format="¤#,##0", locale=locale, currency_digits=False
         )
     return format_currency(amount, currency, locale=locale)
+
+
+def check_pence(value: object, *, label: str, maximum: int = MAX_PENCE) -> int:
+    """`value` as whole, non-negative pence up to `maximum`, or UserError naming `label`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise UserError(f"{label} must be a whole number of pence.")
+    if value < 0:
+        raise UserError(f"{label} cannot be negative.")
+    if value > maximum:
+        raise UserError(f"{label} is more than the largest amount the dashboard can hold "
+                        f"({maximum // 100:,} pounds); check the figure.")
+    return value

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
-from core.store.models import Role, User
+from typing import TYPE_CHECKING
+
+from core.vocabulary import Role
+
+if TYPE_CHECKING:  # the type only: the rules themselves never touch the database
+    from core.store.models import User
 
 RANK = {Role.AGENT: 1, Role.LEAD: 2, Role.ADMIN: 3}
 

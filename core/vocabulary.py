@@ -98,6 +98,7 @@ class FollowUpReason(Labelled):
     MISSED_INSTALMENT = "missed_instalment"
     PROMISE_CHECK = "promise_check"
     CHECK_IN = "check_in"
+    WOBBLE_CHECK = "wobble_check"
 
 
 class FollowUpStatus(Labelled):
@@ -134,6 +135,18 @@ class VulnerabilityDriver(Labelled):
     LIFE_EVENTS = "life_events"
     RESILIENCE = "resilience"
     CAPABILITY = "capability"
+
+
+class PaymentMethod(Labelled):
+    """How a payment reached us: the methods the payment service accepts."""
+
+    BANK_TRANSFER = "bank_transfer"
+    CARD = "card"
+    DIRECT_DEBIT = "direct_debit"
+    STANDING_ORDER = "standing_order"
+    CASH = "cash"
+    CHEQUE = "cheque"
+    OTHER = "other"
 
 
 PRIORITY_LABELS: dict[int, str] = {1: "High", 2: "Normal", 3: "Low"}
@@ -185,6 +198,7 @@ _LABELS: dict[type, dict[object, str]] = {
         FollowUpReason.MISSED_INSTALMENT: "Missed instalment",
         FollowUpReason.PROMISE_CHECK: "Check the promise to pay",
         FollowUpReason.CHECK_IN: "Friendly check-in",
+        FollowUpReason.WOBBLE_CHECK: "Supportive check-in (plan wobbling)",
     },
     FollowUpStatus: {
         FollowUpStatus.OPEN: "Open",
@@ -216,5 +230,14 @@ _LABELS: dict[type, dict[object, str]] = {
         VulnerabilityDriver.LIFE_EVENTS: "Life events",
         VulnerabilityDriver.RESILIENCE: "Resilience",
         VulnerabilityDriver.CAPABILITY: "Capability",
+    },
+    PaymentMethod: {
+        PaymentMethod.BANK_TRANSFER: "Bank transfer",
+        PaymentMethod.CARD: "Card",
+        PaymentMethod.DIRECT_DEBIT: "Direct debit",
+        PaymentMethod.STANDING_ORDER: "Standing order",
+        PaymentMethod.CASH: "Cash",
+        PaymentMethod.CHEQUE: "Cheque",
+        PaymentMethod.OTHER: "Other",
     },
 }

@@ -8,7 +8,13 @@ from core.checkins import queries, service
 from core.checkins.views import AMENDABLE_FIELDS
 from core.store.models import utcnow
 from ui import auth, nav
-from ui.components import checkin_form, contact_card, debtor_picker, message_draft
+from ui.components import (
+    checkin_form,
+    contact_card,
+    debtor_picker,
+    message_draft,
+    next_followup,
+)
 from ui.session import read, write
 
 me = auth.require_user()
@@ -16,6 +22,7 @@ st.title("Check-ins")
 
 if flash := st.session_state.pop("checkin_flash", None):
     st.success(flash)
+next_followup.show(me=me)
 
 pick, account_col, open_col = st.columns([5, 3, 1.4])
 with pick:
@@ -58,6 +65,7 @@ with log_tab:
         if checkin_form.show(me=me, debtor_id=debtor_id, account_id=account_id, card=card,
                              minute=minute):
             st.session_state["checkin_flash"] = "Check-in saved."
+            next_followup.offer()
             st.rerun()
 
 with draft_tab:

@@ -37,8 +37,8 @@ def done(message: str | None) -> None:
 
 profile = read(debtors.get_profile, actor=me, debtor_id=debtor_id)
 d = profile.debtor
-st.header(d.name)
-st.caption(f"{d.kind.capitalize()} · owned by {profile.owner_name} · {len(profile.accounts)} "
+st.header(md(d.name))
+st.caption(f"{d.kind.capitalize()} · owned by {md(profile.owner_name)} · {len(profile.accounts)} "
            f"account{'s' if len(profile.accounts) != 1 else ''} · "
            f"{format_money(profile.total_balance_cents)} left to pay"
            + (" · vulnerable (with consent)" if d.vulnerable else ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import streamlit as st
@@ -11,7 +12,6 @@ from core.followups import backlog, queries
 from core.followups.charts import PICK, backlog_bar, bar_height
 from core.followups.views import BUCKET_LABELS, BUCKETS, REASON_LABELS, BacklogFilter, Page
 from core.permissions import is_lead
-from core.store.models import utcnow
 from core.vocabulary import PRIORITY_LABELS, Channel, FollowUpReason, label_of
 from ui import auth
 from ui.components import followup_actions
@@ -45,7 +45,7 @@ def _select(col, label: str, options: list, key: str, words, index: int = 0):
 
 
 zone = ZoneInfo(read(queries.office_zone_name))
-now = utcnow().replace(second=0, microsecond=0)
+now = datetime.now(UTC).replace(second=0, microsecond=0)
 today = now.astimezone(zone).date()
 people = read(queries.people)
 teams, agents = people.teams, people.agents
@@ -122,7 +122,7 @@ elif page.rows:
                "then the most overdue. \"Now?\" says whether contact is allowed at "
                f"{now.astimezone(zone):%H:%M}, and why not.")
     st.dataframe(backlog.display_records(page.rows, now_by_id), hide_index=True,
-                 key="followups_table")
+                 key="followups_table", column_order=backlog.SCREEN_ORDER)
     st.download_button("Download CSV", backlog.to_csv(page.rows, now_by_id),
                        key="followups_csv", mime="text/csv",
                        file_name=f"follow-ups-{today.isoformat()}-page-{page.page}.csv",

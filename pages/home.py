@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import streamlit as st
 
 from core.followups import queries
 from core.permissions import is_lead
-from core.store.models import utcnow
 from ui import auth
-from ui.components import followup_groups
+from ui.components import followup_groups, refreshers
 from ui.format import md
 from ui.session import read
 
@@ -18,7 +18,7 @@ SHOWN = 25  # per list; the rest are on the Follow-ups page
 
 user = auth.require_user()
 zone = ZoneInfo(read(queries.office_zone_name))
-now = utcnow().replace(second=0, microsecond=0)  # one cached verdict per minute
+now = datetime.now(UTC).replace(second=0, microsecond=0)  # one cached verdict per minute
 today = now.astimezone(zone).date()
 day, grouped = read(queries.my_day_now, user_id=user.id, today=today, at=now, limit=SHOWN)
 
@@ -40,6 +40,8 @@ followup_groups.show(grouped, key="home_open")
 if not day.shown_all:
     st.caption(f"Showing the {SHOWN} most urgent overdue and {SHOWN} due today; the rest are "
                "on the Follow-ups page.")
+
+refreshers.due_for_me(user)
 
 st.subheader("My recent check-ins")
 if day.recent_checkins:

@@ -4,11 +4,12 @@ import hashlib
 
 import streamlit as st
 
+from core.errors import UserError
 from core.importer import loader as importer
 from core.permissions import is_lead
 from ui import auth
 from ui.format import md
-from ui.session import reading, write
+from ui.session import engine, forget_reads
 
 KIND_LABELS = {"debtors": "Debtors and their accounts", "payments": "Payments received"}
 
@@ -46,8 +47,29 @@ if upload is None:
     st.info("Choose a CSV file to see what it would change before anything is saved.")
     st.stop()
 
-data = upload.getvalue()
-preview_key = (kind, hashlib.sha256(data).hexdigest())
+upload.seek(0)
+preview_key = (kind, hashlib.file_digest(upload, "sha256").hexdigest())
+
+
+def _progress(verb: str):
+    """A progress bar, and the callback the importer moves it with."""
+    bar = st.progress(0.0, text=f"{verb}…")
+
+    def show(done: int, total: int) -> None:
+        bar.progress(min(1.0, done / max(total, 1)), text=f"{verb}: {done:,} of {total:,} rows")
+    return show
+
+
+def _run(service, verb: str):
+    """Run a chunked import service (it commits chunk by chunk); plain errors are shown."""
+    try:
+        return service(engine(), actor_id=me.id, kind=kind, data=upload,
+                       progress=_progress(verb))
+    except (UserError, PermissionError) as exc:
+        st.error(str(exc))
+        return None
+
+
 last = st.session_state.get("import_result")
 imported = last is not None and last[0] == preview_key
 if imported:
@@ -59,8 +81,9 @@ if imported:
         _show_problems(result.problems, "import_result_problems")
 cached = st.session_state.get("import_preview")
 if cached is None or cached[0] != preview_key:
-    with st.spinner("Checking every row…"), reading() as session:
-        preview = importer.preview_import(session, actor=me, kind=kind, data=data)
+    preview = _run(importer.preview_file, "Checking every row")
+    if preview is None:
+        st.stop()
     st.session_state["import_preview"] = (preview_key, preview)
 else:
     preview = cached[1]
@@ -90,10 +113,9 @@ with st.form("import_form", clear_on_submit=False):
     st.caption(f"Import {changes:,} rows from {md(upload.name)}. Each row is saved whole "
                "or not at all; refused rows are left out.")
     if st.form_submit_button("Import", type="primary", disabled=not changes):
-        with st.spinner("Importing…"):
-            result = write(lambda s: importer.run_import(s, actor=me, kind=kind, data=data),
-                              success="Import finished.")
+        result = _run(importer.import_file, "Importing")
         if result is not None:
+            forget_reads()
             st.session_state["import_result"] = (preview_key, result)
             st.session_state.pop("import_preview", None)
             st.rerun()

@@ -9,11 +9,13 @@ import streamlit as st
 
 from core.followups import queries as followups
 from core.insight import queries as insight
-from core.insight.charts import interval_chart
+from core.insight.charts import chart_height, interval_chart
 from core.insight.stats import TOO_FEW
 from core.insight.views import ASSOCIATION, Group
 from core.permissions import is_lead
+from core.vocabulary import Role
 from ui import auth
+from ui.components import refreshers
 from ui.session import read
 
 user = auth.require_user()
@@ -42,6 +44,9 @@ if not isinstance(period, tuple) or len(period) != 2:
     st.info("Pick the last day of the period too.")
     st.stop()
 start, end = period
+if user.role == Role.ADMIN:
+    with st.expander("Refreshers for the team (admins keep them)"):
+        refreshers.editor(user)
 result = read(insight.insight_for, actor=user, start=start, end=end, team_id=team_id)
 if result.empty:
     st.info(result.empty_reason)
@@ -53,7 +58,7 @@ def _question(title: str, explain: str, groups: list[Group], key: str) -> None:
     st.caption(explain)
     chart_col, table_col = st.columns([3, 2])
     chart_col.altair_chart(interval_chart(groups, title=groups[0].measure), key=f"{key}_chart",
-                           width="stretch")
+                           width="stretch", height=chart_height(groups))
     table_col.dataframe(insight.group_records(groups), hide_index=True, key=f"{key}_table",
                         width="stretch")
 
@@ -74,6 +79,6 @@ for col, measure in zip(cols, ("First instalment paid on time",
                                "Plan still running after 90 days"), strict=True):
     groups = [g for g in result.parity if g.measure == measure]
     col.altair_chart(interval_chart(groups, title=measure), key=f"insight_c_{measure[:5]}",
-                     width="stretch")
+                     width="stretch", height=chart_height(groups))
     col.dataframe(insight.group_records(groups), hide_index=True, width="stretch",
                   key=f"insight_c_table_{measure[:5]}")

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from core.store import settings
-from core.store.models import UserCreate
+from core.team import queries
 from core.team import service as users
+from core.team.views import UserCreate
 from ui import auth
 from ui.session import engine, log, reading, write
 
@@ -12,7 +12,7 @@ st.title(":material/handshake: Recovery team dashboard")
 
 with reading() as session:
     user_count = users.count_users(session)
-    demo_mode = settings.get(session, "demo_data") == "true"
+    demo_mode = queries.demo_mode(session)
 
 if reason := st.session_state.pop("signed_out_reason", None):
     st.info(reason)
@@ -25,13 +25,13 @@ if user_count == 0:
         st.markdown("**Create the first admin**")
         display_name = st.text_input("Your name", key="setup_display_name")
         username = st.text_input("Username", key="setup_username")
-        password = st.text_input("Password", type="password", key="setup_password")
+        password = st.text_input("Password", type="password", key="setup_password",
+                                 help="At least 12 characters; a short sentence works well.")
         if st.form_submit_button("Create admin"):
             created = write(lambda s: users.create_first_admin(s, user_create=UserCreate(
                 username=username, display_name=display_name or username, password=password)))
             if created:
-                auth.sign_in(created)
-                st.rerun()
+                auth.start_session(created)
     with right:
         st.markdown("**Or load the demo team**")
         st.caption("About 400 debtors, six months of history, users admin / lead / agent "
@@ -54,19 +54,8 @@ with st.form("sign_in"):
     password = st.text_input("Password", type="password", key="sign_in_password")
     submitted = st.form_submit_button("Sign in", type="primary")
 
-if submitted:
-    def _attempt(session):
-        try:
-            return users.authenticate(session, username=username, password=password)
-        except users.SignInError as exc:
-            return exc
-
-    result = write(_attempt)
-    if isinstance(result, users.SignInError):
-        st.error(str(result))
-    elif result is not None:
-        auth.sign_in(result)
-        st.rerun()
+if submitted and (refusal := auth.sign_in(username, password)):
+    st.error(refusal)
 
 if demo_mode:
     st.info("Demo mode: sign in as **admin**, **lead** or **agent** (or priya, tom, amara …) "

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.followups import backlog, queries, standup
+from core.followups import backlog, queries, standup, wobble
 from core.followups.charts import TREND_HEIGHT, trend_chart
+from core.learning import queries as learning
 from core.money import format_money
 from core.permissions import is_lead
 from ui import auth, nav
-from ui.components import table
+from ui.components import refreshers, table
 from ui.format import md
 from ui.session import read
 
@@ -97,6 +98,19 @@ with st.expander(f"Vulnerable debtors to contact ({report.quiet_vulnerable_count
     else:
         st.info(f"Every vulnerable debtor has had a check-in in the last {standup.QUIET_DAYS} "
                 "days.")
+
+st.subheader(f"Plans wobbling ({report.wobbling_count:,})")
+st.caption("Early signs a plan may break: a reason for a supportive check-in, never a chase. "
+           + wobble.SUGGESTION)
+if report.wobbling:
+    st.dataframe(standup.wobbling_records(report.wobbling), hide_index=True, width="stretch",
+                 key="standup_wobbling",
+                 column_config={"Signs": st.column_config.TextColumn(width="large")})
+else:
+    st.info("No plan shows signs of wobbling.")
+st.caption(report.wobble_outcome.sentence)
+
+refreshers.case_of_the_week(read(learning.case_of_the_week, today=today, team_id=team_id))
 
 st.subheader(f"The last {standup.TREND_DAYS} working days")
 st.altair_chart(trend_chart(report.trend), key="standup_trend", width="stretch",

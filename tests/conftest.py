@@ -163,13 +163,29 @@ def app_session(app_url: str) -> Iterator[Session]:
     engine.dispose()
 
 
+def sign_in_state(at, user) -> str:
+    """Give an AppTest a signed-in session for `user` (as signing in would); returns the token."""
+    from core.store.config import database_url
+    from core.team import sessions
+
+    engine = db.make_engine(database_url())
+    try:
+        with db.write_session(engine) as s:
+            token = sessions.start(s, user=user)
+    finally:
+        engine.dispose()
+    at.session_state["auth_token"] = token
+    at.session_state["user_id"] = user.id
+    return token
+
+
 def open_app(page: str | None = None, user=None, timeout: float = 30, **state):
     """Run app.py in AppTest, signed in as `user`, on `page` (e.g. 'pages/home.py')."""
     from streamlit.testing.v1 import AppTest
 
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=timeout)
     if user is not None:
-        at.session_state["user_id"] = user.id
+        sign_in_state(at, user)
     for key, value in state.items():
         at.session_state[key] = value
     at.run()

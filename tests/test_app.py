@@ -1,9 +1,15 @@
 """The router: sign-in, first-run set-up and role-based navigation (AppTest)."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+from sqlmodel import select
+from streamlit.testing.v1 import AppTest
+
+from core.store.config import ROOT
+from core.store.models import utcnow
 from core.team import service as users
-from tests.conftest import open_app
+from tests.conftest import open_app, sign_in_state
 from tests.factories import make_user
 
 
@@ -17,7 +23,7 @@ def test_first_admin_is_created_and_signed_in(app_url, app_session):
     at = open_app()
     at.text_input(key="setup_display_name").input("Alex Admin")
     at.text_input(key="setup_username").input("alex")
-    at.text_input(key="setup_password").input("pw-123")
+    at.text_input(key="setup_password").input("a long harbour walk")
     at.button[0].click().run()
     assert not at.exception
     assert users.count_users(app_session) == 1
@@ -64,16 +70,26 @@ def test_admin_page_only_for_admins(app_url, app_session, role, admin_visible):
             at.switch_page("pages/admin.py")
 
 
+def _last_seen(app_session, token, when):
+    from core.store.models import UserSession
+    from core.team.sessions import token_hash
+
+    row = app_session.exec(select(UserSession).where(
+        UserSession.token_hash == token_hash(token))).one()
+    row.last_seen_at = when
+    app_session.add(row)
+    app_session.commit()
+
+
 def test_idle_session_is_signed_out(app_url, app_session):
     # Given a user whose last activity was nine hours ago (default idle limit: 8 hours)
-    from datetime import timedelta
-
-    from core.store.models import utcnow
-
     user = make_user(app_session, "agent")
     app_session.commit()
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    token = sign_in_state(at, user)
+    _last_seen(app_session, token, utcnow() - timedelta(hours=9))
     # When the app reruns
-    at = open_app(user=user, last_seen=utcnow() - timedelta(hours=9))
+    at.run()
     # Then they are back at the sign-in page with a plain note
     assert not at.exception
     assert "user_id" not in at.session_state
@@ -82,13 +98,12 @@ def test_idle_session_is_signed_out(app_url, app_session):
 
 
 def test_recently_active_session_stays_signed_in(app_url, app_session):
-    from datetime import timedelta
-
-    from core.store.models import utcnow
-
     user = make_user(app_session, "agent")
     app_session.commit()
-    at = open_app(user=user, last_seen=utcnow() - timedelta(hours=7))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    token = sign_in_state(at, user)
+    _last_seen(app_session, token, utcnow() - timedelta(hours=7))
+    at.run()
     assert at.session_state["user_id"] == user.id
 
 

@@ -10,6 +10,8 @@ from typing import Any, TypeVar
 
 import streamlit as st
 from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.exc import TimeoutError as SATimeoutError
 from sqlmodel import Session
 
 from core.errors import UserError
@@ -25,6 +27,13 @@ T = TypeVar("T")
 # ValueError included) gets one generic sentence and goes to the log.
 PLAIN_ERRORS: tuple[type[BaseException], ...] = (UserError, PlanError, PermissionError)
 READ_TTL_SECONDS = 60
+# The database went away (stopped, restarted, network): a sentence and "Try again", never a
+# traceback; the pool checks connections before use, so the app carries on when it is back.
+DB_DOWN: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, SATimeoutError)
+DB_DOWN_SENTENCE = ("The database can't be reached just now. Your work on this screen is kept; "
+                    "press Try again in a moment.")
+DB_DOWN_SAVE = ("The database can't be reached just now, so nothing was saved. "
+                "Please try again in a moment.")
 
 
 @st.cache_resource(show_spinner=False)
@@ -52,12 +61,22 @@ def reading():
 
 
 def write(action: Callable[[Session], T], *, success: str | None = None) -> T | None:
-    """Run a service in one transaction; show plain errors and roll back everything on failure."""
+    """Run a service in one transaction; show plain errors and roll back everything on failure.
+
+    The signed-in person is re-read inside the same transaction first: a session that was
+    signed out, timed out or ended by a deactivation, role change or password reset saves
+    nothing — from a fragment too, whose rerun skips the router.
+    """
     try:
         with db.write_session(engine()) as session:
+            _recheck_actor(session)
             result = action(session)
     except PLAIN_ERRORS as exc:
         st.error(str(exc))
+        return None
+    except DB_DOWN:
+        log.warning("A save could not reach the database", exc_info=True)
+        st.error(DB_DOWN_SAVE)
         return None
     except Exception:
         log.exception("A save failed")
@@ -67,6 +86,36 @@ def write(action: Callable[[Session], T], *, success: str | None = None) -> T | 
     if success:
         st.toast(success)
     return result
+
+
+def _recheck_actor(session: Session) -> None:
+    """Refuse the save unless this tab's session still signs in an active user; refresh the
+    page's `User` object (role, team, active) from the row just read."""
+    from sqlalchemy.orm.attributes import set_committed_value
+
+    from core.team import sessions
+
+    token = st.session_state.get("auth_token")
+    if token is None:
+        if st.session_state.get("user_id") is not None:
+            raise PermissionError(sessions.ENDED)
+        return  # signed out: only the sign-in page's own writes (first admin) get here
+    check = sessions.check(session, token, touch=True)
+    if check.user is None:
+        st.session_state.pop("auth_token", None)
+        st.session_state.pop("user_id", None)
+        raise PermissionError(check.reason or sessions.ENDED)
+    shown = st.session_state.get("auth_user")
+    if isinstance(shown, User) and shown.id == check.user.id:
+        for field in ("active", "role", "team_id", "display_name", "version"):
+            set_committed_value(shown, field, getattr(check.user, field))
+
+
+def show_db_down() -> None:
+    """One plain sentence and a "Try again" that keeps the session (the database went away)."""
+    log.warning("The database could not be reached", exc_info=True)
+    st.error(DB_DOWN_SENTENCE)
+    st.button("Try again", key="db_try_again", type="primary")
 
 
 def _resolve(ref: str) -> Callable[..., Any]:
@@ -95,3 +144,8 @@ def read(fn: Callable[..., T], /, *, actor: User | None = None, **ids: Any) -> T
     """
     ref = f"{fn.__module__}:{fn.__qualname__}"
     return _cached(ref, None if actor is None else actor.id, tuple(sorted(ids.items())))
+
+
+def forget_reads() -> None:
+    """Drop every cached read (after a change made outside `write`, e.g. a chunked import)."""
+    st.cache_data.clear()

@@ -152,7 +152,13 @@ def check_adjustment(data: AdjustmentInput, *, today: date) -> dict:
         raise UserError("The review date must be after today.")
     if data.review_on > today + timedelta(days=MAX_REVIEW_DAYS):
         raise UserError("Review an adjustment at least once a year.")
-    values: dict = {"kind": data.kind, "reason": reason, "review_on": data.review_on}
+    return {"kind": data.kind, "reason": reason, "review_on": data.review_on,
+            **_kind_values(data)}
+
+
+def _kind_values(data: AdjustmentInput) -> dict:
+    """The columns only this kind of adjustment has, checked."""
+    values: dict = {}
     if data.kind == AdjustmentKind.UNAVAILABLE:
         if None in (data.start_day, data.start_time, data.end_day, data.end_time):
             raise UserError("Give the day and time the unavailable time starts and ends.")

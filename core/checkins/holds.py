@@ -10,8 +10,10 @@ The rules (PRODUCT.md, the breathing-space scheme of England & Wales):
 - a hold is in force from `starts_on` to `ends_on` (included) unless released. An account's
   status "on hold" is derived from its holds (`account_status`), never stored apart, so a
   breathing space that ended yesterday allows contact and a plan today.
-- placing a hold snoozes that account's open collection follow-ups to the day after its end,
-  or to its review date, with the reason recorded.
+- placing a hold snoozes that account's open follow-ups (collection ones, and friendly
+  check-ins too: a hold pauses every contact about the account) to the day after its end, or
+  to its review date, with the reason recorded. A hold with neither (a dispute, say) leaves
+  them where they are; the contact rules refuse them and My day says why.
 - when a hold ends (its end date passed, or a lead released it), one gentle "welcome back"
   check-in follow-up is created for the debtor's owner — once (`welcomed_at` records it).
 """
@@ -49,10 +51,6 @@ from .views import HOLD_KINDS, HoldView, format_day
 
 STANDARD_MAX_DAYS = 60
 CRISIS_REVIEW_MAX_DAYS = 30
-COLLECTION_REASONS = frozenset({FollowUpReason.CALL_BACK, FollowUpReason.REVIEW_PLAN,
-                                FollowUpReason.MISSED_INSTALMENT,
-                                FollowUpReason.PROMISE_CHECK})
-MAX_SNOOZE = timedelta(days=365)
 
 
 @dataclass(kw_only=True)
@@ -212,7 +210,7 @@ def check_hold(data: HoldInput, *, today: date, renewing: bool = False) -> HoldI
 
 
 def snooze_until(hold: Hold) -> date | None:
-    """The day collection follow-ups wait for: the day after the end, or the review date."""
+    """The day the account's follow-ups wait for: the day after the end, or the review date."""
     if hold.ends_on is not None:
         return hold.ends_on + timedelta(days=1)
     return hold.review_on
@@ -225,8 +223,8 @@ def _require_active(actor: User | None) -> None:
     require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
 
 
-def _snooze_collection(session: Session, *, actor: User, hold: Hold, now: datetime) -> int:
-    """Move the account's open collection follow-ups to the hold's end or review date."""
+def _snooze_followups(session: Session, *, actor: User, hold: Hold, now: datetime) -> int:
+    """Move the account's open follow-ups to the hold's end or review date."""
     until = snooze_until(hold)
     if until is None:
         return 0
@@ -236,7 +234,6 @@ def _snooze_collection(session: Session, *, actor: User, hold: Hold, now: dateti
     for followup in session.exec(
         select(FollowUp).where(FollowUp.account_id == hold.account_id,
                                FollowUp.status == FollowUpStatus.OPEN,
-                               FollowUp.reason.in_(list(COLLECTION_REASONS)),
                                FollowUp.due_on < until)
     ).all():
         before = {"due_on": followup.due_on.isoformat()}
@@ -253,7 +250,7 @@ def _snooze_collection(session: Session, *, actor: User, hold: Hold, now: dateti
 
 def place_hold(session: Session, *, actor: User, data: HoldInput,
                now: datetime | None = None) -> Hold:
-    """Place a hold on an account and pause that account's collection follow-ups."""
+    """Place a hold on an account and pause that account's follow-ups."""
     _require_active(actor)
     now = now or utcnow()
     today = settings.office_today(session, now)
@@ -268,7 +265,7 @@ def place_hold(session: Session, *, actor: User, data: HoldInput,
     session.flush()
     audit.record(session, actor_id=actor.id, action="hold.place", entity="hold",
                  entity_id=hold.id, after=audit.snapshot(hold))
-    _snooze_collection(session, actor=actor, hold=hold, now=now)
+    _snooze_followups(session, actor=actor, hold=hold, now=now)
     return hold
 
 
@@ -304,7 +301,7 @@ def extend_hold(session: Session, *, actor: User, hold_id: int, ends_on: date | 
                  entity_id=hold.id, before=before,
                  after={**audit.snapshot(hold, ["ends_on", "review_on"]),
                         "reason": clean_note(reason, field="The reason")})
-    _snooze_collection(session, actor=actor, hold=hold, now=now)
+    _snooze_followups(session, actor=actor, hold=hold, now=now)
     return hold
 
 

@@ -64,6 +64,7 @@ from .views import (
 )
 
 HISTORY_DAYS = 9  # the 7-day rules look back 6 local days; 9 covers any timezone
+TITLES = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof"})
 
 
 def _require_active(actor: User | None) -> None:
@@ -536,9 +537,9 @@ def draft_for(session: Session, *, actor: User, debtor_id: int, account_id: int 
 
     _require_active(actor)
     debtor = get_debtor(session, debtor_id)
-    first_name = (debtor.preferred_name or debtor.name).split(" ")[0]
-    if debtor.kind != "person" and not debtor.preferred_name:
-        first_name = debtor.name
+    address = debtor.preferred_name or debtor.name  # "Mr Kamiński", not "Mr"; a business
+    first_name = address if address.split(" ")[0].rstrip(".") in TITLES or (
+        debtor.kind != "person" and not debtor.preferred_name) else address.split(" ")[0]
     amount = due = None
     currency = "GBP"
     if account_id is not None:
@@ -566,8 +567,7 @@ def draft_for(session: Session, *, actor: User, debtor_id: int, account_id: int 
 
 def local_and_office(at: datetime, *, debtor_timezone: str, office_zone: str) -> str:
     """A moment in both zones, e.g. "Thu 18:00 their time (Thu 10:00 office time)"."""
-    theirs = at.astimezone(ZoneInfo(debtor_timezone))
-    ours = at.astimezone(ZoneInfo(office_zone))
+    theirs, ours = at.astimezone(ZoneInfo(debtor_timezone)), at.astimezone(ZoneInfo(office_zone))
     return (f"{theirs:%a} {theirs.day} {theirs:%b %H:%M} their time "
             f"({ours:%a} {ours.day} {ours:%b %H:%M} office time)")
 

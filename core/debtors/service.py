@@ -55,7 +55,8 @@ from core.store.models import (
     Vulnerability,
     utcnow,
 )
-from core.text import MAX_NOTE_CHARS
+from core.team.service import check_new_owner
+from core.text import MAX_NOTE_CHARS, field_problem, unstorable
 
 MAX_QUERY_CHARS = 100
 AMENDED_FIELDS = ("outcome", "wellbeing", "notes", "needs", "next_step", "right_party")
@@ -451,11 +452,14 @@ _NOTES = ("communication_notes", "cultural_notes", "circumstances", "needs")
 def _check_preferences(debtor: Debtor, changes: dict) -> dict:
     errors: dict[str, str] = {}
     clean = dict(changes)
+    for key, value in clean.items():
+        if isinstance(value, str) and unstorable(value):
+            errors[key] = "This contains a character that can't be stored; please retype it."
     for key, limit in _TEXT_LIMITS.items():
         if key in clean:
             clean[key] = (clean[key] or "").strip()
-            if len(clean[key]) > limit:
-                errors[key] = f"Keep this to {limit} characters."
+            if problem := field_problem(clean[key], limit):
+                errors[key] = problem
     if "name" in clean and not clean["name"]:
         errors["name"] = "Enter the debtor's name."
     if "language" in clean and not clean["language"]:
@@ -470,6 +474,14 @@ def _check_preferences(debtor: Debtor, changes: dict) -> dict:
             if len(clean[key]) > MAX_NOTE_CHARS:
                 errors[key] = (f"This is {len(clean[key]):,} characters; please keep it to "
                                f"{MAX_NOTE_CHARS:,}.")
+    _check_contact_choices(debtor, clean, errors)
+    if errors:
+        raise FieldErrors(errors)
+    return clean
+
+
+def _check_contact_choices(debtor: Debtor, clean: dict, errors: dict[str, str]) -> None:
+    """Timezone, opt-outs, preferred channel and contact window (cleaned in place)."""
     if "timezone" in clean:
         clean["timezone"] = (clean["timezone"] or "").strip()
         if not is_valid_timezone(clean["timezone"]):
@@ -493,9 +505,6 @@ def _check_preferences(debtor: Debtor, changes: dict) -> dict:
     end = clean.get("contact_window_end", debtor.contact_window_end)
     if start is None or end is None or not start < end:
         errors["contact_window_end"] = "The contact window must start before it ends."
-    if errors:
-        raise FieldErrors(errors)
-    return clean
 
 
 def update_preferences(session: Session, *, actor: User, debtor_id: int, expected_version: int,
@@ -508,8 +517,7 @@ def update_preferences(session: Session, *, actor: User, debtor_id: int, expecte
     values = changes.model_dump(exclude_unset=True)
     if "owner_id" in values:
         require_lead(actor)  # reassigning a caseload is a lead's call
-        if values["owner_id"] is not None and session.get(User, values["owner_id"]) is None:
-            raise FieldErrors({"owner_id": "That agent doesn't exist."})
+        check_new_owner(session, actor, debtor.owner_id, values["owner_id"])
     clean = _check_preferences(debtor, values)
     clean = {k: v for k, v in clean.items() if getattr(debtor, k) != v}
     if not clean:

@@ -2,6 +2,6 @@
 
 import sys
 
-from core.demo.loader import main
+from core.demo.cli import main
 
 sys.exit(main())

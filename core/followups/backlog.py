@@ -373,6 +373,12 @@ CSV_COLUMNS: tuple[str, ...] = (
     "Reason", "Channel", "Times snoozed", "Last snooze reason", "Vulnerable", "Note",
 )
 NOW_COLUMNS: tuple[str, ...] = ("Now?", "Why not now", "Hold")
+# On screen, whether it can be done now comes first (the CSV keeps its own order).
+SCREEN_ORDER: tuple[str, ...] = (
+    "Follow-up", "Now?", "Priority", "Due", "How late", "Debtor", "Account", "Agent", "Reason",
+    "Channel", "Why not now", "Hold", "Vulnerable", "Days overdue", "Times snoozed",
+    "Last snooze reason", "Note",
+)
 NOW_WORDS = {NOW: "Can contact now", LATER_TODAY: "Later today", NOT_TODAY: "Not today"}
 
 

@@ -61,24 +61,26 @@ def backlog_bar(rows: Sequence[BucketRow]) -> alt.Chart:
 def trend_records(points: Sequence[TrendPoint]) -> list[dict]:
     """Two records per day: check-ins and conversations."""
     return [
-        {"day": p.day.isoformat(), "series": series, "count": count}
+        {"day": p.day.isoformat(), "label": f"{p.day:%a %d %b}", "series": series,
+         "count": count}
         for p in points
         for series, count in (("Check-ins", p.checkins), ("Conversations", p.conversations))
     ]
 
 
 def trend_chart(points: Sequence[TrendPoint]) -> alt.Chart:
-    """Check-ins and conversations per day, as two lines."""
+    """Check-ins and conversations per working day, as two lines."""
     return (
         alt.Chart(alt.Data(values=trend_records(points)))
         .mark_line(point=True, strokeWidth=3)
         .encode(
-            x=alt.X("day:T", title=None, axis=alt.Axis(format="%a %d %b", labelAngle=-40)),
+            # Ordinal, not time: the trend's days are working days, so a weekend leaves no gap.
+            x=alt.X("label:O", title=None, sort=None, axis=alt.Axis(labelAngle=-40)),
             y=alt.Y("count:Q", title="Per day"),
             color=alt.Color("series:N", title=None, legend=alt.Legend(orient="bottom"),
                             scale=alt.Scale(domain=["Check-ins", "Conversations"],
                                             range=["#2166ac", "#1b7837"])),
-            tooltip=[alt.Tooltip("day:T", title="Day", format="%A %d %B"),
+            tooltip=[alt.Tooltip("label:N", title="Day"),
                      alt.Tooltip("series:N", title="What"),
                      alt.Tooltip("count:Q", title="How many")],
         )

@@ -43,6 +43,8 @@ from core.followups.views import (  # noqa: F401  (re-exported for callers)
     QuietDebtor,
     StandupReport,
     TrendPoint,
+    WobbleOutcome,
+    WobblingPlan,
 )
 from core.money import format_money
 from core.store import settings
@@ -53,6 +55,7 @@ from core.store.models import (
     CheckIn,
     Debtor,
     FollowUp,
+    FollowUpReason,
     FollowUpStatus,
     Outcome,
     Payment,
@@ -67,6 +70,7 @@ from core.store.models import (
 
 ALL_WEEK = frozenset(range(7))
 SETTLED = (AccountStatus.PAID, AccountStatus.CLOSED)
+WOBBLE_OUTCOME_DAYS = 60
 TREND_DAYS = 14
 QUIET_DAYS = 14
 BLOCKER_ROWS = 20
@@ -264,6 +268,44 @@ def quiet_vulnerable_statement(cutoff: datetime, team_id: int | None) -> Select:
             .limit(BLOCKER_ROWS))
 
 
+def wobbling_statement(team_id: int | None) -> Select:
+    """Open supportive check-ins of wobbling plans, soonest first, with the total count."""
+    return (select(FollowUp.plan_id, FollowUp.id.label("followup_id"), FollowUp.debtor_id,
+                   Debtor.name.label("debtor_name"),
+                   func.coalesce(User.display_name, "Nobody").label("owner_name"),
+                   FollowUp.note.label("signals"), FollowUp.due_on,
+                   func.count().over().label("total"))
+            .join(Debtor, Debtor.id == FollowUp.debtor_id)
+            .outerjoin(User, User.id == FollowUp.owner_id)
+            .where(FollowUp.status == FollowUpStatus.OPEN,
+                   FollowUp.reason == FollowUpReason.WOBBLE_CHECK,
+                   *_in_team(FollowUp.owner_id, team_id))
+            .order_by(FollowUp.due_on, FollowUp.id)
+            .limit(BLOCKER_ROWS))
+
+
+def wobble_outcome(session: Session, *, today: date, team_id: int | None) -> WobbleOutcome:
+    """Plans broken within 60 days of a wobble flag, contacted (follow-up done) vs not, over
+    the flags of the last year that are at least 60 days old."""
+    until = datetime.combine(today - timedelta(days=WOBBLE_OUTCOME_DAYS), time(0), UTC)
+    rows = session.execute(
+        select(FollowUp.created_at, FollowUp.status, PaymentPlan.status.label("plan_status"),
+               PaymentPlan.ended_at)
+        .join(PaymentPlan, PaymentPlan.id == FollowUp.plan_id)
+        .where(FollowUp.reason == FollowUpReason.WOBBLE_CHECK, FollowUp.created_at < until,
+               FollowUp.created_at >= until - timedelta(days=365),
+               *_in_team(FollowUp.owner_id, team_id)))
+    counts = {"contacted": 0, "contacted_broke": 0, "not_contacted": 0,
+              "not_contacted_broke": 0}
+    for r in rows:
+        key = "contacted" if r.status == FollowUpStatus.DONE else "not_contacted"
+        counts[key] += 1
+        if r.plan_status == PlanStatus.BROKEN and r.ended_at is not None and \
+                r.created_at <= r.ended_at < r.created_at + timedelta(days=WOBBLE_OUTCOME_DAYS):
+            counts[f"{key}_broke"] += 1
+    return WobbleOutcome(**counts)
+
+
 def _with_total(session: Session, stmt: Select, kind: type) -> tuple[list, int]:
     rows = session.execute(stmt).mappings().all()
     total = int(rows[0]["total"]) if rows else 0
@@ -369,6 +411,7 @@ def standup_report(session: Session, *, today: date, team_id: int | None = None,
     cutoff = day_start(today - timedelta(days=QUIET_DAYS), zone)
     quiet, quiet_count = _with_total(session, quiet_vulnerable_statement(cutoff, team_id),
                                      QuietDebtor)
+    wobbling, wobbling_count = _with_total(session, wobbling_statement(team_id), WobblingPlan)
     return StandupReport(
         today=today, day=day, agents=agents, teams=team_rows, total=total,
         overdue_7plus=overdue,
@@ -378,6 +421,9 @@ def standup_report(session: Session, *, today: date, team_id: int | None = None,
         quiet_vulnerable_count=quiet_count,
         trend=trend(session, last_day=day, zone=zone, team_id=team_id, working=working),
         hints=overload_hints(agents),
+        wobbling=wobbling,
+        wobbling_count=wobbling_count,
+        wobble_outcome=wobble_outcome(session, today=today, team_id=team_id),
     )
 
 
@@ -408,3 +454,11 @@ def quiet_records(rows: list[QuietDebtor]) -> list[dict]:
     return [{"Debtor": r.debtor_name, "Agent": r.owner_name,
              "Last check-in": r.last_checkin_at.date() if r.last_checkin_at else "never"}
             for r in rows]
+
+
+def wobbling_records(rows: list[WobblingPlan]) -> list[dict]:
+    """Wobbling plans for the stand-up: who, the signs, when to check in (the suggestion is
+    said once above the table)."""
+    return [{"Debtor": r.debtor_name, "Agent": r.owner_name,
+             "Signs": r.signals.removeprefix("Plan wobbling: ").split(". Supportive")[0],
+             "Check in by": f"{r.due_on:%a %d %b}"} for r in rows]

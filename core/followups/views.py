@@ -310,6 +310,39 @@ class OverloadHint:
 
 
 @dataclass(frozen=True)
+class WobblingPlan:
+    """A plan with an open supportive check-in because it is wobbling."""
+
+    plan_id: int
+    followup_id: int
+    debtor_id: int
+    debtor_name: str
+    owner_name: str
+    signals: str
+    due_on: date
+
+
+@dataclass(frozen=True)
+class WobbleOutcome:
+    """Of the plans flagged 60 or more days ago: how many broke within 60 days of the flag,
+    for those we contacted (the follow-up was done) and those we did not."""
+
+    contacted: int = 0
+    contacted_broke: int = 0
+    not_contacted: int = 0
+    not_contacted_broke: int = 0
+
+    @property
+    def sentence(self) -> str:
+        """The report in one plain sentence."""
+        if not self.contacted + self.not_contacted:
+            return "No plan was flagged long enough ago (60 days) to tell how it went."
+        return (f"Of plans flagged at least 60 days ago, {self.contacted_broke} of "
+                f"{self.contacted} we contacted broke within 60 days, and "
+                f"{self.not_contacted_broke} of {self.not_contacted} we did not contact.")
+
+
+@dataclass(frozen=True)
 class StandupReport:
     """Everything the stand-up screen shows."""
 
@@ -325,6 +358,9 @@ class StandupReport:
     quiet_vulnerable_count: int
     trend: list[TrendPoint]
     hints: list[OverloadHint]
+    wobbling: list[WobblingPlan] = field(default_factory=list)
+    wobbling_count: int = 0
+    wobble_outcome: WobbleOutcome = field(default_factory=WobbleOutcome)
 
     @property
     def overdue_7plus_count(self) -> int:

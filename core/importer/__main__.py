@@ -2,6 +2,6 @@
 
 import sys
 
-from core.importer.loader import main
+from core.importer.cli import main
 
 sys.exit(main())

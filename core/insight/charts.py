@@ -22,12 +22,19 @@ def interval_records(groups: Sequence[Group]) -> list[dict]:
     return out
 
 
+def chart_height(groups: Sequence[Group]) -> int:
+    """Pixels for the chart (pass to st.altair_chart: it does not take the chart's own)."""
+    return 70 + 44 * max(2, len(groups))
+
+
 def interval_chart(groups: Sequence[Group], *, title: str) -> alt.LayerChart:
     """Share with the good outcome per group, with its 95 % interval; too-few groups are
     listed with the words instead of a point."""
     data = alt.Data(values=interval_records(groups))
     base = alt.Chart(data).encode(
-        y=alt.Y("group:N", title=None, sort=[g.name for g in groups],
+        # An explicit domain keeps every group on its own line, also those with no point.
+        y=alt.Y("group:N", title=None, sort=None,
+                scale=alt.Scale(domain=[g.name for g in groups]),
                 axis=alt.Axis(labelLimit=320)),
         tooltip=[alt.Tooltip("group:N", title="Group"),
                  alt.Tooltip("label:N", title="Share (95 % interval)")],
@@ -41,4 +48,4 @@ def interval_chart(groups: Sequence[Group], *, title: str) -> alt.LayerChart:
         x=alt.X("rate:Q", scale=scale))
     words = base.mark_text(align="left", dx=6, color="#555").encode(
         x=alt.value(0), text="label:N").transform_filter("datum.rate === null")
-    return (bars + points + words).properties(title=title, height=40 * max(2, len(groups)))
+    return (bars + points + words).properties(title=title, height=chart_height(groups))

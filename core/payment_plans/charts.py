@@ -122,3 +122,17 @@ def balance_spec(schedule: Schedule, *, title: str = "What is left to pay") -> d
 def scenarios_spec(labels: Sequence[str], *, title: str = "Scenarios side by side") -> dict:
     """`scenarios_chart`'s Vega-Lite spec without data; pair it with `scenarios_frame`."""
     return _without_data(_scenarios_spec(tuple(labels), title))
+
+
+def schedule_frame(schedule: Schedule, *, rows: int | None = None) -> pd.DataFrame:
+    """The schedule as a table (pounds); only the first `rows` instalments when given."""
+    instalments = schedule.instalments if rows is None else schedule.instalments[:rows]
+    data = {
+        "Payment": [i.seq for i in instalments],
+        "Date": [i.due for i in instalments],
+        "Amount (£)": [i.amount_cents / 100 for i in instalments],
+        "Left to pay after (£)": [i.balance_after_cents / 100 for i in instalments],
+    }
+    if schedule.interest_cents:
+        data["Interest (£)"] = [i.interest_cents / 100 for i in instalments]
+    return pd.DataFrame(data)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -11,7 +12,6 @@ from fpdf import FPDF
 from fpdf.enums import XPos, YPos
 
 from core.money import DEFAULT_CURRENCY, format_money
-from core.plain_language import TARGET_GRADE, reading_grade
 from core.plans import Schedule
 from core.text import csv_safe
 
@@ -90,6 +90,86 @@ class _Pdf(FPDF):
         self.cell(0, 6, self.text_of(f"Page {self.page_no()}"), align="C")
 
 
+@dataclass(frozen=True, slots=True)
+class Letter:
+    """What makes the summary a letter: who the debt is owed to, the reference, how to pay,
+    who to contact and when it was issued."""
+
+    creditor: str
+    reference: str
+    sender: str
+    phone: str
+    email: str
+    hours: str
+    how_to_pay: str
+    issued_on: date
+
+
+# Free, independent debt advice in the UK (the FCA expects us to signpost it).
+FREE_ADVICE: tuple[tuple[str, str], ...] = (
+    ("MoneyHelper", "0800 138 7777, moneyhelper.org.uk"),
+    ("StepChange Debt Charity", "0800 138 1111, stepchange.org"),
+    ("National Debtline", "0808 808 4000, nationaldebtline.org"),
+)
+
+
+def _line(pdf: _Pdf, text: str, *, size: int = 11, style: str = "", height: float = 6) -> None:
+    pdf.set_font(pdf.family, style=style, size=size)
+    pdf.multi_cell(pdf.epw, height, pdf.text_of(text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+
+def _heading(pdf: _Pdf, text: str) -> None:
+    pdf.ln(3)
+    _line(pdf, text, size=12, style="B", height=7)
+
+
+def _letter_top(pdf: _Pdf, letter: Letter, debtor_name: str) -> None:
+    _line(pdf, letter.sender, size=12, style="B")
+    _line(pdf, f"Phone {letter.phone} ({letter.hours}) · {letter.email}", size=10)
+    pdf.ln(2)
+    _line(pdf, f"Date: {letter.issued_on.day} {letter.issued_on:%B %Y}", size=10)
+    _line(pdf, f"Your reference: {letter.reference} (please quote it)", size=10)
+    _line(pdf, f"The debt is owed to: {letter.creditor}", size=10)
+    pdf.ln(4)
+    _line(pdf, "Your payment plan", size=18, style="B", height=10)
+    if debtor_name:
+        _line(pdf, f"Dear {debtor_name},")
+        pdf.ln(1)
+
+
+def letter_sections(letter: Letter, schedule: Schedule,
+                    currency: str = DEFAULT_CURRENCY) -> list[tuple[str, list[str]]]:
+    """The letter's sections after the schedule, as (heading, paragraphs): plain words."""
+    return [
+        ("How to pay", [
+            letter.how_to_pay,
+            f"Please quote your reference {letter.reference} with every payment, so it reaches "
+            "your account.",
+        ]),
+        ("If anything changes", [
+            f"In total you will pay {format_money(schedule.payable_cents, currency)}. If you "
+            f"cannot make a payment, or your money changes, please talk to us early. Call "
+            f"{letter.phone} ({letter.hours}) or email {letter.email}, and quote "
+            f"{letter.reference}. We can look at the plan again together.",
+        ]),
+        ("Free, independent debt advice", [
+            "These services are free and do not work for us. They can help you with all your "
+            "debts:",
+            *(f"{name}: {how}" for name, how in FREE_ADVICE),
+        ]),
+    ]
+
+
+def _letter_bottom(pdf: _Pdf, letter: Letter, schedule: Schedule, currency: str) -> None:
+    for heading, paragraphs in letter_sections(letter, schedule, currency):
+        _heading(pdf, heading)
+        for paragraph in paragraphs:
+            _line(pdf, paragraph)
+    pdf.ln(4)
+    _line(pdf, "Yours sincerely,")
+    _line(pdf, letter.sender)
+
+
 def summary_pdf(
     summary_text: str,
     schedule: Schedule,
@@ -97,43 +177,30 @@ def summary_pdf(
     debtor_name: str,
     currency: str = DEFAULT_CURRENCY,
     today: date | None = None,
+    letter: Letter | None = None,
 ) -> bytes:
-    """A one-page summary for the debtor (more pages for long schedules) with the schedule."""
+    """The plan for the debtor, in plain language, with the schedule.
+
+    With `letter` it is a letter: who it is from, the date issued, the reference, who the debt
+    is owed to, how and where to pay, who to contact and where to get free debt advice. Our
+    own checks (such as the reading grade) never appear on the debtor's copy.
+    """
     pdf = _Pdf()
     pdf.set_title("Your payment plan")
     pdf.add_page()
-    body = pdf.family
-    width = pdf.epw
-
-    pdf.set_font(body, style="B", size=18)
-    pdf.cell(width, 10, pdf.text_of("Your payment plan"),
-             new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(body, size=11)
-    if debtor_name:
-        pdf.cell(width, 7, pdf.text_of(f"For {debtor_name}"), new_x=XPos.LMARGIN,
-                 new_y=YPos.NEXT)
-    if today:
-        pdf.cell(width, 7, pdf.text_of(f"{today:%d %B %Y}"), new_x=XPos.LMARGIN,
-                 new_y=YPos.NEXT)
-    pdf.ln(3)
-    pdf.set_font(body, size=13)
-    pdf.multi_cell(width, 7, pdf.text_of(summary_text), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    if letter is not None:
+        _letter_top(pdf, letter, debtor_name)
+    else:
+        _line(pdf, "Your payment plan", size=18, style="B", height=10)
+        if debtor_name:
+            _line(pdf, f"For {debtor_name}")
+        if today:
+            _line(pdf, f"{today:%d %B %Y}")
     pdf.ln(2)
-    pdf.set_font(body, size=8)
-    pdf.set_text_color(110, 110, 110)
-    grade = reading_grade(summary_text)
-    pdf.multi_cell(
-        width, 5,
-        pdf.text_of(f"Plain-language check: reading grade {grade:.1f} "
-                    f"(we aim for {TARGET_GRADE:.0f} or below)."),
-        new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-    )
-    pdf.set_text_color(0, 0, 0)
-    pdf.ln(4)
-
-    pdf.set_font(body, style="B", size=12)
-    pdf.cell(width, 8, pdf.text_of("Your payments"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.set_font(body, size=10)
+    _line(pdf, summary_text, size=13, height=7)
+    pdf.ln(3)
+    _heading(pdf, "Your payments")
+    pdf.set_font(pdf.family, size=10)
     with pdf.table(
         col_widths=(14, 36, 26, 30),
         text_align=("RIGHT", "LEFT", "RIGHT", "RIGHT"),
@@ -149,13 +216,11 @@ def summary_pdf(
                 pdf.text_of(format_money(inst.amount_cents, currency)),
                 pdf.text_of(format_money(inst.balance_after_cents, currency)),
             ])
-    pdf.ln(4)
-    pdf.set_font(body, size=10)
-    pdf.multi_cell(
-        width, 6,
-        pdf.text_of(f"In total you will pay {format_money(schedule.payable_cents, currency)}. "
-                    "If anything changes for you, please talk to us. We can look at the plan "
-                    "again together."),
-        new_x=XPos.LMARGIN, new_y=YPos.NEXT,
-    )
+    if letter is not None:
+        _letter_bottom(pdf, letter, schedule, currency)
+    else:
+        pdf.ln(4)
+        _line(pdf, f"In total you will pay {format_money(schedule.payable_cents, currency)}. "
+                   "If anything changes for you, please talk to us. We can look at the plan "
+                   "again together.", size=10)
     return bytes(pdf.output())

@@ -37,6 +37,7 @@ from core.affordability import (
 from core.checkins.holds import on_hold
 from core.errors import UserError
 from core.lifecycle import OPEN_PLAN_STATUSES, PlanAction
+from core.money import check_pence
 from core.payment_plans.common import (
     ENTITY,
     PAYMENT_METHODS,
@@ -419,11 +420,7 @@ def save_income_expenditure(
     if unknown:
         raise UserError(f"'{unknown[0]}' is not an income or spending category.")
     for key, value in items.items():
-        label = CATEGORY_LABELS[key]
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise UserError(f"{label} must be a whole number of pence.")
-        if value < 0:
-            raise UserError(f"{label} cannot be negative.")
+        check_pence(value, label=CATEGORY_LABELS[key])
     if not isinstance(recorded_on, date):
         raise UserError("Enter the date of the statement.")
     if recorded_on > (today or office_today(session)):

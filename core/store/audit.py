@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from decimal import Decimal
 from typing import Any
@@ -92,3 +93,206 @@ def entities(session: Session) -> list[str]:
     from sqlmodel import select
 
     return list(session.exec(select(AuditEvent.entity).distinct().order_by(AuditEvent.entity)))
+
+
+# ---------------------------------------------------------------- the trail in sentences
+
+# What each action says, after the person's name. {debtor_s} is "Sam Das's" (or "a debtor's"),
+# {debtor} "Sam Das", {plan} "settlement (plan 3, 30 % off)", {user} the user changed.
+PHRASES: dict[str, str] = {
+    "plan.create": "proposed {debtor_s} {plan}",
+    "plan.propose": "proposed {debtor_s} {plan}",
+    "plan.approve": "approved {debtor_s} {plan}",
+    "plan.reject": "rejected {debtor_s} {plan}",
+    "plan.activate": "started {debtor_s} {plan}",
+    "plan.cancel": "cancelled {debtor_s} {plan}",
+    "plan.complete": "marked {debtor_s} {plan} as paid in full",
+    "plan.broken": "marked {debtor_s} {plan} as broken",
+    "plan.reopen": "reopened {debtor_s} {plan}",
+    "plan.reschedule": "rescheduled {debtor_s} {plan}",
+    "payment.record": "recorded a payment from {debtor}",
+    "payment.reverse": "reversed a payment from {debtor}",
+    "checkin.create": "logged a check-in with {debtor}",
+    "checkin.amend": "amended a check-in with {debtor}",
+    "followup.create": "added a follow-up for {debtor}",
+    "followup.snooze": "snoozed a follow-up for {debtor}",
+    "followup.snooze_for_hold": "paused a follow-up for {debtor} while a hold lasts",
+    "followup.reassign": "passed a follow-up for {debtor} to another agent",
+    "followup.priority": "changed the priority of a follow-up for {debtor}",
+    "followup.complete": "completed a follow-up for {debtor}",
+    "followup.close_for_promise": "closed a follow-up for {debtor} (a promise was made)",
+    "followup.close_for_plan": "closed a follow-up for {debtor} (a plan was agreed)",
+    "debtor.update": "changed {debtor_s} details",
+    "debtor.update_from_checkin": "changed {debtor_s} details during a check-in",
+    "hold.place": "put {debtor_s} account on hold",
+    "hold.extend": "extended the hold on {debtor_s} account",
+    "hold.release": "released the hold on {debtor_s} account",
+    "hold.ended": "saw the hold on {debtor_s} account end",
+    "account.hold_ended": "saw the hold on {debtor_s} account end",
+    "adjustment.create": "recorded an adjustment for {debtor}",
+    "adjustment.end": "ended an adjustment for {debtor}",
+    "vulnerability.create": "recorded a vulnerability for {debtor}",
+    "vulnerability.read": "opened {debtor_s} vulnerability notes",
+    "income_expenditure.record": "recorded {debtor_s} income and spending",
+    "promise.create": "recorded a promise to pay from {debtor}",
+    "promise.kept": "saw {debtor_s} promise to pay kept",
+    "promise.broken": "saw {debtor_s} promise to pay broken",
+    "user.sign_in": "signed in",
+    "user.create": "added the user {user}",
+    "user.create_first_admin": "set the app up as its first admin",
+    "user.update": "changed the user {user}",
+    "user.reset_password": "reset the password of {user}",
+    "user.unlock": "unlocked the account of {user}",
+    "team.create": "added a team",
+    "setting.change": "changed a team setting",
+    "demo.load": "loaded the demo team",
+}
+# Where each kind of record finds its debtor: straight from the row, or through its account.
+_BY_DEBTOR = ("checkin", "followup", "adjustment", "vulnerability", "promise_to_pay",
+              "income_expenditure")
+_BY_ACCOUNT = ("payment_plan", "payment", "hold")
+
+
+@dataclass(frozen=True)
+class TrailLine:
+    """One audit event told as a sentence, in office time, with its detail on demand."""
+
+    id: int
+    at: datetime
+    day: str
+    sentence: str
+    who: str
+    debtor: str
+    flagged: bool
+    changes: list[tuple[str, Any, Any]]  # (field, before, after) for the fields that changed
+
+
+def _table(entity: str):
+    from core.store import models
+
+    return {"checkin": models.CheckIn, "followup": models.FollowUp,
+            "adjustment": models.Adjustment, "vulnerability": models.Vulnerability,
+            "promise_to_pay": models.PromiseToPay,
+            "income_expenditure": models.IncomeExpenditure, "payment_plan": models.PaymentPlan,
+            "payment": models.Payment, "hold": models.Hold}[entity]
+
+
+def _debtor_ids(session: Session, events: list[AuditEvent]) -> dict[int, int]:
+    """Event id -> debtor id, looked up in one query per kind of record."""
+    from sqlmodel import select
+
+    from core.store.models import Account
+
+    found: dict[int, int] = {e.id: e.entity_id for e in events
+                             if e.entity == "debtor" and e.entity_id}
+    for entity in (*_BY_DEBTOR, *_BY_ACCOUNT):
+        wanted = {e.entity_id for e in events if e.entity == entity and e.entity_id}
+        if not wanted:
+            continue
+        model = _table(entity)
+        if entity in _BY_DEBTOR:
+            pairs = dict(session.exec(select(model.id, model.debtor_id)
+                                      .where(model.id.in_(wanted))).all())
+        else:
+            pairs = dict(session.exec(select(model.id, Account.debtor_id)
+                                      .join(Account, Account.id == model.account_id)
+                                      .where(model.id.in_(wanted))).all())
+        found.update({e.id: pairs[e.entity_id] for e in events
+                      if e.entity == entity and e.entity_id in pairs})
+    return found
+
+
+def _ids_for_debtor(session: Session, debtor_id: int):
+    """A condition matching every event about one debtor (its own rows and its accounts')."""
+    from sqlalchemy import and_, or_
+    from sqlmodel import select
+
+    from core.store.models import Account
+
+    accounts = select(Account.id).where(Account.debtor_id == debtor_id)
+    parts = [and_(AuditEvent.entity == "debtor", AuditEvent.entity_id == debtor_id)]
+    for entity in _BY_DEBTOR:
+        model = _table(entity)
+        parts.append(and_(AuditEvent.entity == entity, AuditEvent.entity_id.in_(
+            select(model.id).where(model.debtor_id == debtor_id))))
+    for entity in _BY_ACCOUNT:
+        model = _table(entity)
+        parts.append(and_(AuditEvent.entity == entity, AuditEvent.entity_id.in_(
+            select(model.id).where(model.account_id.in_(accounts)))))
+    return or_(*parts)
+
+
+def _plan_words(data: dict, plan_id: int | None) -> str:
+    pct = data.get("discount_pct")
+    try:
+        off = Decimal(str(pct)) if pct not in (None, "") else Decimal(0)
+    except ArithmeticError:
+        off = Decimal(0)
+    if off > 0:
+        return f"settlement (plan {plan_id}, {off.normalize():f} % off)"
+    return f"payment plan (plan {plan_id})"
+
+
+def _changes(before: dict, after: dict) -> list[tuple[str, Any, Any]]:
+    keys = [k for k in sorted(set(before) | set(after)) if before.get(k) != after.get(k)]
+    return [(k.replace("_", " "), before.get(k), after.get(k)) for k in keys]
+
+
+def sentence(event: AuditEvent, *, who: str, debtor: str | None, user: str | None,
+             local_time: str) -> str:
+    """'Grace Holloway rejected Sam Das's settlement (plan 3, 30 % off) at 10:42'."""
+    before, after = json.loads(event.before_json or "{}"), json.loads(event.after_json or "{}")
+    template = PHRASES.get(event.action)
+    if template is None:
+        what = event.action.replace(".", " ").replace("_", " ")
+        return f"{who}: {what} ({event.entity.replace('_', ' ')} {event.entity_id}) at {local_time}"
+    text = template.format(
+        debtor=debtor or "a debtor", debtor_s=f"{debtor}'s" if debtor else "a debtor's",
+        plan=_plan_words(after or before, event.entity_id), user=user or "a user")
+    return f"{who} {text} at {local_time}"
+
+
+def trail(session: Session, *, actor, actor_id: int | None = None,
+          debtor_id: int | None = None, since: datetime | None = None,
+          until: datetime | None = None, flagged_only: bool = False,
+          limit: int = 200) -> list[TrailLine]:
+    """The audit trail as sentences in office time, newest first (leads and admins)."""
+    from sqlmodel import select
+
+    from core.permissions import require_lead
+    from core.store.models import Debtor, User
+    from core.store.settings import office_zone
+
+    require_lead(actor)
+    query = select(AuditEvent)
+    if actor_id is not None:
+        query = query.where(AuditEvent.actor_id == actor_id)
+    if debtor_id is not None:
+        query = query.where(_ids_for_debtor(session, debtor_id))
+    if since is not None:
+        query = query.where(AuditEvent.at >= since)
+    if until is not None:
+        query = query.where(AuditEvent.at < until)
+    if flagged_only:
+        query = query.where(AuditEvent.flagged.is_(True))
+    events = list(session.exec(
+        query.order_by(AuditEvent.at.desc(), AuditEvent.id.desc()).limit(limit)).all())
+    debtor_of = _debtor_ids(session, events)
+    names = dict(session.exec(select(User.id, User.display_name)).all())
+    debtors = dict(session.exec(select(Debtor.id, Debtor.name).where(
+        Debtor.id.in_(set(debtor_of.values())))).all()) if debtor_of else {}
+    zone = office_zone(session)
+    lines = []
+    for event in events:
+        local = event.at.astimezone(zone)
+        who = names.get(event.actor_id, "The system") if event.actor_id else "The system"
+        debtor = debtors.get(debtor_of.get(event.id))
+        user = names.get(event.entity_id) if event.entity == "user" else None
+        lines.append(TrailLine(
+            id=event.id, at=local, day=f"{local:%a} {local.day} {local:%b %Y}",
+            sentence=sentence(event, who=who, debtor=debtor, user=user,
+                              local_time=f"{local:%H:%M}"),
+            who=who, debtor=debtor or "", flagged=event.flagged,
+            changes=_changes(json.loads(event.before_json or "{}"),
+                             json.loads(event.after_json or "{}"))))
+    return lines

@@ -35,6 +35,16 @@ def database_url() -> str:
     return normalise_url(url)
 
 
+def migration_database_url() -> str | None:
+    """The owner's URL for migrations (MIGRATION_DATABASE_URL, env or secrets), or None.
+
+    On PostgreSQL the app connects as a role with only the rights it needs (DATABASE_URL) and
+    migrations run as the schema's owner (this URL); see the README.
+    """
+    url = os.environ.get("MIGRATION_DATABASE_URL") or _secrets().get("MIGRATION_DATABASE_URL")
+    return normalise_url(url) if url else None
+
+
 def normalise_url(url: str) -> str:
     """Check a database URL and point PostgreSQL URLs at the psycopg 3 driver."""
     url = url.strip()

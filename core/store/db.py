@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
+import random
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,13 +24,13 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InternalError, OperationalError, ProgrammingError
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
 
 from core.errors import UserError
-from core.store import models  # noqa: F401  (registers every table on the metadata)
-from core.store.config import ROOT, ConfigError, database_url
+from core.store import guards, models  # noqa: F401  (models registers every table)
+from core.store.config import ROOT, ConfigError, database_url, migration_database_url
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +57,45 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
+BUSY_ATTEMPTS = 4  # tries at the write lock (each waits up to the busy timeout) before giving up
+BUSY_SENTENCE = ("The database is busy with other saves just now, so nothing was saved. "
+                 "Please try again in a moment.")
+
+
+class DatabaseBusyError(UserError):
+    """SQLite's write lock stayed taken through every retry; nothing was saved."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY_SENTENCE)
+
+
 def _sqlite_begin(conn) -> None:
     # Writers take the write lock up front so two agents saving at once queue (busy_timeout)
     # instead of failing with "database is locked" when a read transaction tries to upgrade.
-    if conn.get_execution_options().get("write"):
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
-    else:
+    # On a loaded machine the wait can still run out: nothing has been done yet at BEGIN, so
+    # it is retried a few times, then refused with one plain sentence.
+    if not conn.get_execution_options().get("write"):
         conn.exec_driver_sql("BEGIN")
+        return
+    for attempt in range(1, BUSY_ATTEMPTS + 1):
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        except OperationalError as exc:
+            if "locked" not in str(exc.orig) and "busy" not in str(exc.orig):
+                raise
+            if attempt == BUSY_ATTEMPTS:
+                raise DatabaseBusyError() from exc
+            log.info("The database was busy; trying again (%d of %d)", attempt, BUSY_ATTEMPTS)
+            time.sleep(random.uniform(0.05, 0.25) * attempt)
+
+
+def _private_file(path: Path) -> None:
+    """Create the SQLite file readable by its owner only (0600) before SQLite opens it; its
+    -wal and -shm files take the same mode. An existing file keeps the mode it has."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
 
 
 def make_engine(url: str | None = None) -> Engine:
@@ -69,7 +104,7 @@ def make_engine(url: str | None = None) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         if parsed.database and parsed.database != ":memory:":
-            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            _private_file(Path(parsed.database))
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 10})
         event.listen(engine, "connect", _sqlite_pragmas)
         event.listen(engine, "begin", _sqlite_begin)
@@ -143,19 +178,77 @@ def _alembic_config(engine: Engine):
 
 
 def migrate(engine: Engine, revision: str = "head") -> None:
-    """Bring the schema up to `revision`; running it again changes nothing."""
+    """Bring the schema up to `revision`; running it again changes nothing.
+
+    At head it also checks, at every start, that the database's own guards are in place
+    (core.store.guards: the append-only triggers) and puts back any that are missing. On
+    PostgreSQL, when MIGRATION_DATABASE_URL names the same database as the owner, migrations
+    and guards run as the owner and the app's role (this engine's user) is given only the
+    rights it needs.
+    """
+    check_connection(engine)
+    owner = _owner_engine(engine)
+    try:
+        if not (revision == "head" and current_revision(owner) == head_revision()):
+            cfg = _alembic_config(owner)
+            with owner.begin() as conn:
+                _migration_lock(conn)
+                cfg.attributes["connection"] = conn
+                command_upgrade(cfg, revision)
+        if revision == "head":
+            _keep_guards(owner, app_role=engine.url.username)
+    finally:
+        if owner is not engine:
+            owner.dispose()
+
+
+def command_upgrade(cfg, revision: str) -> None:
     from alembic import command
 
-    check_connection(engine)
-    if revision == "head" and current_revision(engine) == head_revision():
-        return  # already at the newest revision: a restart loads no migration scripts
-    cfg = _alembic_config(engine)
-    with engine.begin() as conn:
-        if conn.dialect.name == "postgresql":
-            # One app instance migrates at a time.
-            conn.execute(text("SELECT pg_advisory_xact_lock(715517)"))
-        cfg.attributes["connection"] = conn
-        command.upgrade(cfg, revision)
+    command.upgrade(cfg, revision)
+
+
+def _migration_lock(conn: Connection) -> None:
+    if conn.dialect.name == "postgresql":
+        # One app instance migrates at a time.
+        conn.execute(text("SELECT pg_advisory_xact_lock(715517)"))
+
+
+def _owner_engine(engine: Engine) -> Engine:
+    """The engine migrations run on: MIGRATION_DATABASE_URL's when it is the same PostgreSQL
+    database as `engine` (a different user), else `engine` itself."""
+    owner_url = migration_database_url()
+    if not owner_url or engine.dialect.name != "postgresql":
+        return engine
+    owner, app = make_url(owner_url), engine.url
+    same = (owner.host, owner.port, owner.database) == (app.host, app.port, app.database)
+    if not same or owner.username == app.username:
+        return engine
+    owner_engine = make_engine(owner_url)
+    check_connection(owner_engine)
+    return owner_engine
+
+
+def _keep_guards(owner: Engine, *, app_role: str | None) -> None:
+    """Put back missing append-only guards; give a separate app role its rights."""
+    split = owner.dialect.name == "postgresql" and app_role and app_role != owner.url.username
+    with owner.connect() as conn:
+        if not guards.missing(conn) and not split:
+            return
+    try:
+        with owner.begin() as conn:
+            _migration_lock(conn)
+            restored = guards.ensure(conn)
+            if split:
+                guards.grant_app_rights(conn, app_role)
+    except (ProgrammingError, InternalError) as exc:
+        raise ConfigError(
+            "The database's append-only guards are missing and this database user may not "
+            "put them back; start the app once with MIGRATION_DATABASE_URL set to the "
+            "owner's URL.") from exc
+    if restored:
+        log.warning("Put back the database guards that were missing: %s",
+                    ", ".join(sorted(restored)))
 
 
 def current_revision(engine: Engine) -> str | None:

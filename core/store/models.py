@@ -121,11 +121,15 @@ class LoginAttempt(SQLModel, table=True):
     """One sign-in try; recent failures lock an account for a while."""
 
     __tablename__ = "login_attempt"
-    __table_args__ = (Index("ix_login_attempt_username_at", "username", "at"),)
+    __table_args__ = (Index("ix_login_attempt_username_at", "username", "at"),
+                      Index("ix_login_attempt_client_at", "client", "at"))
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(max_length=40)
     at: datetime = _ts(default_factory=utcnow)
     succeeded: bool = False
+    # "ok", "wrong" (password checked, no match), "locked", "throttled" or "unlocked".
+    outcome: str = Field(default="", max_length=12)
+    client: str = Field(default="", max_length=64)
 
 
 class Setting(SQLModel, table=True):
@@ -467,6 +471,8 @@ class PaymentPlan(PaymentPlanBase, table=True):
     ended_at: datetime | None = _ts(default=None)
     version: int = 1
     offer_expires_on: date | None = None  # a settlement offer cannot start after this day
+    request_reason: str = _text(default="")  # why the agent asks a lead to approve it
+    start_when_approved: bool = False  # "save and start" asked: approval starts it
 
 
 class PaymentPlanCreate(PaymentPlanBase):
@@ -594,3 +600,24 @@ class DailyRun(SQLModel, table=True):
     day: date = Field(primary_key=True)
     started_at: datetime = _ts(default_factory=utcnow)
     summary_json: str = _text(default="")
+
+
+# ---------------------------------------------------------------- signed-in sessions
+
+
+class UserSession(SQLModel, table=True):
+    """A signed-in browser: only the SHA-256 of its random token is stored."""
+
+    __tablename__ = "user_session"
+    __table_args__ = (
+        UniqueConstraint("token_hash"),
+        Index("ix_user_session_user_id", "user_id"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="app_user.id")
+    token_hash: str = Field(max_length=64)
+    created_at: datetime = _ts(default_factory=utcnow)
+    last_seen_at: datetime = _ts(default_factory=utcnow)
+    expires_at: datetime = _ts()
+    revoked_at: datetime | None = _ts(default=None)
+    client: str = Field(default="", max_length=64)

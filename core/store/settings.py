@@ -14,6 +14,7 @@ from core.errors import UserError
 from core.permissions import require_role
 from core.store import audit
 from core.store.models import Setting, User, utcnow
+from core.text import unstorable
 
 DEFAULTS: dict[str, str] = {
     "office_timezone": "Europe/London",
@@ -27,6 +28,12 @@ DEFAULTS: dict[str, str] = {
     "forgive_limit_agent": "1000",
     "forgive_limit_lead": "10000",
     "forgive_limit_admin": "any",
+    "letter_sender": "Northwind Recovery Team",
+    "letter_phone": "0161 496 0000",
+    "letter_email": "recovery@example.org",
+    "letter_hours": "Monday to Friday, 9am to 5pm",
+    "letter_how_to_pay": ("By bank transfer to Northwind Recovery, sort code 00-00-00, "
+                          "account 00000000; or by card on the phone."),
 }
 LABELS: dict[str, str] = {
     "office_timezone": "Office timezone (decides what 'today' means)",
@@ -39,6 +46,11 @@ LABELS: dict[str, str] = {
     "forgive_limit_agent": "Most an agent may forgive in a settlement without approval (£)",
     "forgive_limit_lead": "Most a lead may forgive in a settlement without approval (£)",
     "forgive_limit_admin": "Most an admin may forgive in a settlement without approval (£)",
+    "letter_sender": "Who the debtor's letters are from (the team's name)",
+    "letter_phone": "Phone number on the debtor's letters",
+    "letter_email": "Email address on the debtor's letters",
+    "letter_hours": "When the phone is answered (on the debtor's letters)",
+    "letter_how_to_pay": "How and where to pay (on the debtor's letters)",
 }
 
 
@@ -75,17 +87,22 @@ def validate(key: str, value: str) -> str:
     value = value.strip()
     if key not in DEFAULTS:
         raise UserError(f"There is no setting called {key}.")
+    if unstorable(value):
+        raise UserError("That value contains a character that can't be stored; please retype it.")
     if key == "office_timezone":
+        shown = value if len(value) <= 40 else value[:37] + "…"
         try:
+            if len(value) > 60:
+                raise ValueError(value)
             ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise UserError(f"'{value}' is not a timezone name like Europe/London.") from exc
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:
+            raise UserError(f"'{shown}' is not a timezone name like Europe/London.") from exc
     elif key.startswith("discount_limit_"):
         try:
             number = Decimal(value)
         except ArithmeticError as exc:
             raise UserError("A discount limit is a number from 0 to 100.") from exc
-        if not 0 <= number <= 100:
+        if not number.is_finite() or not 0 <= number <= 100:
             raise UserError("A discount limit is a number from 0 to 100.")
     elif key == "working_days":
         value = workdays.format_days(workdays.parse(value))

@@ -42,7 +42,7 @@ def _details(kind: str) -> dict:
                    "one window). For \"no calls before 2 pm\" add one window a day.")
         w1, w2, w3, w4 = st.columns(4)
         values["start_day"] = w1.selectbox("From day", list(DAYS), format_func=DAYS.get,
-                                           key="debtors_adj_start_day")
+                                           key="debtors_adj_start_day", index=4)
         values["start_time"] = w2.time_input("from time", value=time(18, 0), step=900,
                                              key="debtors_adj_start_time")
         values["end_day"] = w3.selectbox("To day", list(DAYS), format_func=DAYS.get,

@@ -26,6 +26,10 @@ KIND_WORDS = {"hold": "Hold", "opt-out": "Opted out", "window": "Outside their h
               "adjustment": "What we agreed", "rule": "Contact rule", "due": "Not due yet"}
 
 
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]
+
+
 def line(item: Doable) -> str:
     """One follow-up in a sentence (markdown, data escaped)."""
     row = item.row
@@ -33,7 +37,7 @@ def line(item: Doable) -> str:
             if row.days_overdue else "")
     ref = f" · {md(row.account_reference)}" if row.account_reference else ""
     parts = [f"**{md(row.debtor_name)}**{ref} — {REASON_LABELS.get(row.reason, row.reason)}"
-             f" by {label_of(Channel, row.channel, row.channel).lower()}{late} · "
+             f" by {_lower_first(label_of(Channel, row.channel, row.channel))}{late} · "
              f"{PRIORITY_LABELS.get(row.priority, '').lower()} priority"]
     if row.vulnerable:
         parts.append("vulnerable")

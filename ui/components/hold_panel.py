@@ -53,8 +53,8 @@ def _place(me: User, accounts: dict[int, str]) -> str | None:
     for key in ("debtors_hold_reason", "debtors_hold_representative", "debtors_hold_ends",
                 "debtors_hold_review"):
         st.session_state.pop(key, None)
-    return (f"{HOLD_KINDS[kind]} placed; that account's collection follow-ups wait until it "
-            "ends.")
+    return (f"{HOLD_KINDS[kind]} placed; that account's follow-ups wait until it ends "
+            "(or its review).")
 
 
 def _row(me: User, hold: HoldView) -> str | None:

@@ -1,0 +1,94 @@
+"""Money on an account: record a payment, and the debtor's income and spending.
+
+Each form's widgets are keyed by the record they write to (the account, the debtor), so what
+was typed for one never shows against another.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+
+from core.affordability import (
+    CATEGORY_LABELS,
+    FIXED_COST_CATEGORIES,
+    FLEXIBLE_COST_CATEGORIES,
+    INCOME_CATEGORIES,
+)
+from core.money import format_money
+from core.payment_plans import service as pp
+from ui.components.plan_designer import pence, when
+from ui.session import read, write
+
+GROUPS = (("Income", INCOME_CATEGORIES), ("Fixed costs", FIXED_COST_CATEGORIES),
+          ("Flexible costs", FLEXIBLE_COST_CATEGORIES))
+
+
+def payment_form(*, key: str, account: pp.AccountOption, actor, today: date) -> None:
+    """Record a payment on this account; its recent payments below."""
+    k = f"{key}_{account.account_id}"
+    st.subheader("Record a payment")
+    with st.form(f"{k}_form", clear_on_submit=False):
+        c1, c2, c3 = st.columns(3)
+        amount = c1.number_input("Amount (£)", min_value=0.0, step=10.0, format="%.2f",
+                                 key=f"{k}_amount")
+        received = c2.date_input("Received on", value=today, max_value=today, key=f"{k}_date",
+                                 format="DD/MM/YYYY")
+        method = c3.selectbox("Method", list(pp.PAYMENT_METHODS), key=f"{k}_method",
+                              format_func=lambda m: pp.PAYMENT_METHODS[m])
+        reference = st.text_input("Reference (optional)", key=f"{k}_reference", max_chars=60)
+        submitted = st.form_submit_button("Record payment", key=f"{k}_submit")
+    if submitted:
+        amount_cents = pence(amount)
+        done = write(lambda s: pp.record_payment(
+            s, actor=actor, account_id=account.account_id, amount_cents=amount_cents,
+            received_on=received, method=method, reference=reference, today=today))
+        if done is not None:
+            st.session_state["plans_flash"] = (
+                f"Payment of {format_money(amount_cents, account.currency)} recorded.")
+            st.rerun()
+    payments = read(pp.payments_for_account, account_id=account.account_id)
+    if payments:
+        st.dataframe(pd.DataFrame([{
+            "Received": when(p.received_on),
+            "Amount": format_money(p.amount_cents, account.currency),
+            "Method": pp.PAYMENT_METHODS.get(p.method, p.method), "Reference": p.reference,
+        } for p in payments]), hide_index=True, width="stretch", key=f"{k}_table")
+
+
+def income_form(*, key: str, account: pp.AccountOption, actor, today: date) -> None:
+    """The debtor's income and spending a month, by the Standard Financial Statement."""
+    k = f"{key}_{account.debtor_id}"
+    statement = read(pp.latest_income_expenditure, debtor_id=account.debtor_id)
+    cur = account.currency
+    st.subheader("Income and spending")
+    if statement:
+        st.caption(f"Last recorded {when(statement.recorded_on)}: income "
+                   f"{format_money(statement.income_cents, cur)}, spending "
+                   f"{format_money(statement.expenses_cents, cur)}, disposable "
+                   f"{format_money(statement.disposable_cents, cur)} a month.")
+    else:
+        st.caption("Nothing recorded yet. Amounts are per month.")
+    current = statement.items if statement else {}
+    with st.form(f"{k}_form", clear_on_submit=False):
+        values: dict[str, float] = {}
+        for title, keys in GROUPS:
+            st.markdown(f"**{title}** (£ a month)")
+            cols = st.columns(3)
+            for n, item in enumerate(keys):
+                values[item] = cols[n % 3].number_input(
+                    CATEGORY_LABELS[item], min_value=0.0, step=10.0, format="%.2f",
+                    value=current.get(item, 0) / 100, key=f"{k}_{item}")
+        recorded_on = st.date_input("Date of this statement", value=today, max_value=today,
+                                    key=f"{k}_date", format="DD/MM/YYYY")
+        submitted = st.form_submit_button("Save income and spending", key=f"{k}_submit")
+    if submitted:
+        items = {item: pence(value) for item, value in values.items()}
+        done = write(lambda s: pp.save_income_expenditure(
+            s, actor=actor, debtor_id=account.debtor_id, items=items, recorded_on=recorded_on,
+            today=today))
+        if done is not None:
+            st.session_state["plans_flash"] = "Income and spending saved."
+            st.rerun()

@@ -1,0 +1,177 @@
+"""The web server around the app (Streamlit's st.App on Starlette): the sign-in cookie and
+security headers.
+
+The cookie holds a random session token (only its SHA-256 is stored in the database). Streamlit
+talks to the browser over a websocket, which cannot set a cookie, so after a password is
+checked the page sends the browser to `/auth/session?code=…`: a one-time code, valid for a
+minute and kept only in this process's memory, that this route swaps for the cookie before
+redirecting to the page that was asked for. The cookie is `HttpOnly` (no script can read it),
+`SameSite=Strict` (no other site can make the browser send it) and `Secure` when the app is
+served over HTTPS.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+import secrets
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+COOKIE = "recovery_session"
+COOKIE_MAX_AGE = 12 * 3600
+SESSION_ROUTE = "/auth/session"
+SIGNED_OUT_ROUTE = "/auth/signed-out"
+CODE_SECONDS = 60
+_codes: dict[str, tuple[str, float]] = {}
+_codes_lock = threading.Lock()
+_NEXT = re.compile(r"^/[A-Za-z0-9_\-]*$")
+# True once the server is built: only then can the app hand a token to the browser as a cookie
+# (under AppTest, or a server without these routes, the session lives in the tab only).
+INSTALLED = False
+
+
+def hand_off(token: str) -> str:
+    """A one-time code, good for a minute, that the session route swaps for `token`."""
+    code = secrets.token_urlsafe(24)
+    now = time.monotonic()
+    with _codes_lock:
+        for old in [c for c, (_, until) in _codes.items() if until < now]:
+            del _codes[old]
+        _codes[code] = (token, now + CODE_SECONDS)
+    return code
+
+
+def _redeem(code: str) -> str | None:
+    with _codes_lock:
+        token, until = _codes.pop(code, (None, 0.0))
+    return token if token and until >= time.monotonic() else None
+
+
+def safe_next(path: str | None) -> str:
+    """Only a page of this app: `/` or `/name` (never another site)."""
+    return path if path and _NEXT.match(path) else "/"
+
+
+def session_url(code: str, next_path: str, base: str = "") -> str:
+    """Where the browser goes after signing in."""
+    return f"{base}{SESSION_ROUTE}?code={quote(code)}&next={quote(safe_next(next_path))}"
+
+
+def _is_https(request) -> bool:
+    forwarded = request.headers.get("x-forwarded-proto", "")
+    return request.url.scheme == "https" or forwarded.split(",")[0].strip() == "https"
+
+
+async def _session(request):
+    from starlette.responses import RedirectResponse
+
+    token = _redeem(request.query_params.get("code", ""))
+    response = RedirectResponse(safe_next(request.query_params.get("next")), status_code=303)
+    if token:
+        response.set_cookie(COOKIE, token, max_age=COOKIE_MAX_AGE, path="/", httponly=True,
+                            samesite="strict", secure=_is_https(request))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+async def _signed_out(request):
+    from starlette.responses import RedirectResponse
+
+    response = RedirectResponse("/", status_code=303)
+    response.delete_cookie(COOKIE, path="/", httponly=True, samesite="strict",
+                           secure=_is_https(request))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _inline_script_hashes() -> list[str]:
+    import streamlit
+
+    index = Path(streamlit.__file__).parent / "static" / "index.html"
+    try:
+        html = index.read_text(encoding="utf-8")
+    except OSError:
+        return []
+    return [f"'sha256-{base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()}'"
+            for body in re.findall(r"<script>(.*?)</script>", html, flags=re.S)]
+
+
+def content_security_policy() -> str:
+    """Only this app's own scripts, styles, fonts and images; never inside another site's frame."""
+    scripts = " ".join(["'self'", *_inline_script_hashes()])
+    return "; ".join([
+        "default-src 'self'",
+        f"script-src {scripts}",
+        "style-src 'self' 'unsafe-inline'",  # the front end sets styles at run time
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ])
+
+
+class SecurityHeaders:
+    """ASGI middleware: frame protection and a content security policy on every HTTP answer."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+        self.headers = [
+            (b"x-frame-options", b"DENY"),
+            (b"content-security-policy", content_security_policy().encode()),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"same-origin"),
+        ]
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message) -> None:
+            if message["type"] == "http.response.start":
+                names = {name.lower() for name, _ in message.get("headers", [])}
+                extra = [(k, v) for k, v in self.headers if k not in names]
+                message = dict(message, headers=[*message.get("headers", []), *extra])
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def routes() -> list:
+    """The sign-in cookie's two routes."""
+    from starlette.routing import Route
+    from streamlit.runtime.pages_manager import PagesManager
+
+    global INSTALLED
+    INSTALLED = True
+    # pages/ holds st.navigation's scripts: never run one directly (Streamlit's first session
+    # after a start would, for a deep link such as /debtors, skipping the router's sign-in).
+    PagesManager.uses_pages_directory = False
+    return [Route(SESSION_ROUTE, _session, methods=["GET"]),
+            Route(SIGNED_OUT_ROUTE, _signed_out, methods=["GET"])]
+
+
+def middleware() -> list:
+    """The security headers."""
+    from starlette.middleware import Middleware
+
+    return [Middleware(SecurityHeaders)]
+
+
+def on_script_error(exc: Exception) -> bool:
+    """A lost database in a fragment rerun (which skips the router's own handler): one sentence
+    and "Try again" instead of Streamlit's error box."""
+    from ui import session
+
+    if isinstance(exc, session.DB_DOWN):
+        session.show_db_down()
+        return True
+    return False
