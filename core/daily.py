@@ -7,7 +7,9 @@ Every rule that changes a record because a day has passed lives here, not in a p
 * promises to pay whose window (date + the same grace days) has closed are **kept** or
   **broken**, each payment counting once (`core.promises.settle_promises`);
 * holds whose end date has passed **end**, and an account on hold with no other hold goes
-  back to its plan (or to open).
+  back to its plan (or to open);
+* plans that passed a quarter, half, three quarters paid or reached their last instalment
+  get a **milestone** for their agent to send, once (`core.relationship.service`).
 
 Run it from cron, from the app (the first request of each office day in each process, see
 `ui/daily.py`) and after the demo load — all at once if they like: the day is claimed once.
@@ -36,6 +38,7 @@ from core.errors import UserError
 from core.followups.wobble import create_wobble_followups
 from core.payment_plans.sweep import sweep_missed
 from core.payment_plans.views import SweepResult
+from core.relationship.service import offer_milestones
 from core.store import audit, db, settings
 from core.store.config import ConfigError, normalise_url
 from core.store.models import (
@@ -61,6 +64,7 @@ _WORDS: dict[str, str] = {
     "holds_ended": "holds ended",
     "welcome_backs": "welcome-back check-ins after a hold",
     "wobble_followups": "supportive check-ins for wobbling plans",
+    "milestones": "milestones offered to send",
 }
 
 
@@ -156,6 +160,7 @@ def apply_rules(session: Session, *, today: date) -> dict[str, int]:
     counts["welcome_backs"] = end_expired_holds(session, today)  # before the holds close
     counts["holds_ended"] = end_holds(session, today=today)
     counts["wobble_followups"] = create_wobble_followups(session, today=today)
+    counts["milestones"] = offer_milestones(session, today=today)  # after the sweep and holds
     return counts
 
 
