@@ -64,7 +64,8 @@ def preview_start(session: Session, *, plan_id: int, today: date | None = None) 
         except UserError as exc:
             refusal = str(exc)
     return StartPreview(
-        plan_id=plan.id, status=plan.status, balance_cents=account.balance_cents, currency=account.currency,
+        plan_id=plan.id, status=plan.status, balance_cents=account.balance_cents,
+        currency=account.currency,
         schedule=schedule, offer_expires_on=plan.offer_expires_on,
         expired=offer_expired(plan.offer_expires_on, today), refusal=refusal,
         saved_payable_cents=plan.payable_cents,
