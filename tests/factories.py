@@ -271,3 +271,22 @@ def make_office(session: Session) -> Office:
         dan=make_user(session, "agent", team=south),
         gone=make_user(session, "agent", team=north, active=False),
     )
+
+
+# ---------------------------------------------------------------- the shelf of free help
+
+
+def make_resource(session: Session, **fields):
+    """A resource on the shelf (debt advice, reviewed today unless told otherwise)."""
+    from core.resources.models import Resource
+
+    n = next(_seq)
+    values = {"title": f"Free help {n}", "organisation": f"Helpers {n}",
+              "link": "https://help.example.org", "phone": "0800 000 0000",
+              "topic": "debt_advice", "language": "en",
+              "summary": "They give free advice.", "reviewed_on": utcnow().date()}
+    values.update(fields)
+    resource = Resource(**values)
+    session.add(resource)
+    session.flush()
+    return resource
