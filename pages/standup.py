@@ -12,7 +12,7 @@ from core.followups.charts import TREND_HEIGHT, trend_chart
 from core.learning import queries as learning
 from core.money import format_money
 from core.permissions import is_lead
-from ui import auth, nav
+from ui import auth, daily, nav
 from ui.components import refreshers, table
 from ui.format import md
 from ui.session import read
@@ -31,6 +31,10 @@ team_id = pick.selectbox(
 report = read(queries.standup_report, today=today, team_id=team_id)
 head.title("Stand-up")
 head.markdown(f"### Results of {report.day:%A %d %B} · today's load for {today:%A %d %B}")
+if daily.running():
+    st.info("Today's rules (missed instalments, broken plans, promises, holds) are still "
+            "running: these figures change when they finish. Refresh in a moment.",
+            icon=":material/hourglass_top:")
 
 t = report.total
 st.subheader(f"{md(t.name)} — {report.day:%A}")
