@@ -24,7 +24,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from core.errors import UserError
@@ -157,16 +157,23 @@ def debtor_holds(session: Session, *, debtor_id: int, today: date | None = None
     return tuple(_view(hold, reference, today) for hold, reference in rows)
 
 
-def holds_ending(session: Session, *, today: date, days: int = 7) -> list[HoldView]:
-    """Holds in force whose end or review date falls in the next `days` days (stand-up)."""
+def holds_ending(session: Session, *, today: date, days: int = 7, team_id: int | None = None
+                 ) -> list[tuple[int, HoldView]]:
+    """Holds in force whose end or review date falls in the next `days` days, soonest
+    first, with their debtor (stand-up); of one team's caseloads when `team_id` is given."""
     until = today + timedelta(days=days)
-    rows = session.exec(
-        select(Hold, Account.reference).join(Account, Account.id == Hold.account_id)
+    query = (
+        select(Account.debtor_id, Hold, Account.reference)
+        .join(Account, Account.id == Hold.account_id)
         .where(*_in_force(today),
                or_(Hold.ends_on.between(today, until), Hold.review_on.between(today, until)))
-        .order_by(Hold.ends_on, Hold.review_on)
-    ).all()
-    return [_view(hold, reference, today) for hold, reference in rows]
+    )
+    if team_id is not None:
+        query = query.join(Debtor, Debtor.id == Account.debtor_id).where(
+            Debtor.owner_id.in_(select(User.id).where(User.team_id == team_id)))
+    rows = session.exec(query.order_by(func.coalesce(Hold.ends_on, Hold.review_on), Hold.id)
+                        ).all()
+    return [(debtor_id, _view(hold, reference, today)) for debtor_id, hold, reference in rows]
 
 
 # ---------------------------------------------------------------- rules (pure)
