@@ -8,7 +8,9 @@ Every rule that changes a record because a day has passed lives here, not in a p
   **broken**, each payment counting once (`core.promises.settle_promises`);
 * holds whose end date has passed **end** (`core.checkins.holds.end_expired_holds`): one
   "welcome back" check-in each, and an account stored as on hold goes back to its plan (or
-  to open) once no hold is in force on it.
+  to open) once no hold is in force on it;
+* plans that passed a quarter, half, three quarters paid or reached their last instalment
+  get a **milestone** for their agent to send, once (`core.relationship.service`).
 
 Run it from cron, from the app (the first request of each office day in each process, see
 `ui/daily.py`) and after the demo load — all at once if they like: the day is claimed once.
@@ -37,6 +39,7 @@ from core.errors import UserError
 from core.followups.wobble import create_wobble_followups
 from core.payment_plans.sweep import sweep_missed
 from core.payment_plans.views import SweepResult
+from core.relationship.service import offer_milestones
 from core.store import db, settings
 from core.store.config import ConfigError, normalise_url
 from core.store.models import DailyRun
@@ -54,6 +57,7 @@ _WORDS: dict[str, str] = {
     "holds_ended": "holds ended",
     "welcome_backs": "welcome-back check-ins after a hold",
     "wobble_followups": "supportive check-ins for wobbling plans",
+    "milestones": "milestones offered to send",
 }
 
 
@@ -149,6 +153,7 @@ def apply_rules(session: Session, *, today: date) -> dict[str, int]:
     holds = end_expired_holds(session, today)
     counts["holds_ended"], counts["welcome_backs"] = holds.ended, holds.welcome_backs
     counts["wobble_followups"] = create_wobble_followups(session, today=today)
+    counts["milestones"] = offer_milestones(session, today=today)  # after the sweep and holds
     return counts
 
 

@@ -12,7 +12,7 @@ import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from core.payment_plans import service as pp
 from core.store.models import (
@@ -249,6 +249,27 @@ def make_resolved_promise(session: Session, debtor: Debtor, *, status: str,
     session.add(promise)
     session.flush()
     return promise
+
+
+def make_paid_account(session: Session, debtor: Debtor, amount_cents: int = 120_000, *,
+                      paid_on: date = date(2026, 5, 1), **fields) -> Account:
+    """An account of `debtor` paid in full by one payment received on `paid_on`."""
+    values = {"original_balance_cents": amount_cents, "balance_cents": 0, "status": "paid"}
+    account = make_account(session, debtor, **values, **fields)
+    make_payment(session, account, amount_cents, paid_on)
+    return account
+
+
+def pay_instalments(session: Session, plan: PaymentPlan, paid: int, *,
+                    missed: int = 0) -> None:
+    """Mark the plan's first `paid` instalments paid, and the next `missed` ones missed."""
+    rows = session.exec(select(PlanInstalment).where(PlanInstalment.plan_id == plan.id)
+                        .order_by(PlanInstalment.seq)).all()
+    for row in rows[:paid]:
+        row.paid_cents, row.status = row.amount_cents, "paid"
+    for row in rows[paid:paid + missed]:
+        row.status = "missed"
+    session.flush()
 
 
 # ---------------------------------------------------------------- an office

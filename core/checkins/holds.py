@@ -394,6 +394,8 @@ def end_expired_holds(session: Session, today: date, now: datetime | None = None
         if not _claim(session, hold, now):
             continue  # another run handled it
         ended += 1
+        audit.record(session, actor_id=None, action="hold.ended", entity="hold",
+                     entity_id=hold.id, after={"ended_on": hold.ends_on.isoformat()})
         if _welcome_back(session, hold=hold, actor_id=None, due_on=today, now=now,
                          claimed=True):
             welcomed += 1
