@@ -30,6 +30,9 @@ def payment_form(*, key: str, account: pp.AccountOption, actor, today: date) -> 
     """Record a payment on this account; its recent payments below."""
     k = f"{key}_{account.account_id}"
     st.subheader("Record a payment")
+    if st.session_state.pop(f"{k}_saved", False):
+        st.session_state[f"{k}_amount"] = 0.0
+        st.session_state[f"{k}_reference"] = ""
     with st.form(f"{k}_form", clear_on_submit=False):
         c1, c2, c3 = st.columns(3)
         amount = c1.number_input("Amount (£)", min_value=0.0, step=10.0, format="%.2f",
@@ -48,6 +51,7 @@ def payment_form(*, key: str, account: pp.AccountOption, actor, today: date) -> 
         if done is not None:
             st.session_state["plans_flash"] = (
                 f"Payment of {format_money(amount_cents, account.currency)} recorded.")
+            st.session_state[f"{k}_saved"] = True  # an empty form: a second click saves nothing
             st.rerun()
     payments = read(pp.payments_for_account, account_id=account.account_id)
     if payments:
