@@ -11,8 +11,8 @@ Each counted plan is answered from indexes alone:
 Created in about 3 s on the 1,000,000-check-in SQLite file (docs/benchmarks.md). The partial
 indexes are declared here only (core/store/models.py may not grow).
 
-Revision ID: 0014
-Revises: 0013
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-11-28
 """
 
@@ -21,8 +21,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0014"
-down_revision: str | None = "0013"
+revision: str = "0016"
+down_revision: str | None = "0015"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
