@@ -105,8 +105,10 @@ def test_a_lead_approves_one_plan_then_rejects_the_next_and_only_those_change(ta
     tab.get_by_role("button", name=f"Approve plan {first}").click()
     tab.get_by_text(f"Plan {first} approved.").wait_for()
     wait_idle(tab)
-    # Then the decision box is closed: no Reject button stands ready for another plan
+    # Then the decision box is closed: no Reject button stands ready for another plan,
+    # and the chooser no longer shows the plan just decided
     assert tab.get_by_role("button", name="Reject plan", exact=False).count() == 0
+    assert tab.get_by_label("Plan to decide", exact=True).input_value() == ""
     shot(tab, "plans_after_approve")
     # When they open "the next" one and reject it with a note
     _choose(tab, "Plan to decide", f"Plan {second}:")
