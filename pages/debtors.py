@@ -8,7 +8,7 @@ import streamlit as st
 from core.checkins import adjustments, holds
 from core.checkins.charts import wellbeing_chart
 from core.checkins.views import format_day
-from core.debtors import service as debtors
+from core.debtors import queries as debtors
 from core.money import format_money
 from ui import auth, nav
 from ui.components import (

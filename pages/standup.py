@@ -7,13 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.followups import backlog, queries, standup, wobble
+from core.followups import backlog, commitments, queries, standup, wobble
 from core.followups.charts import TREND_HEIGHT, trend_chart
 from core.learning import queries as learning
 from core.money import format_money
 from core.permissions import is_lead
 from core.relationship import queries as relationship
-from ui import auth, nav
+from ui import auth, daily, nav
 from ui.components import refreshers, table
 from ui.format import md
 from ui.session import read
@@ -32,6 +32,10 @@ team_id = pick.selectbox(
 report = read(queries.standup_report, today=today, team_id=team_id)
 head.title("Stand-up")
 head.markdown(f"### Results of {report.day:%A %d %B} · today's load for {today:%A %d %B}")
+if daily.running():
+    st.info("Today's rules (missed instalments, broken plans, promises, holds) are still "
+            "running: these figures change when they finish. Refresh in a moment.",
+            icon=":material/hourglass_top:")
 
 t = report.total
 st.subheader(f"{md(t.name)} — {report.day:%A}")
@@ -103,6 +107,27 @@ with st.expander(f"Vulnerable debtors to contact ({report.quiet_vulnerable_count
     else:
         st.info(f"Every vulnerable debtor has had a check-in in the last {standup.QUIET_DAYS} "
                 "days.")
+
+owed = report.commitments
+st.subheader("What we owe people")
+o = st.columns(3)
+o[0].metric("Our promises kept", f"{owed.callbacks.kept:,} of {owed.callbacks.due:,}",
+            border=True, help=owed.callbacks.sentence)
+o[1].metric("Holds ending in the next 7 days", f"{len(owed.holds_ending):,}", border=True)
+o[2].metric("Adjustments past their review date", f"{len(owed.adjustments_to_review):,}",
+            border=True)
+with st.expander(f"Holds ending in the next 7 days ({len(owed.holds_ending):,})"):
+    if owed.holds_ending:
+        st.dataframe(commitments.hold_records(owed.holds_ending), hide_index=True,
+                     key="standup_holds_ending")
+    else:
+        st.info("No hold ends or comes up for review in the next 7 days.")
+with st.expander(f"Adjustments past their review date ({len(owed.adjustments_to_review):,})"):
+    if owed.adjustments_to_review:
+        st.dataframe(commitments.review_records(owed.adjustments_to_review), hide_index=True,
+                     key="standup_adjustments_review")
+    else:
+        st.info("Every adjustment in force is within its review date.")
 
 st.subheader(f"Plans wobbling ({report.wobbling_count:,})")
 st.caption("Early signs a plan may break: a reason for a supportive check-in, never a chase. "

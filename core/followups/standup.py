@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlmodel import Session
 
 from core import workdays
+from core.followups import commitments as owed
 from core.followups.backlog import (
     BacklogFilter,
     active_hold_accounts,
@@ -430,6 +431,8 @@ def standup_report(session: Session, *, today: date, team_id: int | None = None,
         wobbling=wobbling,
         wobbling_count=wobbling_count,
         wobble_outcome=wobble_outcome(session, today=today, team_id=team_id),
+        commitments=owed.commitments(session, today=today, team_id=team_id,
+                                     start=since, end=day_window(day, zone)[1]),
     )
 
 
