@@ -300,3 +300,53 @@ _LABELS.update({
         MilestoneStatus.DISMISSED: "Dismissed",
     },
 })
+
+
+# ---------------------------------------------------------------- the shelf of free help
+
+
+class ResourceTopic(Labelled):
+    """What a free source of help is about (core.resources)."""
+
+    DEBT_ADVICE = "debt_advice"
+    BENEFITS = "benefits"
+    MENTAL_HEALTH = "mental_health"
+    BEREAVEMENT = "bereavement"
+    BUDGETING = "budgeting"
+    BUSINESS_SUPPORT = "business_support"
+
+
+class ResourceAnswer(Labelled):
+    """Did a shared resource help? Asked at the next follow-up."""
+
+    YES = "yes"
+    NOT_YET = "not_yet"
+    NO = "no"
+
+
+class TranslationStatus(Labelled):
+    """A message template's translation: only an approved one is used in drafts."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+
+
+_LABELS.update({
+    ResourceTopic: {
+        ResourceTopic.DEBT_ADVICE: "Debt advice",
+        ResourceTopic.BENEFITS: "Benefits",
+        ResourceTopic.MENTAL_HEALTH: "Mental health",
+        ResourceTopic.BEREAVEMENT: "Bereavement",
+        ResourceTopic.BUDGETING: "Budgeting",
+        ResourceTopic.BUSINESS_SUPPORT: "Business support",
+    },
+    ResourceAnswer: {
+        ResourceAnswer.YES: "Yes",
+        ResourceAnswer.NOT_YET: "Not yet",
+        ResourceAnswer.NO: "No",
+    },
+    TranslationStatus: {
+        TranslationStatus.DRAFT: "Draft",
+        TranslationStatus.APPROVED: "Approved",
+    },
+})

@@ -204,7 +204,7 @@ def make_active_plan(session: Session, actor: User, account: Account, *,
                      today: date = date(2027, 2, 1), **fields) -> PaymentPlan:
     """A plan saved and started through the service (so it has instalments and a review)."""
     plan = pp.save_plan(session, actor=actor, inputs=plan_inputs_for(account, **fields),
-                        status="proposed")
+                        status="proposed", today=today)
     return pp.activate_plan(session, actor=actor, plan_id=plan.id,
                             expected_version=plan.version, today=today)
 
@@ -305,3 +305,22 @@ def make_office(session: Session) -> Office:
         dan=make_user(session, "agent", team=south),
         gone=make_user(session, "agent", team=north, active=False),
     )
+
+
+# ---------------------------------------------------------------- the shelf of free help
+
+
+def make_resource(session: Session, **fields):
+    """A resource on the shelf (debt advice, reviewed today unless told otherwise)."""
+    from core.resources.models import Resource
+
+    n = next(_seq)
+    values = {"title": f"Free help {n}", "organisation": f"Helpers {n}",
+              "link": "https://help.example.org", "phone": "0800 000 0000",
+              "topic": "debt_advice", "language": "en",
+              "summary": "They give free advice.", "reviewed_on": utcnow().date()}
+    values.update(fields)
+    resource = Resource(**values)
+    session.add(resource)
+    session.flush()
+    return resource
