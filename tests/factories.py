@@ -204,7 +204,7 @@ def make_active_plan(session: Session, actor: User, account: Account, *,
                      today: date = date(2027, 2, 1), **fields) -> PaymentPlan:
     """A plan saved and started through the service (so it has instalments and a review)."""
     plan = pp.save_plan(session, actor=actor, inputs=plan_inputs_for(account, **fields),
-                        status="proposed")
+                        status="proposed", today=today)
     return pp.activate_plan(session, actor=actor, plan_id=plan.id,
                             expected_version=plan.version, today=today)
 

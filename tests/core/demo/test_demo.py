@@ -379,7 +379,7 @@ def test_after_the_demo_every_kind_of_write_succeeds(engine, loaded):
     with db.write_session(engine) as s:
         plans.save_plan(s, actor=lead, inputs=plans.PlanInputs(
             account_id=account.id, frequency="monthly", start_on=TODAY + timedelta(days=7),
-            count=3))
+            count=3), today=TODAY)
     with db.write_session(engine) as s:
         create_followup(s, actor=agent, data=FollowUpCreate(
             debtor_id=account.debtor_id, owner_id=agent.id, due_on=TODAY + timedelta(days=1),
