@@ -11,7 +11,14 @@ from core.checkins.views import format_day
 from core.debtors import queries as debtors
 from core.money import format_money
 from ui import auth, nav
-from ui.components import adjustment_panel, debtor_picker, hold_panel, preferences_form, table
+from ui.components import (
+    adjustment_panel,
+    debtor_picker,
+    hold_panel,
+    preferences_form,
+    shared_resources,
+    table,
+)
 from ui.format import md
 from ui.session import read, write
 
@@ -112,6 +119,8 @@ with prefs_tab:
         done("Preferences saved.")
 
 with care_tab:
+    # Resources shared and how they went: moves into "Our relationship" when that lands.
+    shared_resources.show(debtor_id)
     points = read(debtors.wellbeing_series, debtor_id=debtor_id)
     if points:
         st.altair_chart(wellbeing_chart(points), width="stretch")

@@ -171,3 +171,22 @@ def test_a_welsh_draft_falls_back_to_english_and_says_so(app_session, ann):
     assert any("no approved Welsh translation" in i.value and "in English" in i.value
                for i in at.info)
     assert at.text_area(key="checkin_draft_text").value.startswith("Hi Ann")
+
+
+def test_the_profile_shows_what_was_shared_and_how_it_went(app_session, ann):
+    agent, debtor, account, resource = ann
+    # Given the grief line shared with Ann, who said it helped
+    from core.resources import service
+
+    [shared] = service.share(app_session, actor=agent, debtor_id=debtor.id,
+                             resource_ids=[resource.id])
+    service.answer(app_session, actor=agent, share_id=shared.id, answer="yes")
+    debtor_id = debtor.id
+    app_session.commit()
+    # When the agent opens her profile
+    at = open_app("pages/debtors.py", user=agent, debtors_selected_id=debtor_id)
+    assert not at.exception
+    # Then it shows what was shared, by whom, and that it helped
+    line = next(m.value for m in at.markdown if "Grief line" in m.value)
+    assert "(Kind Ears): shared" in line and f"by {agent.display_name}" in line
+    assert "did it help? **yes**" in line

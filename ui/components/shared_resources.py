@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.resources import queries
 from core.vocabulary import ResourceAnswer, label_of
-from ui.format import day, plain
+from ui.format import day, md, plain
 from ui.session import read
 
 
@@ -20,13 +20,14 @@ def show(debtor_id: int) -> None:
     if not shares:
         st.caption("No free help shared yet: share a resource in a check-in or a message.")
         return
-    st.dataframe(
-        [{"Shared": day(s.shared_at), "Resource": plain(s.title),
-          "Organisation": plain(s.organisation), "By": plain(s.shared_by),
-          "Did it help?": label_of(ResourceAnswer, s.answer, "Not asked yet"),
-          "Asked": day(s.answered_at) if s.answered_at else "—",
-          "Asked by": plain(s.answered_by)} for s in shares],
-        hide_index=True, width="stretch", key=f"shared_resources_{debtor_id}")
+    for s in shares:
+        if s.answer:
+            went = (f"did it help? **{label_of(ResourceAnswer, s.answer).lower()}** "
+                    f"({day(s.answered_at)}, asked by {md(s.answered_by)})")
+        else:
+            went = "not asked yet whether it helped"
+        st.markdown(f"- **{md(s.title)}** ({md(s.organisation)}): shared {day(s.shared_at)} "
+                    f"by {md(s.shared_by)}; {went}")
 
 
 def helped_this_month(*, today: date, team_id: int | None) -> None:
