@@ -113,14 +113,14 @@ o[2].metric("Adjustments past their review date", f"{len(owed.adjustments_to_rev
             border=True)
 with st.expander(f"Holds ending in the next 7 days ({len(owed.holds_ending):,})"):
     if owed.holds_ending:
-        st.dataframe(commitments.hold_records(owed.holds_ending), hide_index=True,
-                     key="standup_holds_ending")
+        table.show(commitments.hold_records(owed.holds_ending), key="standup_holds_ending",
+                   file_name="holds-ending.csv")
     else:
         st.info("No hold ends or comes up for review in the next 7 days.")
 with st.expander(f"Adjustments past their review date ({len(owed.adjustments_to_review):,})"):
     if owed.adjustments_to_review:
-        st.dataframe(commitments.review_records(owed.adjustments_to_review), hide_index=True,
-                     key="standup_adjustments_review")
+        table.show(commitments.review_records(owed.adjustments_to_review),
+                   key="standup_adjustments_review", file_name="adjustments-to-review.csv")
     else:
         st.info("Every adjustment in force is within its review date.")
 
