@@ -16,7 +16,7 @@ from ui.components import (
     debtor_picker,
     hold_panel,
     preferences_form,
-    shared_resources,
+    relationship,
     table,
 )
 from ui.format import md
@@ -65,9 +65,9 @@ with act_plan:
     if st.button("Payment plan", key="debtors_open_plan", disabled=chosen_account is None):
         nav.open_page("plans", plans_account_id=chosen_account)
 
-timeline_tab, accounts_tab, holds_tab, agreed_tab, prefs_tab, care_tab = st.tabs(
+timeline_tab, accounts_tab, holds_tab, agreed_tab, prefs_tab, care_tab, ours_tab = st.tabs(
     ["Timeline", "Accounts and promises", "Holds", "What we agreed",
-     "Contact preferences", "Wellbeing and vulnerability"])
+     "Contact preferences", "Wellbeing and vulnerability", "Our relationship"])
 
 with timeline_tab:
     entries = read(debtors.timeline, debtor_id=debtor_id)
@@ -119,8 +119,6 @@ with prefs_tab:
         done("Preferences saved.")
 
 with care_tab:
-    # Resources shared and how they went: moves into "Our relationship" when that lands.
-    shared_resources.show(debtor_id)
     points = read(debtors.wellbeing_series, debtor_id=debtor_id)
     if points:
         st.altair_chart(wellbeing_chart(points), width="stretch")
@@ -141,3 +139,6 @@ with care_tab:
                                     ("Episodes", v.episodes), ("Assistance needed", v.assistance)):
                     if text:
                         st.markdown(f"{label}: {md(text)}")
+
+with ours_tab:
+    done(relationship.show(debtor_id, me=me))

@@ -12,6 +12,7 @@ from core.followups.charts import TREND_HEIGHT, trend_chart
 from core.learning import queries as learning
 from core.money import format_money
 from core.permissions import is_lead
+from core.relationship import queries as relationship
 from ui import auth, daily, nav
 from ui.components import refreshers, shared_resources, table
 from ui.format import md
@@ -59,6 +60,10 @@ m = st.columns(3)
 m[0].metric("Due today", f"{t.due_today:,}", border=True)
 m[1].metric("Overdue", f"{t.overdue:,}", border=True)
 m[2].metric("More than 7 days overdue", f"{t.overdue_7plus:,}", border=True)
+care_today = read(relationship.after_care_due_today, today=today, team_id=team_id)
+st.caption(f"After-care due today: {care_today:,} “how are you doing” check-in"
+           f"{'s' if care_today != 1 else ''} people asked for (care, not load: not counted "
+           "above).")
 
 for hint in report.hints:
     st.warning(md(hint.message), icon=":material/balance:")

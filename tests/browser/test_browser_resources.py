@@ -89,7 +89,7 @@ def test_an_agent_shares_a_resource_in_a_check_in_and_sees_it_on_the_profile(pag
     page.get_by_role("button", name="Open profile").click()
     page.get_by_role("heading", name=NAME).first.wait_for()
     wait_idle(page)
-    page.get_by_role("tab", name="Wellbeing and vulnerability").click()
+    page.get_by_role("tab", name="Our relationship").click()
     line = page.get_by_text("not asked yet whether it helped")
     line.wait_for()
     assert "Samaritans" in line.inner_text()
