@@ -13,6 +13,7 @@ from core.relationship.views import AfterCareView, PaidAccount, Relationship
 from core.store.models import User
 from core.vocabulary import FollowUpStatus, GoodwillKind, label_of, labels
 from ui import nav
+from ui.components import shared_resources
 from ui.format import day, md
 from ui.session import read, write
 
@@ -111,7 +112,8 @@ def _milestones(view: Relationship) -> None:
 
 def resources_shared(debtor_id: int, *, me: User) -> str | None:
     """RESOURCES SHARED AND HOW THEY WENT: the shelf of free help (issue 15 item 2) draws its
-    part of "Our relationship" here. Nothing yet."""
+    part of "Our relationship" here (ui/components/shared_resources.py)."""
+    shared_resources.show(debtor_id)
     return None
 
 
