@@ -24,8 +24,9 @@ from ui.components.plan_designer import for_the_debtor, when
 from ui.format import md
 from ui.session import read, write
 
-MONEY = {name: st.column_config.NumberColumn(name, format="%.2f")
-         for name in ("Amount (£)", "Paid (£)", "Total payable (£)")}
+# Money as £1,234.50 (Streamlit's number formats have no pound with thousands), right-aligned.
+MONEY = {name: st.column_config.TextColumn(name, alignment="right")
+         for name in ("Amount", "Paid", "Total payable", "Discount")}
 
 
 # What each action says once done; which actions a plan offers comes from core.lifecycle.
@@ -57,13 +58,14 @@ def _run(action: str, *, actor, plan_id: int, version: int, note: str, today: da
                                           expected_version=version, note=note))
 
 
-def _plan_table(plans: list[pp.PlanRow], key: str) -> None:
+def _plan_table(plans: list[pp.PlanRow], key: str, currency: str) -> None:
     st.dataframe(
         pd.DataFrame([{
             "Plan": p.plan_id, "Status": pp.STATUS_LABELS.get(p.status, p.status),
             "How often": pp.frequency_label(p.frequency), "Starts": when(p.start_on),
-            "Discount (%)": p.discount_pct, "Total payable (£)": p.payable_cents / 100,
-            "Paid (£)": p.paid_cents / 100, "Missed": p.missed,
+            "Discount": f"{p.discount_pct}%",
+            "Total payable": format_money(p.payable_cents, currency),
+            "Paid": format_money(p.paid_cents, currency), "Missed": p.missed,
         } for p in plans]),
         hide_index=True, width="stretch", column_config=MONEY, key=key,
     )
@@ -84,8 +86,8 @@ def _detail(detail: pp.PlanDetail) -> None:
     st.dataframe(pd.DataFrame({
         "Payment": [i.seq for i in detail.instalments],
         "Date": [when(i.due_on) for i in detail.instalments],
-        "Amount (£)": [i.amount_cents / 100 for i in detail.instalments],
-        "Paid (£)": [i.paid_cents / 100 for i in detail.instalments],
+        "Amount": [format_money(i.amount_cents, cur) for i in detail.instalments],
+        "Paid": [format_money(i.paid_cents, cur) for i in detail.instalments],
         "Status": [InstalmentStatus(i.status).label for i in detail.instalments],
     }), hide_index=True, width="stretch", column_config=MONEY,
         key=f"plans_detail_table_{detail.plan_id}")
@@ -149,7 +151,7 @@ def show(*, key: str, account: pp.AccountOption, actor, today: date) -> None:
     if not plans:
         st.caption("No plans yet. Shape one above and save it.")
         return
-    _plan_table(plans, f"{key}_table_{account.account_id}")
+    _plan_table(plans, f"{key}_table_{account.account_id}", account.currency)
     ids = [p.plan_id for p in plans]
     labels = {p.plan_id: f"Plan {p.plan_id} · {pp.STATUS_LABELS.get(p.status, p.status)}"
               for p in plans}
