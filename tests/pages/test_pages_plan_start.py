@@ -55,6 +55,11 @@ def test_a_proposed_plan_shows_what_starting_today_stores_before_it_starts(app_u
     # Then the panel says what starting it today would store, on today's balance
     assert "Starting it today: 6 payments from" in _texts(at)
     assert "£600.00 in all, on today's balance of £600.00." in _texts(at)
+    # And its tables show money with the pound sign, never a bare 600.0
+    plans = next(d.value for d in at.dataframe if "Total payable" in d.value.columns)
+    assert list(plans["Total payable"]) == ["£600.00"] and list(plans["Discount"]) == ["0%"]
+    rows = next(d.value for d in at.dataframe if {"Payment", "Paid"} <= set(d.value.columns))
+    assert set(rows["Amount"]) == {"£100.00"} and set(rows["Paid"]) == {"£0.00"}
     # And starting it stores that plan
     at.button(key=f"plans_plan_activate_{plan_id}").click().run()
     assert not at.exception
