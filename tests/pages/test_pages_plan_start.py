@@ -12,7 +12,7 @@ from core.payment_plans import service as pp
 from core.store import db
 from core.store.models import Account, AuditEvent, Payment, PaymentPlan
 from tests.conftest import open_app
-from tests.factories import make_account, make_debtor, make_user
+from tests.factories import make_account, make_debtor, make_payment, make_user
 from tests.pages.test_pages_plans import chooser
 
 PAGE = "pages/plans.py"
@@ -175,3 +175,17 @@ def test_a_reversal_without_a_reason_is_refused_in_one_sentence(app_url, world):
         "Say why the payment is reversed (for example, the direct debit bounced)."]
     with db.read_session(db.make_engine(app_url)) as s:
         assert s.get(Payment, payment_id).reversed_at is None
+
+
+def test_a_payment_loaded_without_its_record_is_not_offered_for_reversal(app_url, app_session,
+                                                                         world):
+    # Given an imported payment (no record of what it paid) and one recorded in the app
+    old = make_payment(app_session, world["account"], 2_000, world["today"])
+    app_session.commit()
+    new = _paid(app_url, world)
+    at = open_app(PAGE, user=world["lead"], plans_account_id=world["account"].id)
+    # Then only the recorded one can be chosen, and a sentence says why the other is not
+    [box] = [b for b in at.selectbox if b.label == "Payment to reverse"]
+    assert len(box.options) == 1 and box.options[0].startswith("£50.00 received on")
+    assert any("1 older payment(s) were loaded without a record" in c.value for c in at.caption)
+    assert old.id != new
