@@ -189,3 +189,20 @@ def test_a_payment_loaded_without_its_record_is_not_offered_for_reversal(app_url
     assert len(box.options) == 1 and box.options[0].startswith("£50.00 received on")
     assert any("1 older payment(s) were loaded without a record" in c.value for c in at.caption)
     assert old.id != new
+
+
+def test_a_forty_percent_settlement_is_said_to_need_an_admin_not_a_lead(app_url, world):
+    # Given an agent shaping a 40 % settlement (above a lead's 30 % as well as their own 10 %)
+    account = world["account"]
+    at = open_app(PAGE, user=world["agent"], plans_account_id=account.id)
+    at.slider(key=f"plans_{account.id}_discount").set_value(40).run()
+    # Then the save form says an admin must approve it, and asks the reason for the admin
+    assert any("An admin must approve this settlement" in c.value for c in at.caption)
+    reason = at.text_area(key=f"plans_{account.id}_reason")
+    assert reason.label == "Why is this settlement fair? (for an admin)"
+    # When they save it with a reason
+    reason.input("Terminal illness; family can pay the rest now.")
+    at.button(key=f"plans_{account.id}_save_propose").click().run()
+    # Then they are told it waits for an admin, and the panel says so too
+    assert "waiting for an admin's approval" in at.success[0].value
+    assert any(c.value == "Waiting for an admin's approval of the discount." for c in at.caption)

@@ -15,6 +15,7 @@ import streamlit as st
 from core.errors import UserError
 from core.lifecycle import LEAD_ACTIONS, NOT_STARTED, PlanAction, allowed_actions
 from core.money import format_money
+from core.payment_plans import approvals
 from core.payment_plans import forbearance as fb
 from core.payment_plans import service as pp
 from core.payment_plans.charts import schedule_frame
@@ -122,7 +123,9 @@ def _buttons(key: str, detail: pp.PlanDetail, *, actor, today: date) -> None:
     start = read(preview_start, plan_id=plan_id, today=today) if status in NOT_STARTED else None
     if start is not None and start.status == status:  # else a press is told to reload
         if status == PlanStatus.AWAITING_APPROVAL:
-            st.caption("Waiting for a lead's approval of the discount.")
+            who = read(approvals.who_approves, discount_pct=detail.discount_pct,
+                       forgiven_cents=detail.forgiven_cents, currency=detail.currency)
+            st.caption(f"Waiting for {who}'s approval of the discount.")
             if start.expired:
                 st.warning(start.refusal)
         elif not _before_start(start):
