@@ -2,7 +2,7 @@
 
 Streamlit runs this file as `__main__` on every rerun. Imported as a module (`streamlit run
 app.py` and `uvicorn app:app` both import it) it is the web server: st.App with the sign-in
-cookie's routes and the security headers from ui.server.
+cookie's routes, the security headers and the start-up imports (lifespan) from ui.server.
 """
 
 from pathlib import Path
@@ -31,6 +31,8 @@ if __name__ == "__main__":
         page.run()
     except session.DB_DOWN:
         session.show_db_down()
+    except Exception as error:  # noqa: BLE001 - st.rerun/st.stop are not Exceptions and pass
+        session.show_unexpected(error)
 else:
-    app = st.App(__file__, routes=server.routes(), middleware=server.middleware(),
-                 on_script_error=server.on_script_error)
+    app = st.App(__file__, lifespan=server.lifespan, routes=server.routes(),
+                 middleware=server.middleware(), on_script_error=server.on_script_error)

@@ -542,6 +542,23 @@ def prepare(*, demo: bool) -> None:
 
 # ---------------------------------------------------------------- commands
 
+# Streamlit's server (uvicorn) re-raises Ctrl-C after its graceful shutdown, which click turns
+# into "Aborted!" and exit status 1; a stop the person asked for is a clean stop (status 0).
+STREAMLIT_MAIN = """
+import sys
+import click
+from streamlit.web.cli import main
+try:
+    main(prog_name="streamlit", standalone_mode=False)
+except (KeyboardInterrupt, click.exceptions.Abort):
+    sys.exit(0)
+except click.ClickException as error:
+    error.show()
+    sys.exit(error.exit_code)
+"""
+
+
+
 
 def run(args: list[str]) -> int:
     """Check, install, migrate, load the demo into an empty database, start the app."""
@@ -554,7 +571,7 @@ def run(args: list[str]) -> int:
     ensure_venv("run")
     prepare(demo=demo)
     say(f"Starting the dashboard on port {port} (Ctrl-C stops it) …")
-    cmd = [str(PY), "-m", "streamlit", "run", "app.py", *args]
+    cmd = [str(PY), "-c", STREAMLIT_MAIN, "run", "app.py", *args]
     os.chdir(ROOT)
     if os.name == "nt":
         return subprocess.call(cmd)

@@ -6,8 +6,13 @@ Every rule that changes a record because a day has passed lives here, not in a p
   (`core.payment_plans.sweep`);
 * promises to pay whose window (date + the same grace days) has closed are **kept** or
   **broken**, each payment counting once (`core.promises.settle_promises`);
-* holds whose end date has passed **end**, and an account on hold with no other hold goes
-  back to its plan (or to open).
+* instalments falling due under a hold carry **no interest** (`core.payment_plans.freeze`),
+  and are never marked missed;
+* holds whose end date has passed **end** (`core.checkins.holds.end_expired_holds`): one
+  "welcome back" check-in each, and an account stored as on hold goes back to its plan (or
+  to open) once no hold is in force on it;
+* plans that passed a quarter, half, three quarters paid or reached their last instalment
+  get a **milestone** for their agent to send, once (`core.relationship.service`).
 
 Run it from cron, from the app (the first request of each office day in each process, see
 `ui/daily.py`) and after the demo load — all at once if they like: the day is claimed once.
@@ -28,25 +33,19 @@ from datetime import date
 
 from sqlalchemy import Engine, text
 from sqlalchemy.exc import IntegrityError, OperationalError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from core.checkins.holds import end_expired_holds
 from core.cli import say
 from core.errors import UserError
 from core.followups.wobble import create_wobble_followups
+from core.payment_plans.freeze import freeze_interest
 from core.payment_plans.sweep import sweep_missed
 from core.payment_plans.views import SweepResult
-from core.store import audit, db, settings
+from core.relationship.service import offer_milestones
+from core.store import db, settings
 from core.store.config import ConfigError, normalise_url
-from core.store.models import (
-    Account,
-    AccountStatus,
-    DailyRun,
-    Hold,
-    PaymentPlan,
-    PlanStatus,
-    utcnow,
-)
+from core.store.models import DailyRun
 
 ADVISORY_KEY = 715_518  # pg_advisory_xact_lock key of the daily run (715517 is migrations)
 DONE, ALREADY, BUSY = "done", "already", "busy"
@@ -58,9 +57,11 @@ _WORDS: dict[str, str] = {
     "promises_reopened": "promises open again",
     "followups": "follow-ups created",
     "followups_closed": "follow-ups closed (promise kept after all)",
+    "interest_frozen": "instalments falling due under a hold, interest taken off",
     "holds_ended": "holds ended",
     "welcome_backs": "welcome-back check-ins after a hold",
     "wobble_followups": "supportive check-ins for wobbling plans",
+    "milestones": "milestones offered to send",
 }
 
 
@@ -153,48 +154,12 @@ def apply_rules(session: Session, *, today: date) -> dict[str, int]:
     """Every rule, in the caller's transaction; what each changed."""
     sweep: SweepResult = sweep_missed(session, today=today)
     counts = asdict(sweep)
-    counts["welcome_backs"] = end_expired_holds(session, today)  # before the holds close
-    counts["holds_ended"] = end_holds(session, today=today)
+    counts["interest_frozen"] = freeze_interest(session, today=today)
+    holds = end_expired_holds(session, today)
+    counts["holds_ended"], counts["welcome_backs"] = holds.ended, holds.welcome_backs
     counts["wobble_followups"] = create_wobble_followups(session, today=today)
+    counts["milestones"] = offer_milestones(session, today=today)  # after the sweep and holds
     return counts
-
-
-def end_holds(session: Session, *, today: date) -> int:
-    """Release holds whose end date has passed; an account left with no hold goes back to
-    its active plan's arrangement, or to open."""
-    ended = session.exec(
-        select(Hold).where(col(Hold.released_at).is_(None), col(Hold.ends_on).is_not(None),
-                           col(Hold.ends_on) < today).order_by(col(Hold.id))
-    ).all()
-    for hold in ended:
-        before = audit.snapshot(hold)
-        hold.released_at = utcnow()
-        audit.record(session, actor_id=None, action="hold.ended", entity="hold",
-                     entity_id=hold.id, before=before, after=audit.snapshot(hold))
-    session.flush()
-    for account_id in sorted({h.account_id for h in ended}):
-        _resume_account(session, account_id, today=today)
-    return len(ended)
-
-
-def _resume_account(session: Session, account_id: int, *, today: date) -> None:
-    account = session.get(Account, account_id)
-    if account is None or account.status != AccountStatus.ON_HOLD:
-        return
-    current = session.exec(
-        select(Hold.id).where(Hold.account_id == account_id, col(Hold.released_at).is_(None),
-                              (col(Hold.ends_on).is_(None)) | (col(Hold.ends_on) >= today))
-    ).first()
-    if current is not None:
-        return
-    active = session.exec(select(PaymentPlan.id).where(
-        PaymentPlan.account_id == account_id, PaymentPlan.status == PlanStatus.ACTIVE)).first()
-    status = AccountStatus.ARRANGEMENT if active is not None else AccountStatus.OPEN
-    before = audit.snapshot(account, ["status"])
-    db.save_versioned(session, account, {"status": status, "last_activity_at": utcnow()},
-                      expected_version=account.version, entity="account")
-    audit.record(session, actor_id=None, action="account.hold_ended", entity="account",
-                 entity_id=account.id, before=before, after={"status": status})
 
 
 def main(argv: Sequence[str] | None = None) -> int:

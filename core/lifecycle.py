@@ -13,6 +13,7 @@ shown for an action the service would refuse. A refusal is one plain sentence.
 
 from __future__ import annotations
 
+from datetime import date
 from enum import StrEnum
 
 from core.vocabulary import PlanStatus, label_of
@@ -111,3 +112,27 @@ def refusal(status: str, action: PlanAction | str) -> str | None:
     if status in (PlanStatus.COMPLETED, PlanStatus.CANCELLED) and action == PlanAction.CANCEL:
         return f"This plan is already {status_label(status)}."
     return f"{_VERBS[action]}; this plan is {status_label(status)}."
+
+
+def _day(value: date) -> str:
+    return f"{value.day} {value:%B %Y}"
+
+
+def offer_expired(offer_expires_on: date | None, today: date) -> bool:
+    """True when a settlement offer's last day has gone by (it may still be taken on it)."""
+    return offer_expires_on is not None and today > offer_expires_on
+
+
+def start_refusal(*, start_on: date, offer_expires_on: date | None, today: date) -> str | None:
+    """None when a plan's terms may start today; otherwise one plain sentence saying why not.
+
+    An expired settlement offer never starts, and neither does a plan whose first payment
+    date has gone by: its schedule would open with instalments already missed (issue 11).
+    """
+    if offer_expired(offer_expires_on, today):
+        return (f"This settlement offer expired on {_day(offer_expires_on)}; "
+                "agree a new one with the debtor.")
+    if start_on < today:
+        return (f"This plan's first payment date, {_day(start_on)}, has passed; save a new "
+                "plan with a date from today so no payment starts out missed.")
+    return None

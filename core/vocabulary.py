@@ -99,6 +99,7 @@ class FollowUpReason(Labelled):
     PROMISE_CHECK = "promise_check"
     CHECK_IN = "check_in"
     WOBBLE_CHECK = "wobble_check"
+    AFTER_CARE = "after_care"
 
 
 class FollowUpStatus(Labelled):
@@ -199,6 +200,7 @@ _LABELS: dict[type, dict[object, str]] = {
         FollowUpReason.PROMISE_CHECK: "Check the promise to pay",
         FollowUpReason.CHECK_IN: "Friendly check-in",
         FollowUpReason.WOBBLE_CHECK: "Supportive check-in (plan wobbling)",
+        FollowUpReason.AFTER_CARE: "After-care: how are you doing?",
     },
     FollowUpStatus: {
         FollowUpStatus.OPEN: "Open",
@@ -241,3 +243,110 @@ _LABELS: dict[type, dict[object, str]] = {
         PaymentMethod.OTHER: "Other",
     },
 }
+
+
+# ---------------------------------------------------------------- the relationship (issue 15)
+
+# Follow-ups that are care, not collection: never load, overdue work or backlog figures.
+CARE_REASONS: frozenset[str] = frozenset({FollowUpReason.AFTER_CARE})
+
+
+class GoodwillKind(Labelled):
+    """Something good that came back from a debtor, kept on their profile."""
+
+    THANKS = "thanks"
+    REFERRAL = "referral"
+    TESTIMONIAL = "testimonial"
+    RETURNED = "returned"
+
+
+class MilestoneKind(Labelled):
+    """A point of progress in a plan worth telling the debtor, lowest first."""
+
+    QUARTER = "quarter"
+    HALF = "half"
+    THREE_QUARTERS = "three_quarters"
+    LAST_INSTALMENT = "last_instalment"
+
+
+class MilestoneStatus(Labelled):
+    OFFERED = "offered"
+    SENT = "sent"
+    DISMISSED = "dismissed"
+
+
+# The share of the plan paid (in per cent) at which each milestone is reached; the last
+# instalment is reached when every instalment but the last is paid.
+MILESTONE_PERCENT: dict[str, int] = {
+    MilestoneKind.QUARTER: 25, MilestoneKind.HALF: 50, MilestoneKind.THREE_QUARTERS: 75,
+}
+
+_LABELS.update({
+    GoodwillKind: {
+        GoodwillKind.THANKS: "Thanks received",
+        GoodwillKind.REFERRAL: "Referral",
+        GoodwillKind.TESTIMONIAL: "Testimonial",
+        GoodwillKind.RETURNED: "Returned as a customer",
+    },
+    MilestoneKind: {
+        MilestoneKind.QUARTER: "A quarter paid",
+        MilestoneKind.HALF: "Halfway",
+        MilestoneKind.THREE_QUARTERS: "Three quarters paid",
+        MilestoneKind.LAST_INSTALMENT: "Last instalment to go",
+    },
+    MilestoneStatus: {
+        MilestoneStatus.OFFERED: "To send",
+        MilestoneStatus.SENT: "Sent",
+        MilestoneStatus.DISMISSED: "Dismissed",
+    },
+})
+
+
+# ---------------------------------------------------------------- the shelf of free help
+
+
+class ResourceTopic(Labelled):
+    """What a free source of help is about (core.resources)."""
+
+    DEBT_ADVICE = "debt_advice"
+    BENEFITS = "benefits"
+    MENTAL_HEALTH = "mental_health"
+    BEREAVEMENT = "bereavement"
+    BUDGETING = "budgeting"
+    BUSINESS_SUPPORT = "business_support"
+
+
+class ResourceAnswer(Labelled):
+    """Did a shared resource help? Asked at the next follow-up."""
+
+    YES = "yes"
+    NOT_YET = "not_yet"
+    NO = "no"
+
+
+class TranslationStatus(Labelled):
+    """A message template's translation: only an approved one is used in drafts."""
+
+    DRAFT = "draft"
+    APPROVED = "approved"
+
+
+_LABELS.update({
+    ResourceTopic: {
+        ResourceTopic.DEBT_ADVICE: "Debt advice",
+        ResourceTopic.BENEFITS: "Benefits",
+        ResourceTopic.MENTAL_HEALTH: "Mental health",
+        ResourceTopic.BEREAVEMENT: "Bereavement",
+        ResourceTopic.BUDGETING: "Budgeting",
+        ResourceTopic.BUSINESS_SUPPORT: "Business support",
+    },
+    ResourceAnswer: {
+        ResourceAnswer.YES: "Yes",
+        ResourceAnswer.NOT_YET: "Not yet",
+        ResourceAnswer.NO: "No",
+    },
+    TranslationStatus: {
+        TranslationStatus.DRAFT: "Draft",
+        TranslationStatus.APPROVED: "Approved",
+    },
+})

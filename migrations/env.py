@@ -4,6 +4,9 @@ from alembic import context
 from sqlmodel import SQLModel
 
 from core.learning import models as learning_models  # noqa: F401
+from core.messages import models as messages_models  # noqa: F401
+from core.relationship import models as relationship_models  # noqa: F401
+from core.resources import models as resources_models  # noqa: F401
 from core.store import models, versions  # noqa: F401
 
 target_metadata = SQLModel.metadata

@@ -6,7 +6,7 @@ import streamlit as st
 
 from core.checkins import queries, service
 from core.checkins.views import AMENDABLE_FIELDS
-from core.store.models import utcnow
+from core.clock import utcnow
 from ui import auth, nav
 from ui.components import (
     checkin_form,

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.followups import backlog, queries, standup, wobble
+from core.followups import backlog, commitments, queries, standup, wobble
 from core.followups.charts import TREND_HEIGHT, trend_chart
 from core.learning import queries as learning
 from core.money import format_money
 from core.permissions import is_lead
-from ui import auth, nav
+from core.relationship import queries as relationship
+from ui import auth, daily, nav
 from ui.components import refreshers, table
 from ui.format import md
 from ui.session import read
@@ -31,6 +32,10 @@ team_id = pick.selectbox(
 report = read(queries.standup_report, today=today, team_id=team_id)
 head.title("Stand-up")
 head.markdown(f"### Results of {report.day:%A %d %B} · today's load for {today:%A %d %B}")
+if daily.running():
+    st.info("Today's rules (missed instalments, broken plans, promises, holds) are still "
+            "running: these figures change when they finish. Refresh in a moment.",
+            icon=":material/hourglass_top:")
 
 t = report.total
 st.subheader(f"{md(t.name)} — {report.day:%A}")
@@ -55,6 +60,10 @@ m = st.columns(3)
 m[0].metric("Due today", f"{t.due_today:,}", border=True)
 m[1].metric("Overdue", f"{t.overdue:,}", border=True)
 m[2].metric("More than 7 days overdue", f"{t.overdue_7plus:,}", border=True)
+care_today = read(relationship.after_care_due_today, today=today, team_id=team_id)
+st.caption(f"After-care due today: {care_today:,} “how are you doing” check-in"
+           f"{'s' if care_today != 1 else ''} people asked for (care, not load: not counted "
+           "above).")
 
 for hint in report.hints:
     st.warning(md(hint.message), icon=":material/balance:")
@@ -98,6 +107,27 @@ with st.expander(f"Vulnerable debtors to contact ({report.quiet_vulnerable_count
     else:
         st.info(f"Every vulnerable debtor has had a check-in in the last {standup.QUIET_DAYS} "
                 "days.")
+
+owed = report.commitments
+st.subheader("What we owe people")
+o = st.columns(3)
+o[0].metric("Our promises kept", f"{owed.callbacks.kept:,} of {owed.callbacks.due:,}",
+            border=True, help=owed.callbacks.sentence)
+o[1].metric("Holds ending in the next 7 days", f"{len(owed.holds_ending):,}", border=True)
+o[2].metric("Adjustments past their review date", f"{len(owed.adjustments_to_review):,}",
+            border=True)
+with st.expander(f"Holds ending in the next 7 days ({len(owed.holds_ending):,})"):
+    if owed.holds_ending:
+        table.show(commitments.hold_records(owed.holds_ending), key="standup_holds_ending",
+                   file_name="holds-ending.csv")
+    else:
+        st.info("No hold ends or comes up for review in the next 7 days.")
+with st.expander(f"Adjustments past their review date ({len(owed.adjustments_to_review):,})"):
+    if owed.adjustments_to_review:
+        table.show(commitments.review_records(owed.adjustments_to_review),
+                   key="standup_adjustments_review", file_name="adjustments-to-review.csv")
+    else:
+        st.info("Every adjustment in force is within its review date.")
 
 st.subheader(f"Plans wobbling ({report.wobbling_count:,})")
 st.caption("Early signs a plan may break: a reason for a supportive check-in, never a chase. "

@@ -111,9 +111,7 @@ def pg_template(pg_admin_url: str | None) -> str | None:
     return name
 
 
-@pytest.fixture
-def postgres_url(pg_admin_url: str | None, pg_template: str | None) -> Iterator[str]:
-    """The URL of a fresh, migrated PostgreSQL database for this test."""
+def _fresh_postgres(pg_admin_url: str | None, pg_template: str | None) -> Iterator[str]:
     need(pg_admin_url is not None, "PostgreSQL (initdb/pg_ctl or TEST_DATABASE_URL)")
     name = f"recovery_t_{uuid.uuid4().hex[:10]}"
     admin = _admin_engine(pg_admin_url)
@@ -123,6 +121,18 @@ def postgres_url(pg_admin_url: str | None, pg_template: str | None) -> Iterator[
     with admin.connect() as conn:
         conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     admin.dispose()
+
+
+@pytest.fixture
+def postgres_url(pg_admin_url: str | None, pg_template: str | None) -> Iterator[str]:
+    """The URL of a fresh, migrated PostgreSQL database for this test."""
+    yield from _fresh_postgres(pg_admin_url, pg_template)
+
+
+@pytest.fixture(scope="module")
+def postgres_url_for_module(pg_admin_url: str | None, pg_template: str | None) -> Iterator[str]:
+    """A fresh, migrated PostgreSQL database shared by one module's tests (a live app's)."""
+    yield from _fresh_postgres(pg_admin_url, pg_template)
 
 
 # ---------------------------------------------------------------- both

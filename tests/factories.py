@@ -12,11 +12,12 @@ import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from core.payment_plans import service as pp
 from core.store.models import (
     Account,
+    Adjustment,
     CheckIn,
     Debtor,
     FollowUp,
@@ -124,13 +125,25 @@ def make_checkin_at(session: Session, debtor: Debtor, agent: User, at: datetime,
 
 def make_hold(session: Session, account: Account, kind: str = "dispute", *,
               starts_on: date | None = None, ends_on: date | None = None,
-              reason: str = "") -> Hold:
+              reason: str = "", review_on: date | None = None) -> Hold:
     """An active hold on `account`."""
     hold = Hold(account_id=account.id, kind=kind, reason=reason,
-                starts_on=starts_on or date(2020, 1, 1), ends_on=ends_on)
+                starts_on=starts_on or date(2020, 1, 1), ends_on=ends_on, review_on=review_on)
     session.add(hold)
     session.flush()
     return hold
+
+
+def make_adjustment(session: Session, debtor: Debtor, kind: str = "text_first", *,
+                    review_on: date = date(2099, 1, 1), reason: str = "They asked",
+                    **fields) -> Adjustment:
+    """An adjustment in force for `debtor` (consented; e.g. `start_day=4, start_time=…` for
+    an unavailable window, `channels="letter"` for channel only)."""
+    row = Adjustment(debtor_id=debtor.id, kind=kind, review_on=review_on, reason=reason,
+                     **fields)
+    session.add(row)
+    session.flush()
+    return row
 
 
 def make_vulnerability(session: Session, debtor: Debtor, driver: str = "health",
@@ -191,7 +204,7 @@ def make_active_plan(session: Session, actor: User, account: Account, *,
                      today: date = date(2027, 2, 1), **fields) -> PaymentPlan:
     """A plan saved and started through the service (so it has instalments and a review)."""
     plan = pp.save_plan(session, actor=actor, inputs=plan_inputs_for(account, **fields),
-                        status="proposed")
+                        status="proposed", today=today)
     return pp.activate_plan(session, actor=actor, plan_id=plan.id,
                             expected_version=plan.version, today=today)
 
@@ -238,6 +251,27 @@ def make_resolved_promise(session: Session, debtor: Debtor, *, status: str,
     return promise
 
 
+def make_paid_account(session: Session, debtor: Debtor, amount_cents: int = 120_000, *,
+                      paid_on: date = date(2026, 5, 1), **fields) -> Account:
+    """An account of `debtor` paid in full by one payment received on `paid_on`."""
+    values = {"original_balance_cents": amount_cents, "balance_cents": 0, "status": "paid"}
+    account = make_account(session, debtor, **values, **fields)
+    make_payment(session, account, amount_cents, paid_on)
+    return account
+
+
+def pay_instalments(session: Session, plan: PaymentPlan, paid: int, *,
+                    missed: int = 0) -> None:
+    """Mark the plan's first `paid` instalments paid, and the next `missed` ones missed."""
+    rows = session.exec(select(PlanInstalment).where(PlanInstalment.plan_id == plan.id)
+                        .order_by(PlanInstalment.seq)).all()
+    for row in rows[:paid]:
+        row.paid_cents, row.status = row.amount_cents, "paid"
+    for row in rows[paid:paid + missed]:
+        row.status = "missed"
+    session.flush()
+
+
 # ---------------------------------------------------------------- an office
 
 
@@ -271,3 +305,22 @@ def make_office(session: Session) -> Office:
         dan=make_user(session, "agent", team=south),
         gone=make_user(session, "agent", team=north, active=False),
     )
+
+
+# ---------------------------------------------------------------- the shelf of free help
+
+
+def make_resource(session: Session, **fields):
+    """A resource on the shelf (debt advice, reviewed today unless told otherwise)."""
+    from core.resources.models import Resource
+
+    n = next(_seq)
+    values = {"title": f"Free help {n}", "organisation": f"Helpers {n}",
+              "link": "https://help.example.org", "phone": "0800 000 0000",
+              "topic": "debt_advice", "language": "en",
+              "summary": "They give free advice.", "reviewed_on": utcnow().date()}
+    values.update(fields)
+    resource = Resource(**values)
+    session.add(resource)
+    session.flush()
+    return resource

@@ -7,6 +7,12 @@ office day it starts `core.daily.run` in a background thread and waits for it at
 longer (a big database on its first day) finishes behind the page, and a run another
 process holds is skipped (that process does the work). Cron running `python -m core.daily`
 just after midnight makes the app's run a no-op.
+
+While a run started here is still going, `running()` says so: the Stand-up shows it beside
+its figures (they change when the run finishes and clears the cached reads), and
+`wait_for_run()` lets a test, or anything else that must see the day's figures, wait for it.
+Runs are remembered per database and day, so one process pointed at another database (the
+tests do that) runs that database's rules too.
 """
 
 from __future__ import annotations
@@ -23,15 +29,17 @@ from core.store.settings import office_today
 from ui.session import engine
 
 log = logging.getLogger("recovery.ui.daily")
-WAIT_SECONDS = 1.0
+WAIT_SECONDS: float | None = 1.0  # None: the first request waits for the whole run
+
+_Key = tuple[str, date]  # (database URL, office day)
 
 
 class _Days:
-    """The office days this process has started a run for (one lock, one dictionary)."""
+    """The runs this process has started, by database and office day (one lock, one dict)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.started: dict[date, threading.Thread] = {}
+        self.started: dict[_Key, threading.Thread] = {}
 
 
 @st.cache_resource(show_spinner=False)
@@ -49,17 +57,46 @@ def _run(eng, day: date) -> None:
         log.exception("The daily rules failed")
 
 
-def ensure_daily_run(*, wait_seconds: float = WAIT_SECONDS) -> None:
-    """Run the day's rules once per office day in this process (see the module's note)."""
+def _today() -> tuple[object, _Key]:
     eng = engine()
     with read_session(eng) as session:
         day = office_today(session)
+    return eng, (eng.url.render_as_string(hide_password=True), day)
+
+
+def ensure_daily_run(*, wait_seconds: float | None = None) -> None:
+    """Run the day's rules once per office day in this process (see the module's note).
+
+    Only the request that starts the run waits, for `wait_seconds` (default `WAIT_SECONDS`).
+    """
+    eng, key = _today()
     days = _days()
     with days.lock:
-        if day in days.started:
+        if key in days.started:
             return
-        thread = threading.Thread(target=_run, args=(eng, day), daemon=True,
-                                  name=f"daily-{day}")
-        days.started[day] = thread
+        thread = threading.Thread(target=_run, args=(eng, key[1]), daemon=True,
+                                  name=f"daily-{key[1]}")
+        days.started[key] = thread
         thread.start()
-    thread.join(wait_seconds)  # only the request that started it waits, and only a moment
+    thread.join(WAIT_SECONDS if wait_seconds is None else wait_seconds)
+
+
+def _thread() -> threading.Thread | None:
+    _, key = _today()
+    days = _days()
+    with days.lock:
+        return days.started.get(key)
+
+
+def running() -> bool:
+    """True while today's run, started by this process, is still going."""
+    thread = _thread()
+    return thread is not None and thread.is_alive()
+
+
+def wait_for_run(timeout: float | None = None) -> bool:
+    """Wait for today's run started by this process; True when none is still going."""
+    thread = _thread()
+    if thread is not None:
+        thread.join(timeout)
+    return not running()

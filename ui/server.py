@@ -12,12 +12,17 @@ served over HTTPS.
 
 from __future__ import annotations
 
+import ast
 import base64
 import hashlib
+import importlib
+import logging
 import re
 import secrets
 import threading
 import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 from urllib.parse import quote
 
@@ -166,12 +171,69 @@ def middleware() -> list:
     return [Middleware(SecurityHeaders)]
 
 
+# Imported once at start, before the first session: each session's script runs in its own thread,
+# and a module imported for the first time by two threads at once can be seen half-built
+# ("partially initialized module 'pandas'" on a fresh server with several visitors).
+HEAVY = ("numpy", "pandas", "pyarrow", "altair")
+APP = Path(__file__).resolve().parents[1]
+
+
+def _app_modules() -> list[str]:
+    """Every module app.py and the pages import, and all of ui/ (sorted, no duplicates)."""
+    names = {f"ui.{p.stem}" for p in (APP / "ui").glob("*.py") if p.stem != "__init__"}
+    names |= {f"ui.components.{p.stem}" for p in (APP / "ui" / "components").glob("*.py")
+              if p.stem != "__init__"}
+    for script in [APP / "app.py", *sorted((APP / "pages").glob("*.py"))]:
+        for node in ast.walk(ast.parse(script.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                names.add(node.module)
+                names |= {f"{node.module}.{alias.name}" for alias in node.names}
+            elif isinstance(node, ast.Import):
+                names |= {alias.name for alias in node.names}
+    return sorted(name for name in names if name.split(".")[0] in {"core", "ui"})
+
+
+def warm_up() -> list[str]:
+    """Import the heavy libraries and the app's own modules, and draw one chart and one table
+    off screen (Altair and pyarrow load parts of themselves on first use); returns the modules.
+    """
+    loaded = []
+    for name in [*HEAVY, *_app_modules()]:
+        try:
+            importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:  # a module that exists but is broken: say so at start
+                raise
+            continue  # `from core.x import function`: the name is not a module
+        loaded.append(name)
+    import altair as alt
+    import pandas as pd
+    import pyarrow as pa
+
+    frame = pd.DataFrame({"day": pd.to_datetime(["2026-01-05"]), "count": [1]})
+    alt.Chart(frame).mark_bar().encode(x="day:T", y="count:Q").to_dict()
+    pa.Table.from_pandas(frame)
+    return loaded
+
+
+@asynccontextmanager
+async def lifespan(_app: object) -> AsyncIterator[None]:
+    """Server start (st.App's lifespan, before the first request): the imports, once."""
+    started = time.perf_counter()
+    modules = warm_up()
+    logging.getLogger("recovery.server").info(
+        "Imported %d modules before the first visitor in %.1f s.", len(modules),
+        time.perf_counter() - started)
+    yield
+
+
 def on_script_error(exc: Exception) -> bool:
-    """A lost database in a fragment rerun (which skips the router's own handler): one sentence
-    and "Try again" instead of Streamlit's error box."""
+    """A fault in a fragment rerun (which skips the router's own handler): one sentence and
+    "Try again" instead of Streamlit's error box — the lost database's, or the general one."""
     from ui import session
 
     if isinstance(exc, session.DB_DOWN):
         session.show_db_down()
-        return True
-    return False
+    else:
+        session.show_unexpected(exc)
+    return True

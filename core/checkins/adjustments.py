@@ -124,12 +124,15 @@ def debtor_adjustments(session: Session, *, debtor_id: int, today: date | None =
     return tuple(view(row, today) for row in rows)
 
 
-def past_review(session: Session, *, today: date) -> list[tuple[int, AdjustmentView]]:
-    """Adjustments in force whose review date has passed, with their debtor (stand-up)."""
-    rows = session.exec(
-        select(Adjustment).where(Adjustment.ended_at.is_(None), Adjustment.review_on < today)
-        .order_by(Adjustment.review_on, Adjustment.id)
-    ).all()
+def past_review(session: Session, *, today: date, team_id: int | None = None
+                ) -> list[tuple[int, AdjustmentView]]:
+    """Adjustments in force whose review date has passed, oldest review first, with their
+    debtor (stand-up); of one team's caseloads when `team_id` is given."""
+    query = select(Adjustment).where(Adjustment.ended_at.is_(None), Adjustment.review_on < today)
+    if team_id is not None:
+        query = query.join(Debtor, Debtor.id == Adjustment.debtor_id).where(
+            Debtor.owner_id.in_(select(User.id).where(User.team_id == team_id)))
+    rows = session.exec(query.order_by(Adjustment.review_on, Adjustment.id)).all()
     return [(row.debtor_id, view(row, today)) for row in rows]
 
 

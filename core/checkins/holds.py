@@ -10,6 +10,8 @@ The rules (PRODUCT.md, the breathing-space scheme of England & Wales):
 - a hold is in force from `starts_on` to `ends_on` (included) unless released. An account's
   status "on hold" is derived from its holds (`account_status`), never stored apart, so a
   breathing space that ended yesterday allows contact and a plan today.
+- placing or extending a hold freezes plan interest for the instalments falling due under
+  it (`core.payment_plans.freeze`; the daily rules never mark those missed either).
 - placing a hold snoozes that account's open follow-ups (collection ones, and friendly
   check-ins too: a hold pauses every contact about the account) to the day after its end, or
   to its review date, with the reason recorded. A hold with neither (a dispute, say) leaves
@@ -24,11 +26,12 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import or_, update
+from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 
 from core.errors import UserError
 from core.followups.service import add_followup
+from core.payment_plans.freeze import freeze_interest
 from core.permissions import is_lead, require_role
 from core.store import audit, settings
 from core.store.db import save_versioned
@@ -41,6 +44,8 @@ from core.store.models import (
     FollowUpStatus,
     Hold,
     HoldKind,
+    PaymentPlan,
+    PlanStatus,
     Role,
     User,
     utcnow,
@@ -155,16 +160,23 @@ def debtor_holds(session: Session, *, debtor_id: int, today: date | None = None
     return tuple(_view(hold, reference, today) for hold, reference in rows)
 
 
-def holds_ending(session: Session, *, today: date, days: int = 7) -> list[HoldView]:
-    """Holds in force whose end or review date falls in the next `days` days (stand-up)."""
+def holds_ending(session: Session, *, today: date, days: int = 7, team_id: int | None = None
+                 ) -> list[tuple[int, HoldView]]:
+    """Holds in force whose end or review date falls in the next `days` days, soonest
+    first, with their debtor (stand-up); of one team's caseloads when `team_id` is given."""
     until = today + timedelta(days=days)
-    rows = session.exec(
-        select(Hold, Account.reference).join(Account, Account.id == Hold.account_id)
+    query = (
+        select(Account.debtor_id, Hold, Account.reference)
+        .join(Account, Account.id == Hold.account_id)
         .where(*_in_force(today),
                or_(Hold.ends_on.between(today, until), Hold.review_on.between(today, until)))
-        .order_by(Hold.ends_on, Hold.review_on)
-    ).all()
-    return [_view(hold, reference, today) for hold, reference in rows]
+    )
+    if team_id is not None:
+        query = query.join(Debtor, Debtor.id == Account.debtor_id).where(
+            Debtor.owner_id.in_(select(User.id).where(User.team_id == team_id)))
+    rows = session.exec(query.order_by(func.coalesce(Hold.ends_on, Hold.review_on), Hold.id)
+                        ).all()
+    return [(debtor_id, _view(hold, reference, today)) for debtor_id, hold, reference in rows]
 
 
 # ---------------------------------------------------------------- rules (pure)
@@ -266,6 +278,8 @@ def place_hold(session: Session, *, actor: User, data: HoldInput,
     audit.record(session, actor_id=actor.id, action="hold.place", entity="hold",
                  entity_id=hold.id, after=audit.snapshot(hold))
     _snooze_followups(session, actor=actor, hold=hold, now=now)
+    freeze_interest(session, today=today, debtor_ids=[account.debtor_id], actor_id=actor.id,
+                    hold_id=hold.id)
     return hold
 
 
@@ -302,6 +316,9 @@ def extend_hold(session: Session, *, actor: User, hold_id: int, ends_on: date | 
                  after={**audit.snapshot(hold, ["ends_on", "review_on"]),
                         "reason": clean_note(reason, field="The reason")})
     _snooze_followups(session, actor=actor, hold=hold, now=now)
+    debtor_id = session.get(Account, hold.account_id).debtor_id
+    freeze_interest(session, today=today, debtor_ids=[debtor_id], actor_id=actor.id,
+                    hold_id=hold.id)
     return hold
 
 
@@ -327,47 +344,87 @@ def release_hold(session: Session, *, actor: User, hold_id: int, reason: str,
     return hold
 
 
-def _welcome_back(session: Session, *, hold: Hold, actor_id: int | None, due_on: date,
-                  now: datetime) -> FollowUp | None:
-    """One gentle check-in after a hold, claimed atomically so two runs make one."""
-    claimed = session.exec(
+def _claim(session: Session, hold: Hold, now: datetime) -> bool:
+    """Mark the hold's ending as handled, atomically, so two runs handle it once."""
+    return bool(session.exec(
         update(Hold).where(Hold.id == hold.id, Hold.welcomed_at.is_(None))
         .values(welcomed_at=now)
-    ).rowcount
-    if not claimed:
+    ).rowcount)
+
+
+def _welcome_back(session: Session, *, hold: Hold, actor_id: int | None, due_on: date,
+                  now: datetime, claimed: bool = False) -> FollowUp | None:
+    """One gentle check-in after a hold, for the debtor's owner (or whoever ended it)."""
+    if not claimed and not _claim(session, hold, now):
         return None
     session.refresh(hold)
     account = session.get(Account, hold.account_id)
     debtor = session.get(Debtor, account.debtor_id)
+    owner = debtor.owner_id or actor_id
+    if owner is None:
+        return None  # nobody to give it to; the hold has still ended
     label = HOLD_KINDS.get(hold.kind, hold.kind).lower()
     return add_followup(
         session, actor_id=actor_id, debtor_id=debtor.id, account_id=account.id,
-        owner_id=debtor.owner_id or actor_id, due_on=due_on,
+        owner_id=owner, due_on=due_on,
         channel=debtor.preferred_channel, reason=FollowUpReason.CHECK_IN, priority=2,
         note=(f"Welcome back: the {label} on {account.reference} has ended. A gentle "
               "check-in on how they are, not a chase."),
         created_at=now)
 
 
-def end_expired_holds(session: Session, today: date, now: datetime | None = None) -> int:
-    """Make the welcome-back follow-up of every hold that ended before `today` (idempotent).
+@dataclass(frozen=True)
+class HoldsEnded:
+    """What `end_expired_holds` did."""
 
-    For `core.daily`: a second run the same day, or a run in another process at once,
-    creates nothing more.
+    ended: int = 0  # holds whose end date passed, handled now
+    welcome_backs: int = 0  # "welcome back" follow-ups created
+
+
+def end_expired_holds(session: Session, today: date, now: datetime | None = None
+                      ) -> HoldsEnded:
+    """The day's rule for holds whose end date has passed (run by `core.daily`).
+
+    Each such hold is handled once (`welcomed_at`; a second run the same day, or a run in
+    another process at once, does nothing more): its debtor's owner gets one "welcome back"
+    check-in, and an account that an older version stored as "on hold" goes back to its
+    active plan's arrangement, or to open, once no hold is in force on it. The hold itself
+    is not "released": that word is for a lead ending one early.
     """
     now = now or utcnow()
-    made = 0
-    ended = session.exec(
+    expired = session.exec(
         select(Hold).where(Hold.released_at.is_(None), Hold.welcomed_at.is_(None),
                            Hold.ends_on.is_not(None), Hold.ends_on < today)
         .order_by(Hold.id)
     ).all()
-    for hold in ended:
-        debtor_owner = session.exec(
-            select(Debtor.owner_id).join(Account, Account.debtor_id == Debtor.id)
-            .where(Account.id == hold.account_id)).first()
-        if debtor_owner is None:
-            continue  # nobody to give it to; the hold still counts as ended
-        if _welcome_back(session, hold=hold, actor_id=None, due_on=today, now=now):
-            made += 1
-    return made
+    ended = welcomed = 0
+    for hold in expired:
+        if not _claim(session, hold, now):
+            continue  # another run handled it
+        ended += 1
+        audit.record(session, actor_id=None, action="hold.ended", entity="hold",
+                     entity_id=hold.id, after={"ended_on": hold.ends_on.isoformat()})
+        if _welcome_back(session, hold=hold, actor_id=None, due_on=today, now=now,
+                         claimed=True):
+            welcomed += 1
+    session.flush()
+    for account_id in sorted({h.account_id for h in expired}):
+        _resume_account(session, account_id, today=today, now=now)
+    return HoldsEnded(ended=ended, welcome_backs=welcomed)
+
+
+def _resume_account(session: Session, account_id: int, *, today: date, now: datetime) -> None:
+    """A stored "on hold" (older versions wrote it) back to arrangement or open."""
+    account = session.get(Account, account_id)
+    if account is None or account.status != AccountStatus.ON_HOLD:
+        return
+    if held_account_ids(session, today=today, account_ids=[account_id]):
+        return
+    active = session.exec(select(PaymentPlan.id).where(
+        PaymentPlan.account_id == account_id, PaymentPlan.status == PlanStatus.ACTIVE)).first()
+    status = AccountStatus.ARRANGEMENT if active is not None else AccountStatus.OPEN
+    before = audit.snapshot(account, ["status"])
+    save_versioned(session, account, {"status": status, "last_activity_at": now},
+                   expected_version=account.version, entity="account")
+    audit.record(session, actor_id=None, action="account.hold_ended", entity="account",
+                 entity_id=account.id, before=before, after={"status": status})

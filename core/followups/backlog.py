@@ -58,7 +58,7 @@ from core.store.models import (
 )
 from core.store.settings import office_today  # noqa: F401  (re-exported for callers)
 from core.text import csv_safe
-from core.vocabulary import PRIORITY_LABELS
+from core.vocabulary import CARE_REASONS, PRIORITY_LABELS
 
 # ---------------------------------------------------------------- what "today" means
 
@@ -124,6 +124,12 @@ def on_hold(today: date) -> ColumnElement[bool]:
                 FollowUp.account_id.in_(active_hold_accounts(today)))
 
 
+def not_care() -> ColumnElement[bool]:
+    """A follow-up that is collection work: after-care (`CARE_REASONS`) is care, never load,
+    overdue work or a backlog figure."""
+    return FollowUp.reason.not_in(sorted(CARE_REASONS))
+
+
 def _bucket_conditions(today: date) -> dict[str, ColumnElement[bool]]:
     e = bucket_edges(today)
     due = FollowUp.due_on
@@ -157,6 +163,8 @@ def filter_conditions(filters: BacklogFilter, today: date) -> list[ColumnElement
         conds.append(FollowUp.owner_id.in_(select(User.id).where(User.team_id == filters.team_id)))
     if filters.reason is not None:
         conds.append(FollowUp.reason == filters.reason)
+    if filters.reason not in CARE_REASONS:  # care is shown only when asked for by name
+        conds.append(not_care())
     if filters.priority is not None:
         conds.append(FollowUp.priority == filters.priority)
     if filters.channel is not None:
@@ -352,7 +360,8 @@ def due_for_owner_statement(owner_id: int, today: date, limit: int,
            "due": FollowUp.due_on <= today}
     if when not in due:
         raise UserError("Choose overdue, today or due.")
-    conds = [FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == owner_id, due[when]]
+    conds = [FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == owner_id, due[when],
+             not_care()]
     return (rows_select(conds, today)
             .order_by(FollowUp.priority, FollowUp.due_on, FollowUp.id)
             .limit(limit))

@@ -86,7 +86,8 @@ def standup_report(session: Session, *, today: date, team_id: int | None) -> Sta
 def my_day_count_statement(user_id: int, today: date):
     """Counts of my overdue, due-today and high-priority due open follow-ups.
 
-    Follow-ups on an account under an active hold are not load: they are counted apart.
+    Follow-ups on an account under an active hold are not load: they are counted apart;
+    after-care is care, not load, and is not counted.
     """
     held = backlog.on_hold(today)
     return select(
@@ -94,14 +95,14 @@ def my_day_count_statement(user_id: int, today: date):
         func.count(case((FollowUp.due_on == today, 1))).label("today"),
         func.count(case((FollowUp.priority == 1, 1))).label("high"),
     ).where(FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == user_id,
-            FollowUp.due_on <= today, ~held)
+            FollowUp.due_on <= today, ~held, backlog.not_care())
 
 
 def my_day_on_hold_statement(user_id: int, today: date):
     """How many of my due follow-ups wait on an account under a hold."""
     return select(func.count()).select_from(FollowUp).where(
         FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == user_id,
-        FollowUp.due_on <= today, backlog.on_hold(today))
+        FollowUp.due_on <= today, backlog.on_hold(today), backlog.not_care())
 
 
 def recent_checkins_statement(user_id: int, limit: int = 10):

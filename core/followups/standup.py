@@ -27,10 +27,12 @@ from sqlalchemy import (
 from sqlmodel import Session
 
 from core import workdays
+from core.followups import commitments as owed
 from core.followups.backlog import (
     BacklogFilter,
     active_hold_accounts,
     filter_conditions,
+    not_care,
     on_hold,
     rows_select,
     to_rows,
@@ -67,6 +69,7 @@ from core.store.models import (
     Team,
     User,
 )
+from core.vocabulary import CARE_REASONS
 
 ALL_WEEK = frozenset(range(7))
 SETTLED = (AccountStatus.PAID, AccountStatus.CLOSED)
@@ -137,19 +140,23 @@ def _load_counts(today: date, sign: int) -> list:
 
 def _load_statement(today: date) -> Subquery:
     """Per owner: open follow-ups due today, overdue, overdue by more than 7 days — less those
-    about an account under a hold (they wait for the hold to end: not today's load).
+    about an account under a hold (they wait for the hold to end: not today's load) and less
+    after-care (care, never load).
 
     The open, due follow-ups are counted from the (status, owner, due) index alone; the few
-    under a hold are counted apart through (account, status, due) and subtracted, so no
-    follow-up row is read to find its account.
+    under a hold are counted apart through (account, status, due) and subtracted, and so is
+    after-care through (reason, status, due), so no follow-up row is read to find its account.
     """
     open_due = (FollowUp.status == FollowUpStatus.OPEN, FollowUp.due_on <= today)
     everything = (select(FollowUp.owner_id.label("agent_id"), *_load_counts(today, 1))
                   .where(*open_due).group_by(FollowUp.owner_id))
     held = (select(FollowUp.owner_id.label("agent_id"), *_load_counts(today, -1))
-            .where(*open_due, FollowUp.account_id.in_(active_hold_accounts(today)))
+            .where(*open_due, FollowUp.account_id.in_(active_hold_accounts(today)), not_care())
             .group_by(FollowUp.owner_id))
-    both = union_all(everything, held).subquery("f_parts")
+    care = (select(FollowUp.owner_id.label("agent_id"), *_load_counts(today, -1))
+            .where(*open_due, FollowUp.reason.in_(sorted(CARE_REASONS)))
+            .group_by(FollowUp.owner_id))
+    both = union_all(everything, held, care).subquery("f_parts")
     return (select(both.c.agent_id, *[func.sum(both.c[n]).label(n) for n in
                                       ("due_today", "overdue", "overdue_7plus")])
             .group_by(both.c.agent_id)
@@ -424,6 +431,8 @@ def standup_report(session: Session, *, today: date, team_id: int | None = None,
         wobbling=wobbling,
         wobbling_count=wobbling_count,
         wobble_outcome=wobble_outcome(session, today=today, team_id=team_id),
+        commitments=owed.commitments(session, today=today, team_id=team_id,
+                                     start=since, end=day_window(day, zone)[1]),
     )
 
 

@@ -343,6 +343,58 @@ class WobbleOutcome:
 
 
 @dataclass(frozen=True)
+class HoldEnding:
+    """A hold whose end or review date comes within the next 7 days (stand-up)."""
+
+    debtor_id: int
+    debtor_name: str
+    owner_name: str
+    account_reference: str
+    kind_label: str
+    ends_on: date | None
+    review_on: date | None
+
+
+@dataclass(frozen=True)
+class AdjustmentToReview:
+    """An adjustment in force whose review date has passed (stand-up)."""
+
+    debtor_id: int
+    debtor_name: str
+    owner_name: str
+    adjustment: str
+    review_on: date
+
+
+@dataclass(frozen=True)
+class CallbackPromises:
+    """The call-backs people asked for whose time fell on the results day: how many we made
+    within 15 minutes of that time (a promise kept) of how many were due."""
+
+    kept: int = 0
+    due: int = 0
+
+    @property
+    def sentence(self) -> str:
+        """'Our promises kept: 3 of 4' in plain words."""
+        if not self.due:
+            return "Our promises kept: no call-back was asked for that day."
+        return (f"Our promises kept: {self.kept} of {self.due} call-back"
+                f"{'s' if self.due != 1 else ''} they asked for, made within 15 minutes of "
+                "the time.")
+
+
+@dataclass(frozen=True)
+class Commitments:
+    """What we owe people, at stand-up: holds ending soon, adjustments to review, and the
+    call-backs we promised."""
+
+    holds_ending: list[HoldEnding] = field(default_factory=list)
+    adjustments_to_review: list[AdjustmentToReview] = field(default_factory=list)
+    callbacks: CallbackPromises = field(default_factory=CallbackPromises)
+
+
+@dataclass(frozen=True)
 class StandupReport:
     """Everything the stand-up screen shows."""
 
@@ -361,6 +413,7 @@ class StandupReport:
     wobbling: list[WobblingPlan] = field(default_factory=list)
     wobbling_count: int = 0
     wobble_outcome: WobbleOutcome = field(default_factory=WobbleOutcome)
+    commitments: Commitments = field(default_factory=Commitments)
 
     @property
     def overdue_7plus_count(self) -> int:

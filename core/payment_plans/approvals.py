@@ -18,8 +18,13 @@ from sqlmodel import Session, col, select
 from core.affordability import Affordability
 from core.errors import UserError
 from core.followups.service import add_followup
+from core.lifecycle import offer_expired, start_refusal
 from core.payment_plans import service as pp
-from core.payment_plans.queries import plan_affordability
+from core.payment_plans.queries import (
+    plan_affordability,
+    plans_awaiting_approval,
+    plans_awaiting_approval_count,
+)
 from core.payment_plans.views import PlanInputs, PlanRow
 from core.store import audit, settings
 from core.store.models import Account, PaymentPlan, User
@@ -55,11 +60,14 @@ class ApprovalItem:
 
 
 def save(session: Session, *, actor: User, inputs: PlanInputs, status: str = PlanStatus.DRAFT,
-         start: bool = False, reason: str = "", today: date | None = None) -> PaymentPlan:
+         start: bool = False, reason: str = "", today: date | None = None,
+         offer_expires_on: date | None = None) -> PaymentPlan:
     """Save a plan (and start it when asked). Above the agent's authority it waits for a
-    lead with the agent's reason, and starts on approval if the agent asked to start it."""
+    lead with the agent's reason, and starts on approval if the agent asked to start it.
+    A settlement may carry the last day its offer stands (`offer_expires_on`)."""
     plan = pp.save_plan(session, actor=actor, inputs=inputs,
-                        status=PlanStatus.PROPOSED if start else status, today=today)
+                        status=PlanStatus.PROPOSED if start else status, today=today,
+                        offer_expires_on=offer_expires_on)
     if plan.status != PlanStatus.AWAITING_APPROVAL:
         if start:
             return pp.activate_plan(session, actor=actor, plan_id=plan.id,
@@ -104,8 +112,16 @@ def decide(session: Session, *, actor: User, plan_id: int, approve: bool, note: 
         return plan
     plan = pp.approve_plan(session, actor=actor, plan_id=plan_id, note=note,
                            expected_version=expected_version)
+    if offer_expired(plan.offer_expires_on, today):
+        raise UserError(f"This settlement offer expired on {plan.offer_expires_on.day} "
+                        f"{plan.offer_expires_on:%B %Y}, so it cannot be approved; reject it "
+                        "so the agent can agree a new one with the debtor.")
     told = f"{who} approved the settlement (plan {plan_id})."
-    if plan.start_when_approved:
+    not_now = start_refusal(start_on=plan.start_on, offer_expires_on=plan.offer_expires_on,
+                            today=today)
+    if plan.start_when_approved and not_now:
+        told += f" It has not started: {not_now[0].lower()}{not_now[1:]}"
+    elif plan.start_when_approved:
         plan = pp.activate_plan(session, actor=actor, plan_id=plan_id,
                                 expected_version=plan.version, today=today)
         told += " It has started, as you asked."
@@ -122,10 +138,20 @@ def _instalment(row: PlanRow) -> int:
     return math.ceil(row.payable_cents / max(1, row.count or 1))
 
 
-def queue(session: Session, *, actor: User, today: date | None = None) -> list[ApprovalItem]:
-    """The approval queue, oldest first, each with its context for this lead."""
+QUEUE_SHOWN = 20  # the oldest this many, each with its context; the rest wait their turn
+
+
+def queue_size(session: Session) -> int:
+    """How many settlements wait for a decision."""
+    return plans_awaiting_approval_count(session)
+
+
+def queue(session: Session, *, actor: User, today: date | None = None,
+          limit: int = QUEUE_SHOWN) -> list[ApprovalItem]:
+    """The oldest `limit` plans of the approval queue, oldest first, each with its context
+    for this lead (affordability and authority are worked out for these only)."""
     today = today or settings.office_today(session)
-    rows = pp.plans_awaiting_approval(session)
+    rows = plans_awaiting_approval(session, limit=limit)
     if not rows:
         return []
     extra = {

@@ -36,7 +36,7 @@ from core.affordability import (
 )
 from core.checkins.holds import on_hold
 from core.errors import UserError
-from core.lifecycle import OPEN_PLAN_STATUSES, PlanAction
+from core.lifecycle import OPEN_PLAN_STATUSES, PlanAction, start_refusal
 from core.money import check_pence
 from core.payment_plans.common import (
     ENTITY,
@@ -106,7 +106,10 @@ def _checked_terms(inputs: PlanInputs, account: Account) -> tuple[Schedule, str,
     return schedule, discount, rate
 
 
-def _check_expiry(offer_expires_on: date | None, discount: str, today: date) -> None:
+def _check_dates(start_on: date, offer_expires_on: date | None, discount: str,
+                 today: date) -> None:
+    if start_on < today:  # a schedule that opens with missed instalments (issue 11)
+        raise UserError("The first payment date cannot be in the past: choose today or later.")
     if offer_expires_on is None:
         return
     if not isinstance(offer_expires_on, date):
@@ -132,7 +135,7 @@ def save_plan(
     if account.status in (AccountStatus.PAID, AccountStatus.CLOSED):
         raise UserError("This account is paid or closed, so there is nothing to plan.")
     schedule, discount, rate = _checked_terms(inputs, account)
-    _check_expiry(offer_expires_on, discount, today or office_today(session))
+    _check_dates(inputs.start_on, offer_expires_on, discount, today or office_today(session))
     needs_approval = authority_refusal(
         session, role=actor.role, discount_pct=discount,
         forgiven_cents=schedule.forgiven_cents, currency=account.currency) is not None
@@ -244,11 +247,12 @@ def propose_plan(
 # ---------------------------------------------------------------- activating and ending
 
 
-def _check_can_start(session: Session, plan: PaymentPlan, account: Account, today: date) -> None:
+def check_can_start(session: Session, plan: PaymentPlan, account: Account, today: date) -> None:
+    """Refuse, in one sentence, a plan that may not start today (status, dates, account)."""
     check_action(plan, PlanAction.ACTIVATE)
-    if plan.offer_expires_on is not None and today > plan.offer_expires_on:
-        raise UserError(f"This settlement offer expired on {plan.offer_expires_on:%d %B %Y}; "
-                        "agree a new one with the debtor.")
+    if why := start_refusal(start_on=plan.start_on, offer_expires_on=plan.offer_expires_on,
+                            today=today):
+        raise UserError(why)
     if account.status in (AccountStatus.PAID, AccountStatus.CLOSED):
         raise UserError("This account is paid or closed, so the plan cannot start.")
     if on_hold(session, account_id=account.id, today=today):  # derived from its holds
@@ -285,7 +289,7 @@ def activate_plan(
     plan = get_plan(session, plan_id, expected_version=expected_version)
     today = today or office_today(session)
     account = get_account(session, plan.account_id)
-    _check_can_start(session, plan, account, today)
+    check_can_start(session, plan, account, today)
     # Built on today's balance: a payment since the plan was saved changes what is owed.
     schedule = inputs_of(plan).schedule(account.balance_cents)
     before = audit.snapshot(plan)

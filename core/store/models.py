@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time
 from sqlalchemy import BigInteger, DateTime, Index, MetaData, Text, TypeDecorator, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
+from core.clock import utcnow  # noqa: F401  (re-exported: the models and many callers use it)
 from core.errors import UserError
 from core.vocabulary import (  # noqa: F401  (the table models' column types)
     AccountStatus,
@@ -34,11 +35,6 @@ SQLModel.metadata.naming_convention = {
     "pk": "pk_%(table_name)s",
 }
 metadata: MetaData = SQLModel.metadata
-
-
-def utcnow() -> datetime:
-    """The current time, timezone-aware in UTC."""
-    return datetime.now(UTC)
 
 
 class UTCDateTime(TypeDecorator):

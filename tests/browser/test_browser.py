@@ -2,12 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,8 +11,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from core.store import db
 from core.store.config import ROOT
+from tests.browser.live import serve
 from tests.conftest import need
-from tests.pg import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -38,30 +33,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     engine = db.make_engine(url)
     load_demo(engine, debtors=120)
     engine.dispose()
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=url)
-    log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            raise RuntimeError("streamlit did not start: " + path.with_suffix(".log").read_text())
+    with serve(url, path.with_suffix(".log")) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture(scope="module")

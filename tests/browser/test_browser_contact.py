@@ -2,11 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time as clock
-import urllib.request
 from collections.abc import Iterator
 from datetime import date, time, timedelta
 
@@ -14,8 +9,8 @@ import pytest
 from sqlmodel import select
 
 from core.store import db, settings
-from core.store.config import ROOT
 from core.store.models import User
+from tests.browser.live import serve
 from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is used by name)
     assert_no_error,
     browser,
@@ -25,7 +20,6 @@ from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is 
     wait_idle,
 )
 from tests.factories import make_account, make_debtor, make_followup
-from tests.pg import free_port
 
 pytestmark = pytest.mark.browser
 NAME = "Beatrice Quill"
@@ -50,26 +44,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, da
         make_followup(s, debtor, agent, today - timedelta(days=1), account_id=account.id,
                       note="Chase the arrears")
     engine.dispose()
-    port = free_port()
-    log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=dict(os.environ, DATABASE_URL=url), stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                clock.sleep(0.25)
+    with serve(url, path.with_suffix(".log")) as base:
         yield base, today
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture

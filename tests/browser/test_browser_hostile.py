@@ -9,11 +9,7 @@ the words as typed and the beacon must never be asked for anything.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import threading
-import time as clock
 import urllib.request
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
@@ -24,8 +20,8 @@ import pytest
 from sqlmodel import select
 
 from core.store import db, settings
-from core.store.config import ROOT
 from core.store.models import User
+from tests.browser.live import serve
 from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is used by name)
     assert_no_error,
     browser,
@@ -35,7 +31,6 @@ from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is 
     wait_idle,
 )
 from tests.factories import make_account, make_checkin, make_debtor, make_followup
-from tests.pg import free_port
 
 pytestmark = pytest.mark.browser
 REFERENCE = "HOSTILE-1"
@@ -104,26 +99,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, beacon: Beacon) -> Iterat
         make_followup(s, debtor, agent, today - timedelta(days=1), account_id=account.id,
                       note=words["notes"])
     engine.dispose()
-    port = free_port()
-    log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=dict(os.environ, DATABASE_URL=url), stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                clock.sleep(0.25)
+    with serve(url, path.with_suffix(".log")) as base:
         yield base
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture

@@ -5,11 +5,6 @@ These are the steps that slipped past AppTest, done as a person does them in Chr
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import date
 
@@ -18,8 +13,8 @@ from sqlmodel import select
 
 from core.payment_plans import service as pp
 from core.store import db
-from core.store.config import ROOT
 from core.store.models import PaymentPlan, User
+from tests.browser.live import serve
 from tests.browser.test_browser import (  # noqa: F401 - fixtures used by name
     assert_no_error,
     browser,
@@ -30,7 +25,6 @@ from tests.browser.test_browser import (  # noqa: F401 - fixtures used by name
     wait_idle,
 )
 from tests.factories import make_account, make_debtor
-from tests.pg import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -56,29 +50,8 @@ def plans_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, s
                 account_id=account.id, frequency="monthly", start_on=date(2030, 1, 1),
                 count=6, discount_pct=pct))
     engine.dispose()
-    port = free_port()
-    log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=dict(os.environ, DATABASE_URL=url), stdout=log, stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                time.sleep(0.25)
-        else:
-            raise RuntimeError("streamlit did not start: " + path.with_suffix(".log").read_text())
+    with serve(url, path.with_suffix(".log")) as base:
         yield base, url
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture
@@ -132,8 +105,10 @@ def test_a_lead_approves_one_plan_then_rejects_the_next_and_only_those_change(ta
     tab.get_by_role("button", name=f"Approve plan {first}").click()
     tab.get_by_text(f"Plan {first} approved.").wait_for()
     wait_idle(tab)
-    # Then the decision box is closed: no Reject button stands ready for another plan
+    # Then the decision box is closed: no Reject button stands ready for another plan,
+    # and the chooser no longer shows the plan just decided
     assert tab.get_by_role("button", name="Reject plan", exact=False).count() == 0
+    assert tab.get_by_label("Plan to decide", exact=True).input_value() == ""
     shot(tab, "plans_after_approve")
     # When they open "the next" one and reject it with a note
     _choose(tab, "Plan to decide", f"Plan {second}:")

@@ -121,9 +121,9 @@ def test_checkins_amendments_and_consent_cannot_be_rewritten(session, statement,
         assert session.execute(text(f"SELECT * FROM {table} ORDER BY id")).all() == rows
 
 
+@pytest.mark.parametrize("engine", ["postgresql"], indirect=True)  # SQLite has no TRUNCATE
 def test_postgres_refuses_truncating_the_records_that_are_never_deleted(session):
-    if session.get_bind().dialect.name != "postgresql":
-        pytest.skip("SQLite has no TRUNCATE")
+    assert session.get_bind().dialect.name == "postgresql"
     _a_checkin_with_amendment_and_consent(session)
     for table in ("checkin", "checkin_amendment", "vulnerability", "audit_event"):
         with pytest.raises(DBAPIError, match="not allowed"):

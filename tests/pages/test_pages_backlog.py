@@ -10,7 +10,14 @@ from sqlmodel import Session
 from core.followups import backlog
 from core.store.models import FollowUp
 from tests.conftest import open_app
-from tests.factories import make_debtor, make_followup, make_office
+from tests.factories import (
+    make_account,
+    make_adjustment,
+    make_debtor,
+    make_followup,
+    make_hold,
+    make_office,
+)
 
 
 @pytest.fixture
@@ -146,6 +153,31 @@ def test_stand_up_renders_for_an_agent_and_a_lead(app_url, office, who):
     load = {m.label: m.value for m in at.metric}
     # North's load today: Ann's 1 due today + 2 overdue, Bob's 1 overdue
     assert (load["Due today"], load["Overdue"]) == ("1", "3")
+
+
+def test_stand_up_shows_what_we_owe_people(app_url, app_session, office):
+    # Given one of Ann's debtors has a breathing space ending in 4 days and an adjustment
+    # whose review was due last week
+    ada = make_debtor(app_session, office.ann, name="Ada Held")
+    make_hold(app_session, make_account(app_session, ada), "breathing_space",
+              starts_on=office.today - timedelta(days=50),
+              ends_on=office.today + timedelta(days=4))
+    make_adjustment(app_session, ada, "channel_only", channels="letter",
+                    review_on=office.today - timedelta(days=7))
+    app_session.commit()
+    # When the lead opens the stand-up
+    at = open_app("pages/standup.py", user=office.lead)
+    assert not at.exception
+    # Then the holds ending and the adjustments to review are counted and listed
+    figures = {m.label: m.value for m in at.metric}
+    assert figures["Holds ending in the next 7 days"] == "1"
+    assert figures["Adjustments past their review date"] == "1"
+    assert figures["Our promises kept"] == "0 of 0"
+    assert "Holds ending in the next 7 days (1)" in [e.label for e in at.expander]
+    holds = next(t.value for t in at.dataframe if "Ends or review" in t.value.columns)
+    assert list(holds["Debtor"]) == ["Ada Held"]
+    review = next(t.value for t in at.dataframe if "What we agreed" in t.value.columns)
+    assert list(review["What we agreed"]) == ["Only by letter"]
 
 
 # ---------------------------------------------------------------- Home

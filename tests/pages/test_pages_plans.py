@@ -55,6 +55,12 @@ def _plans(app_url) -> list[PaymentPlan]:
         engine.dispose()
 
 
+def chooser(at):
+    """The approval queue's "Plan to decide" box (a new one after each decision)."""
+    [box] = [b for b in at.selectbox if b.label == "Plan to decide"]
+    return box
+
+
 def _schedule_table(at):
     return next(d.value for d in at.dataframe if "Left to pay after (£)" in d.value.columns)
 
@@ -182,7 +188,7 @@ def test_a_discount_above_the_limit_waits_for_a_lead_who_approves_it(app_url, ap
     lead_at = open_app(PAGE, user=lead)
     assert any("waiting for approval (1)" in e.label for e in lead_at.expander)
     [plan_id] = [p.id for p in _plans(app_url)]
-    lead_at.selectbox(key="plans_queue_pick").set_value(plan_id).run()
+    chooser(lead_at).set_value(plan_id).run()
     assert "Lost their job; a lump sum from family." in [t.value for t in lead_at.text]
     assert any(c.value == "You may approve this." for c in lead_at.caption)
     lead_at.text_area(key=f"plans_queue_note_{plan_id}").input("Hardship shown.")
@@ -211,7 +217,7 @@ def test_save_and_start_above_the_limit_starts_when_approved(app_url, app_sessio
     [plan_id] = [p.id for p in _plans(app_url)]
     # When the lead approves it
     lead_at = open_app(PAGE, user=lead)
-    lead_at.selectbox(key="plans_queue_pick").set_value(plan_id).run()
+    chooser(lead_at).set_value(plan_id).run()
     assert any("Approving starts the plan" in c.value for c in lead_at.caption)
     lead_at.button(key=f"plans_queue_approve_{plan_id}").click().run()
     # Then it has started, not come back as "proposed"
@@ -230,7 +236,7 @@ def test_a_lead_is_told_when_only_an_admin_may_approve(app_url, app_session, age
             discount_pct=40))
     # When the lead opens a 40 % settlement (their limit is 30 %)
     at = open_app(PAGE, user=lead)
-    at.selectbox(key="plans_queue_pick").set_value(plan.id).run()
+    chooser(at).set_value(plan.id).run()
     # Then they are told an admin must approve it, and cannot press Approve
     assert "An admin must approve it." in at.warning[0].value
     assert at.button(key=f"plans_queue_approve_{plan.id}").disabled
@@ -360,15 +366,15 @@ def test_a_lead_decides_only_the_plan_they_opened(app_url, app_session, agent_an
     second_id = _propose(app_url, agent, second, 25)
     # Given a lead who opens the first plan in the queue and approves it
     at = open_app(PAGE, user=lead)
-    assert at.selectbox(key="plans_queue_pick").value is None
-    at.selectbox(key="plans_queue_pick").set_value(first_id).run()
+    assert chooser(at).value is None
+    chooser(at).set_value(first_id).run()
     at.button(key=f"plans_queue_approve_{first_id}").click().run()
     assert [s.value for s in at.success] == [f"Plan {first_id} approved."]
-    # Then nothing is open any more: no decision button stands ready for another plan
-    assert at.selectbox(key="plans_queue_pick").value is None
+    # Then nothing is open any more: a new, empty chooser and no decision button ready
+    assert chooser(at).value is None and chooser(at).key != "plans_queue_pick_0"
     assert not [b.key for b in at.button if b.key and b.key.startswith("plans_queue_")]
     # When they open the second plan and reject it with a note
-    at.selectbox(key="plans_queue_pick").set_value(second_id).run()
+    chooser(at).set_value(second_id).run()
     at.text_area(key=f"plans_queue_note_{second_id}").input("Not enough shown.")
     at.button(key=f"plans_queue_reject_{second_id}").click().run()
     # Then exactly the plan opened changed each time

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.debtors import service as debtors
+from core.debtors import queries as debtors
 from core.money import format_money
 from core.store.models import User
 from ui.components import table

@@ -395,6 +395,12 @@ def _save_buttons(prefix: str, basis: Basis, inputs: pp.PlanInputs, schedule: Sc
             st.caption(f"{above} A lead must approve this settlement before it can start.")
             reason = st.text_area("Why is this settlement fair? (for the lead)",
                                   key=f"{prefix}_reason", max_chars=2000, height=80)
+        expires = None
+        if schedule.forgiven_cents:  # a settlement offer may stand only until a set day
+            expires = st.date_input(
+                "The offer stands until (optional)", value=None, min_value=basis.today,
+                key=f"{prefix}_expires", format="DD/MM/YYYY",
+                help="After this day the settlement cannot be started or approved.")
         c1, c2, c3 = st.columns(3)
         draft = c1.form_submit_button("Save as draft", key=f"{prefix}_save_draft")
         propose = c2.form_submit_button("Propose to the debtor", key=f"{prefix}_save_propose")
@@ -404,7 +410,8 @@ def _save_buttons(prefix: str, basis: Basis, inputs: pp.PlanInputs, schedule: Sc
         return
     status = "proposed" if propose else "draft"
     plan = write(lambda s: approvals.save(s, actor=actor, inputs=inputs, status=status,
-                                          start=start, reason=reason, today=basis.today))
+                                          start=start, reason=reason, today=basis.today,
+                                          offer_expires_on=expires))
     if plan is None:
         return
     if plan.status == "awaiting_approval":

@@ -13,11 +13,12 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import UserError
-from core.lifecycle import LEAD_ACTIONS, PlanAction, allowed_actions
+from core.lifecycle import LEAD_ACTIONS, NOT_STARTED, PlanAction, allowed_actions
 from core.money import format_money
 from core.payment_plans import forbearance as fb
 from core.payment_plans import service as pp
 from core.payment_plans.charts import schedule_frame
+from core.payment_plans.starting import StartPreview, preview_start
 from core.vocabulary import InstalmentStatus, PlanStatus
 from ui.components.plan_designer import for_the_debtor, when
 from ui.format import md
@@ -90,14 +91,40 @@ def _detail(detail: pp.PlanDetail) -> None:
         key=f"plans_detail_table_{detail.plan_id}")
 
 
+def _before_start(start: StartPreview) -> bool:
+    """The offer's expiry and what starting today would store; False when it cannot start."""
+    if start.offer_expires_on is not None and not start.expired:
+        st.caption(f"The settlement offer stands until {when(start.offer_expires_on)}.")
+    if start.refusal:
+        st.warning(start.refusal)
+        return False
+    if start.schedule is None:
+        return False
+    first, last = start.schedule.instalments[0], start.schedule.last_instalment
+    changed = (" The balance has changed since the plan was saved, so these figures are "
+               "not the ones above.") if start.payable_changed else ""
+    st.caption(f"Starting it today: {start.schedule.count} payments from {when(first.due)} "
+               f"({format_money(first.amount_cents, start.currency)} first) to "
+               f"{when(last.due)}, {format_money(start.schedule.payable_cents, start.currency)}"
+               f" in all, on today's balance of "
+               f"{format_money(start.balance_cents, start.currency)}.{changed}")
+    return True
+
+
 def _buttons(key: str, detail: pp.PlanDetail, *, actor, today: date) -> None:
     plan_id = detail.plan_id
     seen = st.session_state.setdefault(f"{key}_seen", {})
     version, status = seen.get(plan_id, (detail.version, detail.status))
     seen[plan_id] = (detail.version, detail.status)
-    if status == PlanStatus.AWAITING_APPROVAL:
-        st.caption("Waiting for a lead's approval of the discount.")
     offered = actions_for(status)
+    start = read(preview_start, plan_id=plan_id, today=today) if status in NOT_STARTED else None
+    if start is not None and start.status == status:  # else a press is told to reload
+        if status == PlanStatus.AWAITING_APPROVAL:
+            st.caption("Waiting for a lead's approval of the discount.")
+            if start.expired:
+                st.warning(start.refusal)
+        elif not _before_start(start):
+            offered = [a for a in offered if a != PlanAction.ACTIVATE]
     if not offered:
         return
     with st.form(f"{key}_actions_{plan_id}", clear_on_submit=False):

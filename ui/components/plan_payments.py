@@ -19,6 +19,7 @@ from core.affordability import (
 )
 from core.money import format_money
 from core.payment_plans import service as pp
+from core.vocabulary import Role
 from ui.components.plan_designer import pence, when
 from ui.session import read, write
 
@@ -26,19 +27,33 @@ GROUPS = (("Income", INCOME_CATEGORIES), ("Fixed costs", FIXED_COST_CATEGORIES),
           ("Flexible costs", FLEXIBLE_COST_CATEGORIES))
 
 
+PAYMENT_COLUMNS = {
+    "Received on": st.column_config.TextColumn("Received on", width=115),
+    "Amount": st.column_config.TextColumn("Amount", width=85),
+    "Method": st.column_config.TextColumn("Method", width=120),
+    "Reference": st.column_config.TextColumn("Reference", width="medium"),
+    "Reversed": st.column_config.TextColumn("Reversed", width=75),
+}
+
+
 def payment_form(*, key: str, account: pp.AccountOption, actor, today: date) -> None:
-    """Record a payment on this account; its recent payments below."""
+    """Record a payment on this account; its recent payments below (and, for a lead or an
+    admin, taking one back)."""
     k = f"{key}_{account.account_id}"
     st.subheader("Record a payment")
+    if st.session_state.pop(f"{k}_saved", False):
+        st.session_state[f"{k}_amount"] = 0.0
+        st.session_state[f"{k}_reference"] = ""
     with st.form(f"{k}_form", clear_on_submit=False):
-        c1, c2, c3 = st.columns(3)
+        c1, c2 = st.columns(2)
         amount = c1.number_input("Amount (£)", min_value=0.0, step=10.0, format="%.2f",
                                  key=f"{k}_amount")
         received = c2.date_input("Received on", value=today, max_value=today, key=f"{k}_date",
                                  format="DD/MM/YYYY")
+        c3, c4 = st.columns(2)
         method = c3.selectbox("Method", list(pp.PAYMENT_METHODS), key=f"{k}_method",
                               format_func=lambda m: pp.PAYMENT_METHODS[m])
-        reference = st.text_input("Reference (optional)", key=f"{k}_reference", max_chars=60)
+        reference = c4.text_input("Reference (optional)", key=f"{k}_reference", max_chars=60)
         submitted = st.form_submit_button("Record payment", key=f"{k}_submit")
     if submitted:
         amount_cents = pence(amount)
@@ -48,14 +63,68 @@ def payment_form(*, key: str, account: pp.AccountOption, actor, today: date) -> 
         if done is not None:
             st.session_state["plans_flash"] = (
                 f"Payment of {format_money(amount_cents, account.currency)} recorded.")
+            st.session_state[f"{k}_saved"] = True  # an empty form: a second click saves nothing
             st.rerun()
     payments = read(pp.payments_for_account, account_id=account.account_id)
-    if payments:
-        st.dataframe(pd.DataFrame([{
-            "Received": when(p.received_on),
-            "Amount": format_money(p.amount_cents, account.currency),
-            "Method": pp.PAYMENT_METHODS.get(p.method, p.method), "Reference": p.reference,
-        } for p in payments]), hide_index=True, width="stretch", key=f"{k}_table")
+    if not payments:
+        return
+    st.dataframe(pd.DataFrame([{
+        "Received on": when(p.received_on),
+        "Amount": format_money(p.amount_cents, account.currency),
+        "Method": pp.PAYMENT_METHODS.get(p.method, p.method),
+        "Reference": p.reference or "—", "Reversed": "Yes" if p.reversed else "",
+    } for p in payments]), hide_index=True, width="stretch", key=f"{k}_table",
+        column_config=PAYMENT_COLUMNS,
+        column_order=[c for c in PAYMENT_COLUMNS
+                      if c != "Reversed" or any(p.reversed for p in payments)])
+    if actor.role in (Role.LEAD, Role.ADMIN):
+        reversal_form(key=k, account=account, actor=actor, today=today, payments=payments)
+
+
+def _payment_line(p: pp.PaymentRow, currency: str) -> str:
+    ref = f", {p.reference}" if p.reference else ""
+    return (f"{format_money(p.amount_cents, currency)} received on {when(p.received_on)} "
+            f"({pp.PAYMENT_METHODS.get(p.method, p.method).lower()}{ref})")
+
+
+def reversal_form(*, key: str, account: pp.AccountOption, actor, today: date,
+                  payments: list[pp.PaymentRow]) -> None:
+    """Take back a payment that bounced or was charged back: a lead or an admin, with a reason
+    and a plain confirmation; what it paid is owed again (the service audits it)."""
+    standing = {p.payment_id: p for p in payments if not p.reversed}
+    if not standing:
+        return
+    state = st.session_state
+    pick = f"{key}_reverse_pick_{state.get(f'{key}_reverse_round', 0)}"  # fresh after each
+    with st.expander("Reverse a payment (a bounced direct debit or a chargeback)"):
+        payment_id = st.selectbox(
+            "Payment to reverse", list(standing), index=None, key=pick,
+            placeholder="Choose the payment that did not arrive",
+            format_func=lambda i: _payment_line(standing[i], account.currency))
+        if payment_id is None:
+            return
+        chosen = standing[payment_id]
+        with st.form(f"{key}_reverse_{payment_id}", clear_on_submit=False):
+            reason = st.text_input("Why is it reversed?", max_chars=500,
+                                   key=f"{key}_reverse_reason_{payment_id}",
+                                   placeholder="For example: the direct debit bounced")
+            sure = st.checkbox(
+                f"Yes, take back {_payment_line(chosen, account.currency)}. What it paid "
+                "is owed again.", key=f"{key}_reverse_sure_{payment_id}")
+            pressed = st.form_submit_button("Reverse this payment",
+                                            key=f"{key}_reverse_go_{payment_id}")
+        if not pressed:
+            return
+        if not sure:
+            st.warning("Tick the box to confirm that this payment is taken back.")
+            return
+        done = write(lambda s: pp.reverse_payment(s, actor=actor, payment_id=payment_id,
+                                                  reason=reason, today=today))
+        if done is not None:
+            money = format_money(chosen.amount_cents, account.currency)
+            state["plans_flash"] = f"Payment of {money} reversed: what it paid is owed again."
+            state[f"{key}_reverse_round"] = state.get(f"{key}_reverse_round", 0) + 1
+            st.rerun()
 
 
 def income_form(*, key: str, account: pp.AccountOption, actor, today: date) -> None:

@@ -13,7 +13,7 @@ from core.checkins import queries, rules
 from core.checkins import service as checkins
 from core.checkins.charts import wellbeing_chart
 from core.checkins.service import CheckInInput, CheckInValidationError, FieldErrors
-from core.debtors import service as debtors
+from core.debtors import queries as debtors
 from core.store.models import (
     AuditEvent,
     CheckIn,

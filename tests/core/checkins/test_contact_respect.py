@@ -169,9 +169,10 @@ def test_a_hold_that_ends_gets_one_welcome_back_however_often_the_day_runs(sessi
     make_hold(session, account, "breathing_space", starts_on=TODAY - timedelta(days=60),
               ends_on=TODAY - timedelta(days=1))
     make_hold(session, account, "dispute", starts_on=TODAY - timedelta(days=5))  # no end
-    assert holds.end_expired_holds(session, TODAY, now=NOW) == 1
-    assert holds.end_expired_holds(session, TODAY, now=NOW) == 0
-    assert holds.end_expired_holds(session, TODAY + timedelta(days=1), now=NOW) == 0
+    assert holds.end_expired_holds(session, TODAY, now=NOW) == holds.HoldsEnded(1, 1)
+    assert holds.end_expired_holds(session, TODAY, now=NOW) == holds.HoldsEnded(0, 0)
+    assert holds.end_expired_holds(session, TODAY + timedelta(days=1), now=NOW) == \
+        holds.HoldsEnded(0, 0)
     assert rows(session, FollowUp) == 1
 
 

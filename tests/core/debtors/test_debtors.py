@@ -9,7 +9,8 @@ from sqlmodel import select
 
 from core.checkins import service as checkins
 from core.checkins.service import CheckInInput, FieldErrors
-from core.debtors import service as debtors
+from core.debtors import queries as debtors
+from core.debtors import service as debtor_service
 from core.store.db import StaleRecordError
 from core.store.models import AuditEvent, Debtor, DebtorUpdate
 from tests.factories import (
@@ -110,6 +111,24 @@ def test_the_timeline_is_one_list_newest_first(session, team):
     assert debtors.timeline(session, debtor_id=ann.id, limit=2)[-1].kind == "follow-up"
 
 
+def test_the_timeline_speaks_in_labels_not_stored_values(session, team):
+    sam, _, ann, _, _ = team
+    account = ann_account(session, ann)
+    # Given a four-weekly settlement waiting for approval, and a kept promise
+    plan = make_plan(session, account, first_due=date(2026, 3, 5), frequency="four_weekly",
+                     status="awaiting_approval")
+    promise = make_promise(session, account, 5_000, date(2026, 3, 20))
+    promise.status = "kept"
+    session.add_all([plan, promise])
+    session.commit()
+    # When the timeline is read
+    titles = {e.kind: e.title for e in debtors.timeline(session, debtor_id=ann.id)}
+    # Then each shows the words people use, never the stored value
+    assert "every four weeks" in titles["plan"] and "awaiting approval" in titles["plan"]
+    assert "four_weekly" not in titles["plan"] and "awaiting_approval" not in titles["plan"]
+    assert titles["promise"].endswith("— kept")
+
+
 def ann_account(session, ann):
     """Ann's first account."""
     from core.store.models import Account
@@ -156,7 +175,7 @@ def test_preferences_are_saved_and_audited(session, team):
     changes = DebtorUpdate(timezone="America/Chicago", preferred_channel="email",
                            opted_out="SMS, letter", contact_window_start=time(10, 0),
                            contact_window_end=time(16, 0))
-    debtors.update_preferences(session, actor=sam, debtor_id=ann.id, expected_version=1,
+    debtor_service.update_preferences(session, actor=sam, debtor_id=ann.id, expected_version=1,
                                changes=changes)
     session.commit()
     saved = session.get(Debtor, ann.id)
@@ -169,12 +188,12 @@ def test_preferences_are_saved_and_audited(session, team):
 def test_a_stale_preferences_update_is_refused(session, team):
     sam, kim, ann, _, _ = team
     # Given two agents opened Ann's profile at version 1, and Kim saved first
-    debtors.update_preferences(session, actor=kim, debtor_id=ann.id, expected_version=1,
+    debtor_service.update_preferences(session, actor=kim, debtor_id=ann.id, expected_version=1,
                                changes=DebtorUpdate(language="cy"))
     session.commit()
     # When Sam saves his change made on version 1
     with pytest.raises(StaleRecordError, match="changed by someone else"):
-        debtors.update_preferences(session, actor=sam, debtor_id=ann.id, expected_version=1,
+        debtor_service.update_preferences(session, actor=sam, debtor_id=ann.id, expected_version=1,
                                    changes=DebtorUpdate(language="fr"))
     session.rollback()
     # Then Kim's change stands
@@ -197,7 +216,7 @@ def test_bad_preferences_are_refused_with_a_message_by_the_field(session, team, 
                                                                  message):
     sam, _, ann, _, _ = team
     with pytest.raises(FieldErrors) as caught:
-        debtors.update_preferences(session, actor=sam, debtor_id=ann.id, expected_version=1,
+        debtor_service.update_preferences(session, actor=sam, debtor_id=ann.id, expected_version=1,
                                    changes=DebtorUpdate(**changes))
     session.rollback()
     assert message in caught.value.errors[key]
@@ -207,10 +226,10 @@ def test_bad_preferences_are_refused_with_a_message_by_the_field(session, team, 
 def test_only_a_lead_may_change_the_owner(session, team):
     sam, kim, ann, _, _ = team
     with pytest.raises(PermissionError):
-        debtors.update_preferences(session, actor=sam, debtor_id=ann.id, expected_version=1,
+        debtor_service.update_preferences(session, actor=sam, debtor_id=ann.id, expected_version=1,
                                    changes=DebtorUpdate(owner_id=kim.id))
     lead = make_user(session, "lead")
-    debtors.update_preferences(session, actor=lead, debtor_id=ann.id, expected_version=1,
+    debtor_service.update_preferences(session, actor=lead, debtor_id=ann.id, expected_version=1,
                                changes=DebtorUpdate(owner_id=kim.id))
     assert session.get(Debtor, ann.id).owner_id == kim.id
 

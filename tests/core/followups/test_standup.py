@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from core.followups import standup
+from core.followups import commitments, standup
 from core.followups.standup import AgentDay, last_working_day, overload_hints, standup_report
 from tests.factories import (
     at_utc,
     make_account,
+    make_adjustment,
     make_checkin_at,
     make_debtor,
     make_followup,
+    make_hold,
     make_office,
     make_payment_on_new_account,
     make_plan_on_new_account,
@@ -280,3 +282,111 @@ def test_the_database_keeps_each_debtors_last_check_in(session):
     session.expire_all()
     # Then the debtor's last check-in is the latest one, whoever wrote them
     assert session.get(Debtor, debtor.id).last_checkin_at == at_utc(2026, 7, 10, 9)
+
+
+# ---------------------------------------------------------------- what we owe people
+
+
+def test_holds_ending_in_the_next_seven_days_are_listed_for_the_team(session):
+    # Given Ann's debtors: a breathing space ending in 3 days, a crisis breathing space up
+    # for review in 7, a dispute with no end, and a breathing space ending in 8 days;
+    # and Dan (the other team) has a hold ending tomorrow
+    o = make_office(session)
+    ends_soon = make_account(session, make_debtor(session, o.ann, name="Ends soon"))
+    review = make_account(session, make_debtor(session, o.ann, name="Review"))
+    no_end = make_account(session, make_debtor(session, o.ann, name="No end"))
+    later = make_account(session, make_debtor(session, o.ann, name="Later"))
+    south = make_account(session, make_debtor(session, o.dan, name="South"))
+    start = TODAY - timedelta(days=20)
+    make_hold(session, ends_soon, "breathing_space", starts_on=start,
+              ends_on=TODAY + timedelta(days=3))
+    make_hold(session, review, "crisis_breathing_space", starts_on=start,
+              review_on=TODAY + timedelta(days=7))
+    make_hold(session, no_end, "dispute", starts_on=start)
+    make_hold(session, later, "breathing_space", starts_on=start,
+              ends_on=TODAY + timedelta(days=8))
+    make_hold(session, south, "dispute", starts_on=start, ends_on=TODAY + timedelta(days=1))
+    session.commit()
+    # When North's stand-up is read
+    owed = standup_report(session, today=TODAY, team_id=o.north.id).commitments
+    # Then the two within 7 days are listed, soonest first, with the person and the agent
+    assert [(h.debtor_name, h.owner_name, h.ends_on, h.review_on) for h in owed.holds_ending] \
+        == [("Ends soon", o.ann.display_name, TODAY + timedelta(days=3), None),
+            ("Review", o.ann.display_name, None, TODAY + timedelta(days=7))]
+    records = commitments.hold_records(owed.holds_ending)
+    assert [r["What happens"] for r in records] == ["Ends", "Review (a lead renews it)"]
+    # And everyone's stand-up has Dan's too
+    assert len(standup_report(session, today=TODAY).commitments.holds_ending) == 3
+
+
+def test_adjustments_past_their_review_date_are_listed(session):
+    # Given an adjustment whose review was due yesterday, one due today, one ended, and one
+    # of the other team's
+    o = make_office(session)
+    overdue = make_debtor(session, o.ann, name="Overdue")
+    make_adjustment(session, overdue, "channel_only", channels="letter",
+                    review_on=TODAY - timedelta(days=1))
+    make_adjustment(session, make_debtor(session, o.ann, name="Today"), review_on=TODAY)
+    make_adjustment(session, make_debtor(session, o.ann, name="Ended"),
+                    review_on=TODAY - timedelta(days=30), ended_at=at_utc(2026, 7, 1, 9))
+    make_adjustment(session, make_debtor(session, o.dan, name="South"),
+                    review_on=TODAY - timedelta(days=3))
+    session.commit()
+    # When North's stand-up is read
+    owed = standup_report(session, today=TODAY, team_id=o.north.id).commitments
+    # Then only the one past its review is listed, in words
+    assert commitments.review_records(owed.adjustments_to_review) == [{
+        "Debtor": "Overdue", "Agent": o.ann.display_name, "What we agreed": "Only by letter",
+        "Review was due": TODAY - timedelta(days=1)}]
+    assert len(standup_report(session, today=TODAY).commitments.adjustments_to_review) == 2
+
+
+def test_our_promises_kept_counts_call_backs_made_within_15_minutes(session):
+    # Given three call-backs people asked for on Monday (results day), at 10:00, 14:00 and
+    # 18:00 UTC, and one on Tuesday
+    o = make_office(session)
+    on_time, late, never = (make_debtor(session, o.ann, name=n) for n in ("On", "Late", "No"))
+    asked = at_utc(2026, 7, 10, 12)
+    for debtor, hour in ((on_time, 10), (late, 14), (never, 18)):
+        make_followup(session, debtor, o.ann, DAY, due_at=at_utc(2026, 7, 13, hour),
+                      call_consented_at=asked)
+    make_followup(session, on_time, o.ann, TODAY, due_at=at_utc(2026, 7, 14, 10),
+                  call_consented_at=asked)
+    # And a call-back that was cancelled, and a plain follow-up with no consent
+    make_followup(session, never, o.ann, DAY, due_at=at_utc(2026, 7, 13, 11),
+                  call_consented_at=asked, status="cancelled")
+    make_followup(session, late, o.ann, DAY)
+    # When Ann called the first at 10:12, the second at 14:16 (a minute too late), and
+    # texted the third at 18:00
+    make_checkin_at(session, on_time, o.ann, at_utc(2026, 7, 13, 10, 12), direction="outbound")
+    make_checkin_at(session, late, o.ann, at_utc(2026, 7, 13, 14, 16), direction="outbound")
+    make_checkin_at(session, never, o.ann, at_utc(2026, 7, 13, 18), channel="sms",
+                    direction="outbound")
+    session.commit()
+    # Then Tuesday's stand-up says one of three promises kept
+    callbacks = standup_report(session, today=TODAY, zone=LONDON).commitments.callbacks
+    assert (callbacks.kept, callbacks.due) == (1, 3)
+    assert callbacks.sentence == ("Our promises kept: 1 of 3 call-backs they asked for, made "
+                                  "within 15 minutes of the time.")
+    # And the South team had none
+    south = standup_report(session, today=TODAY, team_id=o.south.id, zone=LONDON)
+    assert (south.commitments.callbacks.kept, south.commitments.callbacks.due) == (0, 0)
+
+
+def test_seven_windows_of_one_person_are_one_line_to_review(session):
+    # Given someone who works nights: "no calls before 2 pm" is seven windows, all past review
+    o = make_office(session)
+    nights = make_debtor(session, o.ann, name="Nights")
+    for day in range(7):
+        make_adjustment(session, nights, "unavailable", start_day=day, start_time=time(0),
+                        end_day=day, end_time=time(14), review_on=TODAY - timedelta(days=2))
+    session.commit()
+    # When the stand-up lists what to review
+    owed = standup_report(session, today=TODAY).commitments
+    # Then there are seven adjustments but one line for the person, naming the first two
+    assert len(owed.adjustments_to_review) == 7
+    [line] = commitments.review_records(owed.adjustments_to_review)
+    assert line["Debtor"] == "Nights"
+    assert line["What we agreed"] == (
+        "Not available Monday 00:00 to 14:00 (their time); Not available Tuesday 00:00 to "
+        "14:00 (their time); and 5 more")

@@ -1,0 +1,83 @@
+"""Translation writes (admins) and logging a drafted message in another language as sent."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlmodel import Session
+
+from core import plain_language
+from core.checkins.service import CheckInInput, log_checkin, mark_draft_sent
+from core.errors import UserError
+from core.messages import templates
+from core.messages.models import MessageTranslation
+from core.permissions import require_role
+from core.store import audit
+from core.store.models import CheckIn, Direction, Outcome, Role, User, utcnow
+from core.vocabulary import TranslationStatus
+
+
+def save_translation(session: Session, *, actor: User, template: str, language: str,
+                     body: str, status: str, version: int | None = None,
+                     now: datetime | None = None) -> MessageTranslation:
+    """Add or change a translation (admins). It must keep the English text's placeholders;
+    only an approved translation is used in drafts."""
+    require_role(actor, Role.ADMIN)
+    body = templates.check_translation(template, language, body)
+    if status not in set(TranslationStatus):
+        raise UserError("Mark the translation as a draft or approved.")
+    now = now or utcnow()
+    row = session.execute(select(MessageTranslation).where(
+        MessageTranslation.template == template,
+        MessageTranslation.language == language)).scalar()
+    before = audit.snapshot(row) if row is not None else None
+    if row is None:
+        row = MessageTranslation(template=template, language=language)
+        session.add(row)
+    elif version is not None and version != row.version:
+        raise UserError("This translation was changed by someone else — reload and try again.")
+    else:
+        row.version += 1
+    row.body, row.status = body, str(status)
+    row.updated_at, row.updated_by = now, actor.id
+    if status == TranslationStatus.APPROVED:
+        row.approved_at, row.approved_by = now, actor.id
+    else:
+        row.approved_at = row.approved_by = None
+    session.flush()
+    audit.record(session, actor_id=actor.id, entity="message_translation", entity_id=row.id,
+                 action="translation.create" if before is None else "translation.change",
+                 before=before, after=audit.snapshot(row))
+    return row
+
+
+def mark_sent(session: Session, *, actor: User, debtor_id: int, account_id: int | None,
+              channel: str, text: str, language: str = "en", rule_override_reason: str = "",
+              plain_language_reason: str = "", now: datetime | None = None) -> CheckIn:
+    """Log a drafted message as sent. English goes through the plain-language gate as ever;
+    another language has no reading grade (not measured), and is held back only by jargon
+    on that language's list, when there is one."""
+    if language == templates.ENGLISH:
+        return mark_draft_sent(session, actor=actor, debtor_id=debtor_id, account_id=account_id,
+                               channel=channel, text=text,
+                               rule_override_reason=rule_override_reason,
+                               plain_language_reason=plain_language_reason, now=now)
+    if channel not in plain_language.MESSAGE_CHANNELS:
+        raise UserError("Messages go by text (SMS), email or letter.")
+    if not (text or "").strip():
+        raise UserError("The message is empty.")
+    final = plain_language.finalise_message(text, channel)
+    jargon = templates.find_jargon(final, language) or []
+    reason = (plain_language_reason or "").strip()
+    if jargon and not reason:
+        raise UserError("This message is not plain yet: it uses jargon ("
+                        + ", ".join(t for t, _ in jargon)
+                        + "). Make it plainer, or write why it must go as it is.")
+    data = CheckInInput(
+        debtor_id=debtor_id, account_id=account_id, channel=channel,
+        direction=Direction.OUTBOUND, outcome=Outcome.MESSAGE_SENT, notes=final,
+        create_followup=False, rule_override_reason=rule_override_reason,
+        reading_grade=None, jargon=[t for t, _ in jargon],
+        plain_language_reason=reason if jargon else "")
+    return log_checkin(session, actor=actor, data=data, now=now)

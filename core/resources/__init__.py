@@ -1,0 +1,1 @@
+"""The shelf of free help: resources an admin keeps, shared with debtors and followed up."""
