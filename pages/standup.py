@@ -14,7 +14,7 @@ from core.money import format_money
 from core.permissions import is_lead
 from core.relationship import queries as relationship
 from ui import auth, daily, nav
-from ui.components import refreshers, table
+from ui.components import refreshers, shared_resources, table
 from ui.format import md
 from ui.session import read
 
@@ -141,6 +141,7 @@ else:
 st.caption(report.wobble_outcome.sentence)
 
 refreshers.case_of_the_week(read(learning.case_of_the_week, today=today, team_id=team_id))
+shared_resources.helped_this_month(today=today, team_id=team_id)
 
 st.subheader(f"The last {standup.TREND_DAYS} working days")
 st.altair_chart(trend_chart(report.trend), key="standup_trend", width="stretch",

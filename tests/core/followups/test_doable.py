@@ -155,3 +155,27 @@ def test_my_day_reads_what_we_agreed_exactly_as_the_contact_card_does(session):
         assert (item.group == NOW) == same.allowed
     weekend_why = next(d.why for d in grouped.later_today if d.row.debtor_name == "Weekend")
     assert "Friday 18:00 to Saturday 18:00" in weekend_why
+
+
+def test_a_dispute_on_one_account_holds_only_that_accounts_follow_ups_as_on_the_card(session):
+    # Given Ann's debtor disputes one account but not the other, with a call due about
+    # each, and one about no account in particular
+    o = make_office(session)
+    debtor = make_debtor(session, o.ann, name="Two accounts")
+    disputed, fine = make_account(session, debtor), make_account(session, debtor)
+    session.add(Hold(account_id=disputed.id, kind="dispute", starts_on=MONDAY))
+    about_disputed = make_followup(session, debtor, o.ann, MONDAY, account_id=disputed.id)
+    about_fine = make_followup(session, debtor, o.ann, MONDAY, account_id=fine.id)
+    about_them = make_followup(session, debtor, o.ann, MONDAY)
+    session.commit()
+    # When My day is read at 10:00
+    _, grouped = queries.my_day_now(session, user_id=o.ann.id, today=MONDAY, at=TEN_AM)
+    # Then the call about the undisputed account can be made now; the other two wait
+    assert [d.row.id for d in grouped.now] == [about_fine.id]
+    assert {d.row.id: d.kind for d in grouped.not_today} == {about_disputed.id: "hold",
+                                                              about_them.id: "hold"}
+    # And each is what the contact card says for that account
+    for item in [*grouped.now, *grouped.not_today]:
+        card = contact_verdicts(session, debtor=debtor, account_id=item.row.account_id,
+                                at=TEN_AM)
+        assert (item.group == NOW) == next(v.allowed for v in card if v.channel == "phone")
