@@ -44,6 +44,8 @@ PAGE_TABLE: tuple[PageEntry, ...] = (
               OVERSIGHT),
     PageEntry("insight", "pages/insight.py", "Insight", ":material/insights:", "Oversight",
               OVERSIGHT),
+    PageEntry("resources", "pages/resources.py", "Free help", ":material/volunteer_activism:",
+              "Oversight", frozenset({Role.ADMIN})),
     PageEntry("admin", "pages/admin.py", "Admin", ":material/settings:", "Oversight",
               frozenset({Role.ADMIN})),
 )

@@ -228,11 +228,12 @@ async def lifespan(_app: object) -> AsyncIterator[None]:
 
 
 def on_script_error(exc: Exception) -> bool:
-    """A lost database in a fragment rerun (which skips the router's own handler): one sentence
-    and "Try again" instead of Streamlit's error box."""
+    """A fault in a fragment rerun (which skips the router's own handler): one sentence and
+    "Try again" instead of Streamlit's error box — the lost database's, or the general one."""
     from ui import session
 
     if isinstance(exc, session.DB_DOWN):
         session.show_db_down()
-        return True
-    return False
+    else:
+        session.show_unexpected(exc)
+    return True

@@ -118,6 +118,19 @@ def show_db_down() -> None:
     st.button("Try again", key="db_try_again", type="primary")
 
 
+UNEXPECTED_SENTENCE = ("Something went wrong on this page, and nothing was saved by it. It has "
+                       "been written to the app's log; try again, and tell your lead if it "
+                       "keeps happening.")
+
+
+def show_unexpected(error: BaseException) -> None:
+    """A fault nobody wrote a sentence for: one plain sentence on the page (never the
+    traceback, never links to search engines) and the whole story in the server's log."""
+    log.error("Unexpected error on a page", exc_info=error)
+    st.error(UNEXPECTED_SENTENCE)
+    st.button("Try again", key="unexpected_try_again", type="primary")
+
+
 def _resolve(ref: str) -> Callable[..., Any]:
     module, _, name = ref.partition(":")
     target: Any = importlib.import_module(module)

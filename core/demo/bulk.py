@@ -15,6 +15,7 @@ from core import daily
 from core.demo.builder import (
     _Loader,
 )
+from core.demo.relationship import seed_relationship
 from core.demo.summary import (
     DemoSummary,
 )
@@ -125,5 +126,8 @@ def load_demo(engine: Engine, *, debtors: int = 400, checkins: int | None = None
     summary = loader.summary
     summary.followups += swept.get("followups", 0) + swept.get("wobble_followups", 0)
     summary.open_followups += swept.get("followups", 0) + swept.get("wobble_followups", 0)
+    care = seed_relationship(engine, today=today)  # after-care and goodwill, via the services
+    summary.followups += care
+    summary.open_followups += care
     summary.seconds = {**seconds, **loader.seconds, "total": clock.perf_counter() - started}
     return summary
