@@ -1,4 +1,4 @@
-"""Payment plans at scale: a long approval queue opens with its oldest few, and says how many wait."""
+"""Payment plans at scale: a long approval queue shows its oldest few and counts them all."""
 
 from __future__ import annotations
 
