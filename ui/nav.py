@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from core.store.models import Role, User
+from core.vocabulary import label_of
 from ui.format import md
 
 EVERYONE = frozenset(Role)
@@ -79,7 +80,8 @@ def sidebar(sections: dict[str, list[Any]], user: User) -> bool:
             for entry in entries:
                 st.page_link(entry)
         st.divider()
-        st.caption(f"Signed in as **{md(user.display_name)}** ({user.role})")
+        st.caption(f"Signed in as **{md(user.display_name)}** "
+                   f"({label_of(Role, user.role, user.role).lower()})")
         return st.button("Sign out", key="app_sign_out")
 
 

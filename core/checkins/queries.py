@@ -57,6 +57,7 @@ from .views import (
     FollowUpSuggestion,
     PlanLine,
     WellbeingPoint,
+    channel_in_sentence,
     format_day,
     format_when,
     label_list,
@@ -457,7 +458,7 @@ def _next_followup(session: Session, debtor_id: int) -> str:
     if followup is None:
         return "None open."
     return (f"{FOLLOWUP_REASONS.get(followup.reason, followup.reason)} by "
-            f"{CHANNELS.get(followup.channel, followup.channel).lower()} on "
+            f"{channel_in_sentence(followup.channel)} on "
             f"{format_day(followup.due_on)}")
 
 

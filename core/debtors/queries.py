@@ -16,11 +16,11 @@ from sqlmodel import Session, select
 from core.checkins.holds import account_status, active_holds
 from core.checkins.queries import amended, checkin_line, effective, open_plans, wellbeing_points
 from core.checkins.views import (
-    CHANNELS,
     FOLLOWUP_REASONS,
     SIGNPOSTING,
     VULNERABILITY_DRIVERS,
     WellbeingPoint,
+    channel_in_sentence,
     format_day,
     format_when,
     split_list,
@@ -311,7 +311,7 @@ def timeline(session: Session, *, debtor_id: int, limit: int = 200) -> list[Time
         entries.append(TimelineEntry(
             when=when, when_text=format_when(when, zone), kind="follow-up",
             title=(f"Follow-up: {FOLLOWUP_REASONS.get(f.reason, f.reason)} by "
-                   f"{CHANNELS.get(f.channel, f.channel).lower()}, due "
+                   f"{channel_in_sentence(f.channel)}, due "
                    f"{format_day(f.due_on)} — {label_of(FollowUpStatus, f.status).lower()}"),
             detail=f.note, who=names.get(f.owner_id, ""), entity_id=f.id))
 

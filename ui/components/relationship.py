@@ -147,12 +147,15 @@ def my_day(me: User, *, today: date, at: datetime) -> None:
     st.subheader(f"Encouragement and after-care ({len(milestones) + len(care)})")
     st.caption("Not collection work: milestones of a plan to celebrate, and the “how are you "
                "doing” check-ins people asked for.")
-    for item in care:
+    for due in care:
+        item = due.item
         text, button = st.columns([5, 1], vertical_alignment="center")
         text.markdown(f"**{md(item.row.debtor_name)}** — after-care check-in, due "
                       f"{day(item.row.due_on)}")
         if item.group != NOW:
             text.caption(f"Not now: {md(item.why)}")
+        with text.expander("A “how are you doing” message (never about money)"):
+            st.code(due.draft, language=None, wrap_lines=True)
         if button.button("Open check-in", key=f"home_care_{item.row.id}"):
             nav.open_checkin(item.row.debtor_id, account_id=item.row.account_id,
                              followup_id=item.row.id)
