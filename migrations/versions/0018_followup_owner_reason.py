@@ -8,8 +8,8 @@ both read the index only (141 -> 42 ms and 111 -> 45 ms of CPU on the bench file
 the table analysed, in 2–5 s at that scale (docs/benchmarks.md). Declared here only
 (core/store/models.py may not grow).
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0018
+Revises: 0017
 Create Date: 2026-11-28
 """
 
@@ -18,8 +18,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0017"
-down_revision: str | None = "0016"
+revision: str = "0018"
+down_revision: str | None = "0017"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
