@@ -29,7 +29,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from sqlmodel import Session, SQLModel
 
 from core.errors import UserError
-from core.store import guards, models  # noqa: F401  (models registers every table)
+from core.store import guards, models, versions  # noqa: F401  (models registers every table)
 from core.store.config import ROOT, ConfigError, database_url, migration_database_url
 
 log = logging.getLogger(__name__)
@@ -124,7 +124,7 @@ def make_engine(url: str | None = None) -> Engine:
             max_overflow=20,
             connect_args={"connect_timeout": 5},
         )
-    return engine
+    return versions.track(engine)
 
 
 def get_engine(url: str | None = None) -> Engine:
@@ -200,6 +200,7 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         if not (revision == "head" and current_revision(owner) == head_revision()):
             cfg = _alembic_config(owner)
             with owner.begin() as conn:
+                conn.execution_options(versions=False)
                 _migration_lock(conn)
                 cfg.attributes["connection"] = conn
                 command_upgrade(cfg, revision)
