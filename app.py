@@ -31,6 +31,8 @@ if __name__ == "__main__":
         page.run()
     except session.DB_DOWN:
         session.show_db_down()
+    except Exception as error:  # noqa: BLE001 - st.rerun/st.stop are not Exceptions and pass
+        session.show_unexpected(error)
 else:
     app = st.App(__file__, lifespan=server.lifespan, routes=server.routes(),
                  middleware=server.middleware(), on_script_error=server.on_script_error)

@@ -3,9 +3,9 @@
 Categories follow the UK Standard Financial Statement. All amounts are monthly int pence.
 """
 
-import operator
 from dataclasses import dataclass
 
+from core.money import whole
 from core.plans import (
     PERIODS_PER_YEAR,
     Frequency,
@@ -91,13 +91,7 @@ def assess(
 
 def _whole_pence(value: object) -> int:
     # operator.index takes ints (and numpy ints) but refuses floats, strings and None.
-    message = "Other commitments must be a whole number of pence a month."
-    if isinstance(value, bool):
-        raise ValueError(message)
-    try:
-        return operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise ValueError(message) from None
+    return whole(value, "Other commitments must be a whole number of pence a month.")
 
 
 def largest_affordable_instalment_cents(

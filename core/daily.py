@@ -6,6 +6,8 @@ Every rule that changes a record because a day has passed lives here, not in a p
   (`core.payment_plans.sweep`);
 * promises to pay whose window (date + the same grace days) has closed are **kept** or
   **broken**, each payment counting once (`core.promises.settle_promises`);
+* instalments falling due under a hold carry **no interest** (`core.payment_plans.freeze`),
+  and are never marked missed;
 * holds whose end date has passed **end** (`core.checkins.holds.end_expired_holds`): one
   "welcome back" check-in each, and an account stored as on hold goes back to its plan (or
   to open) once no hold is in force on it;
@@ -37,6 +39,7 @@ from core.checkins.holds import end_expired_holds
 from core.cli import say
 from core.errors import UserError
 from core.followups.wobble import create_wobble_followups
+from core.payment_plans.freeze import freeze_interest
 from core.payment_plans.sweep import sweep_missed
 from core.payment_plans.views import SweepResult
 from core.relationship.service import offer_milestones
@@ -54,6 +57,7 @@ _WORDS: dict[str, str] = {
     "promises_reopened": "promises open again",
     "followups": "follow-ups created",
     "followups_closed": "follow-ups closed (promise kept after all)",
+    "interest_frozen": "instalments falling due under a hold, interest taken off",
     "holds_ended": "holds ended",
     "welcome_backs": "welcome-back check-ins after a hold",
     "wobble_followups": "supportive check-ins for wobbling plans",
@@ -150,6 +154,7 @@ def apply_rules(session: Session, *, today: date) -> dict[str, int]:
     """Every rule, in the caller's transaction; what each changed."""
     sweep: SweepResult = sweep_missed(session, today=today)
     counts = asdict(sweep)
+    counts["interest_frozen"] = freeze_interest(session, today=today)
     holds = end_expired_holds(session, today)
     counts["holds_ended"], counts["welcome_backs"] = holds.ended, holds.welcome_backs
     counts["wobble_followups"] = create_wobble_followups(session, today=today)

@@ -38,6 +38,17 @@ def format_money(
     return format_currency(amount, currency, locale=locale)
 
 
+def whole(value: object, message: str, *, error: type[ValueError] = ValueError) -> int:
+    """`value` as an int — ints and numpy ints, never a bool, float, string or None — else
+    `error(message)`."""
+    if isinstance(value, bool):
+        raise error(message)
+    try:
+        return operator.index(value)  # type: ignore[arg-type]
+    except TypeError:
+        raise error(message) from None
+
+
 def check_pence(value: object, *, label: str, maximum: int = MAX_PENCE) -> int:
     """`value` as whole, non-negative pence up to `maximum`, or UserError naming `label`."""
     if isinstance(value, bool) or not isinstance(value, int):

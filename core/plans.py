@@ -4,7 +4,6 @@ Pure domain logic (no database, no streamlit). Money is int minor units (pence);
 and rates are converted with ``Decimal(str(x))`` and rounded ROUND_HALF_UP to the penny.
 """
 
-import calendar
 import operator
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -13,9 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from enum import StrEnum
 from itertools import repeat
 
-from babel.dates import format_date
-
-from core.money import DEFAULT_CURRENCY, DEFAULT_LOCALE, format_money
+from core.cadence import long_date, monthly_dues, months_after
+from core.money import DEFAULT_CURRENCY, format_money, whole
 
 MAX_INSTALMENTS = 520
 
@@ -127,9 +125,7 @@ def add_periods(start: date, frequency: Frequency | str, k: int) -> date:
     """Return the date k periods after start; monthly keeps start's day, clamped to month end."""
     freq = parse_frequency(frequency)
     if freq is Frequency.MONTHLY:
-        year, month0 = divmod(start.year * 12 + start.month - 1 + k, 12)
-        month = month0 + 1
-        return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+        return months_after(start, k)
     return start + timedelta(days=_PERIOD_DAYS[freq] * k)
 
 
@@ -312,11 +308,11 @@ def plan_summary_text(
     if schedule.upfront_cents > 0:
         sentences.append(
             f"You'll pay {money(schedule.upfront_cents)} up front on "
-            f"{_long_date(schedule.first_instalment.due)}."
+            f"{long_date(schedule.first_instalment.due)}."
         )
         lead = "Then you'll pay"
     if len(regular) == 1:
-        sentences.append(f"{lead} {money(first.amount_cents)} on {_long_date(first.due)}.")
+        sentences.append(f"{lead} {money(first.amount_cents)} on {long_date(first.due)}.")
     else:
         every, weeks_per_period = _EVERY[freq]
         if weeks_per_period:
@@ -325,10 +321,10 @@ def plan_summary_text(
             span = f"{len(regular)} months"
         sentences.append(
             f"{lead} {money(first.amount_cents)} {every} for {span}, "
-            f"starting {_long_date(first.due)}."
+            f"starting {long_date(first.due)}."
         )
         sentences.append(
-            f"Your last payment is {money(last.amount_cents)} on {_long_date(last.due)}."
+            f"Your last payment is {money(last.amount_cents)} on {long_date(last.due)}."
         )
     if schedule.interest_cents > 0:
         sentences.append(f"This includes {money(schedule.interest_cents)} of interest.")
@@ -345,18 +341,8 @@ _EVERY: dict[Frequency, tuple[str, int]] = {
 }
 
 
-def _long_date(day: date) -> str:
-    return format_date(day, "d MMMM y", locale=DEFAULT_LOCALE)
-
-
 def _whole(value: object, message: str) -> int:
-    # operator.index accepts ints (and numpy ints) but refuses floats and strings.
-    if isinstance(value, bool):
-        raise PlanError(message)
-    try:
-        return operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise PlanError(message) from None
+    return whole(value, message, error=PlanError)
 
 
 def _decimal(value: object, message: str) -> Decimal:
@@ -388,25 +374,6 @@ def _month_day(value: int | None, freq: Frequency) -> int | None:
             f"this plan is {freq.label.lower()}."
         )
     return day
-
-
-def _on_day(year: int, month: int, day: int) -> date:
-    """`day` of the month, clamped to the month's last day."""
-    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
-
-
-def _monthly_dues(start: date, day: int, n: int, *, after_start: bool) -> list[date]:
-    """n dates on `day` of consecutive months, the first on or after (or after) `start`."""
-    index = start.year * 12 + start.month - 1
-    first = _on_day(start.year, start.month, day)
-    if first < start or (after_start and first == start):
-        index += 1
-    return [_on_day(*_year_month(index + k), day) for k in range(n)]
-
-
-def _year_month(index: int) -> tuple[int, int]:
-    year, month0 = divmod(index, 12)
-    return year, month0 + 1
 
 
 def _round_up_to(amount: int, step: int) -> int:
@@ -500,7 +467,7 @@ def _assemble(
     n = len(amounts)
     if freq is Frequency.MONTHLY:
         day = start.day if month_day is None else month_day
-        dues = _monthly_dues(start, day, n, after_start=bool(upfront))
+        dues = monthly_dues(start, day, n, after_start=bool(upfront))
     else:
         days = _PERIOD_DAYS[freq]
         dues = [start + timedelta(days=days * (k + offset)) for k in range(n)]

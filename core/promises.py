@@ -12,6 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from core.cadence import long_date
+from core.money import whole
+
 OPEN = "open"
 KEPT = "kept"
 BROKEN = "broken"
@@ -97,24 +100,14 @@ def settle_promises(
 
 
 def _grace(value: object) -> int:
-    if isinstance(value, bool):
-        raise ValueError("Grace days must be a whole number of days.")
-    try:
-        grace = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise ValueError("Grace days must be a whole number of days.") from None
+    grace = whole(value, "Grace days must be a whole number of days.")
     if grace < 0:
         raise ValueError("Grace days cannot be negative.")
     return grace
 
 
 def _check_amount(value: object, what: str) -> None:
-    if isinstance(value, bool):
-        raise ValueError(f"{what}: the amount must be a whole number of pence.")
-    try:
-        amount = operator.index(value)  # type: ignore[arg-type]
-    except TypeError:
-        raise ValueError(f"{what}: the amount must be a whole number of pence.") from None
+    amount = whole(value, f"{what}: the amount must be a whole number of pence.")
     if amount <= 0:
         raise ValueError(f"{what}: the amount must be more than zero.")
 
@@ -123,8 +116,8 @@ def _check_promise(promise: Promise, number: int) -> None:
     _check_amount(promise.amount_cents, f"Promise {number}")
     if promise.due_on < promise.made_on:
         raise ValueError(
-            f"Promise {number} is due on {_long_date(promise.due_on)}, before it was made "
-            f"on {_long_date(promise.made_on)}."
+            f"Promise {number} is due on {long_date(promise.due_on)}, before it was made "
+            f"on {long_date(promise.made_on)}."
         )
 
 
@@ -135,6 +128,3 @@ def _last_day(due_on: date, grace: int) -> date:
     except OverflowError:
         return date.max
 
-
-def _long_date(day: date) -> str:
-    return f"{day.day} {day:%B} {day.year}"

@@ -28,8 +28,8 @@ tab_users, tab_add, tab_teams, tab_settings = st.tabs(["Users", "Add a user", "T
 
 with tab_users:
     st.dataframe(
-        [{"Username": u.username, "Name": u.display_name, "Role": u.role,
-          "Team": team_names.get(u.team_id, "—"), "Active": "yes" if u.active else "no"}
+        [{"Username": u.username, "Name": u.display_name, "Role": Role(u.role).label,
+          "Team": team_names.get(u.team_id, "—"), "Active": "Yes" if u.active else "No"}
          for u in everyone],
         hide_index=True, width="stretch",
     )
@@ -39,6 +39,7 @@ with tab_users:
     # Every widget of the form is keyed by the chosen user, so it shows that user's values.
     with st.form(f"admin_edit_user_{chosen.id}"):
         role = st.selectbox("Role", roles, index=roles.index(chosen.role),
+                            format_func=lambda r: Role(r).label,
                             key=f"admin_edit_role_{chosen.id}")
         team_options = [None, *team_names]
         team_id = st.selectbox(
@@ -69,7 +70,7 @@ with tab_add, st.form("admin_add_user"):
     display_name = st.text_input("Full name", key="admin_add_name")
     password = st.text_input("Password", type="password", key="admin_add_password",
                              help="At least 12 characters and not a common password.")
-    role = st.selectbox("Role", roles, key="admin_add_role")
+    role = st.selectbox("Role", roles, key="admin_add_role", format_func=lambda r: Role(r).label)
     team_id = st.selectbox("Team", [None, *team_names], key="admin_add_team",
                            format_func=lambda t: "No team" if t is None else team_names[t])
     if st.form_submit_button("Add user"):

@@ -11,7 +11,14 @@ from core.checkins.views import format_day
 from core.debtors import queries as debtors
 from core.money import format_money
 from ui import auth, nav
-from ui.components import adjustment_panel, debtor_picker, hold_panel, preferences_form, table
+from ui.components import (
+    adjustment_panel,
+    debtor_picker,
+    hold_panel,
+    preferences_form,
+    relationship,
+    table,
+)
 from ui.format import md
 from ui.session import read, write
 
@@ -58,9 +65,9 @@ with act_plan:
     if st.button("Payment plan", key="debtors_open_plan", disabled=chosen_account is None):
         nav.open_page("plans", plans_account_id=chosen_account)
 
-timeline_tab, accounts_tab, holds_tab, agreed_tab, prefs_tab, care_tab = st.tabs(
+timeline_tab, accounts_tab, holds_tab, agreed_tab, prefs_tab, care_tab, ours_tab = st.tabs(
     ["Timeline", "Accounts and promises", "Holds", "What we agreed",
-     "Contact preferences", "Wellbeing and vulnerability"])
+     "Contact preferences", "Wellbeing and vulnerability", "Our relationship"])
 
 with timeline_tab:
     entries = read(debtors.timeline, debtor_id=debtor_id)
@@ -132,3 +139,6 @@ with care_tab:
                                     ("Episodes", v.episodes), ("Assistance needed", v.assistance)):
                     if text:
                         st.markdown(f"{label}: {md(text)}")
+
+with ours_tab:
+    done(relationship.show(debtor_id, me=me))

@@ -10,7 +10,7 @@ import streamlit as st
 from core.followups import queries
 from core.permissions import is_lead
 from ui import auth
-from ui.components import followup_groups, refreshers
+from ui.components import followup_groups, refreshers, relationship
 from ui.format import md
 from ui.session import read
 
@@ -41,6 +41,7 @@ if not day.shown_all:
     st.caption(f"Showing the {SHOWN} most urgent overdue and {SHOWN} due today; the rest are "
                "on the Follow-ups page.")
 
+relationship.my_day(user, today=today, at=now)
 refreshers.due_for_me(user)
 
 st.subheader("My recent check-ins")

@@ -12,8 +12,9 @@ from core.followups.charts import TREND_HEIGHT, trend_chart
 from core.learning import queries as learning
 from core.money import format_money
 from core.permissions import is_lead
+from core.relationship import queries as relationship
 from ui import auth, daily, nav
-from ui.components import refreshers, table
+from ui.components import refreshers, shared_resources, table
 from ui.format import md
 from ui.session import read
 
@@ -59,6 +60,10 @@ m = st.columns(3)
 m[0].metric("Due today", f"{t.due_today:,}", border=True)
 m[1].metric("Overdue", f"{t.overdue:,}", border=True)
 m[2].metric("More than 7 days overdue", f"{t.overdue_7plus:,}", border=True)
+care_today = read(relationship.after_care_due_today, today=today, team_id=team_id)
+st.caption(f"After-care due today: {care_today:,} “how are you doing” check-in"
+           f"{'s' if care_today != 1 else ''} people asked for (care, not load: not counted "
+           "above).")
 
 for hint in report.hints:
     st.warning(md(hint.message), icon=":material/balance:")
@@ -113,14 +118,14 @@ o[2].metric("Adjustments past their review date", f"{len(owed.adjustments_to_rev
             border=True)
 with st.expander(f"Holds ending in the next 7 days ({len(owed.holds_ending):,})"):
     if owed.holds_ending:
-        st.dataframe(commitments.hold_records(owed.holds_ending), hide_index=True,
-                     key="standup_holds_ending")
+        table.show(commitments.hold_records(owed.holds_ending), key="standup_holds_ending",
+                   file_name="holds-ending.csv")
     else:
         st.info("No hold ends or comes up for review in the next 7 days.")
 with st.expander(f"Adjustments past their review date ({len(owed.adjustments_to_review):,})"):
     if owed.adjustments_to_review:
-        st.dataframe(commitments.review_records(owed.adjustments_to_review), hide_index=True,
-                     key="standup_adjustments_review")
+        table.show(commitments.review_records(owed.adjustments_to_review),
+                   key="standup_adjustments_review", file_name="adjustments-to-review.csv")
     else:
         st.info("Every adjustment in force is within its review date.")
 
@@ -136,6 +141,7 @@ else:
 st.caption(report.wobble_outcome.sentence)
 
 refreshers.case_of_the_week(read(learning.case_of_the_week, today=today, team_id=team_id))
+shared_resources.helped_this_month(today=today, team_id=team_id)
 
 st.subheader(f"The last {standup.TREND_DAYS} working days")
 st.altair_chart(trend_chart(report.trend), key="standup_trend", width="stretch",

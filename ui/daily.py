@@ -49,9 +49,9 @@ def _days() -> _Days:
 
 def _run(eng, day: date) -> None:
     try:
+        # Its commit bumps the versions of what it changed: every cached read of those tables,
+        # in every process, is read again at its next rerun (ui.session.read).
         report = daily.run(eng, today=day, wait=False)
-        if report.changed:
-            st.cache_data.clear()  # reads cached before the run would show yesterday's state
         log.info("daily rules for %s: %s %s", day, report.state, report.counts)
     except Exception:  # the next process start (or cron) tries again
         log.exception("The daily rules failed")

@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from core.store.models import Role, User
+from core.vocabulary import label_of
 from ui.format import md
 
 EVERYONE = frozenset(Role)
@@ -44,6 +45,8 @@ PAGE_TABLE: tuple[PageEntry, ...] = (
               OVERSIGHT),
     PageEntry("insight", "pages/insight.py", "Insight", ":material/insights:", "Oversight",
               OVERSIGHT),
+    PageEntry("resources", "pages/resources.py", "Free help", ":material/volunteer_activism:",
+              "Oversight", frozenset({Role.ADMIN})),
     PageEntry("admin", "pages/admin.py", "Admin", ":material/settings:", "Oversight",
               frozenset({Role.ADMIN})),
 )
@@ -77,7 +80,8 @@ def sidebar(sections: dict[str, list[Any]], user: User) -> bool:
             for entry in entries:
                 st.page_link(entry)
         st.divider()
-        st.caption(f"Signed in as **{md(user.display_name)}** ({user.role})")
+        st.caption(f"Signed in as **{md(user.display_name)}** "
+                   f"({label_of(Role, user.role, user.role).lower()})")
         return st.button("Sign out", key="app_sign_out")
 
 

@@ -150,6 +150,58 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+WEEK_SCRIPT = b'<script src="./app/static/week-starts-monday.js"></script>'
+NOT_PAGES = ("/_stcore/", "/static/", "/app/static/", "/media/", "/component/", "/auth/")
+
+
+class MondayWeeks:
+    """ASGI middleware: every page of the app loads static/week-starts-monday.js first, so the
+    date pickers start their weeks on Monday whatever the browser's language (Streamlit has no
+    option for it). Only page answers (text/html, 200) change; assets keep their compression."""
+
+    def __init__(self, app) -> None:
+        self.app = app
+
+    async def __call__(self, scope, receive, send) -> None:
+        if (scope["type"] != "http" or scope.get("method") != "GET"
+                or scope.get("path", "").startswith(NOT_PAGES)):
+            await self.app(scope, receive, send)
+            return
+        # The page itself uncompressed (about 8 kB), so the tag can go into its <head>.
+        scope = dict(scope, headers=[(k, v) for k, v in scope.get("headers", [])
+                                     if k.lower() != b"accept-encoding"])
+        start: dict | None = None
+        passthrough = False
+        parts: list[bytes] = []
+
+        async def rewrite(message) -> None:
+            nonlocal start, passthrough
+            if message["type"] == "http.response.start":
+                kind = dict((k.lower(), v) for k, v in message.get("headers", []))
+                passthrough = (message.get("status") != 200
+                               or not kind.get(b"content-type", b"").startswith(b"text/html")
+                               or b"content-encoding" in kind)
+                if passthrough:
+                    await send(message)
+                else:
+                    start = message
+                return
+            if passthrough or message["type"] != "http.response.body":
+                await send(message)
+                return
+            parts.append(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            html = b"".join(parts).replace(b"<head>", b"<head>" + WEEK_SCRIPT, 1)
+            headers = [(k, v) for k, v in start.get("headers", [])
+                       if k.lower() not in (b"content-length", b"etag")]
+            await send(dict(start, headers=[*headers,
+                                            (b"content-length", str(len(html)).encode())]))
+            await send({"type": "http.response.body", "body": html})
+
+        await self.app(scope, receive, rewrite)
+
+
 def routes() -> list:
     """The sign-in cookie's two routes."""
     from starlette.routing import Route
@@ -165,10 +217,10 @@ def routes() -> list:
 
 
 def middleware() -> list:
-    """The security headers."""
+    """The security headers, and Monday as the first day of the week on every page."""
     from starlette.middleware import Middleware
 
-    return [Middleware(SecurityHeaders)]
+    return [Middleware(SecurityHeaders), Middleware(MondayWeeks)]
 
 
 # Imported once at start, before the first session: each session's script runs in its own thread,
@@ -228,11 +280,12 @@ async def lifespan(_app: object) -> AsyncIterator[None]:
 
 
 def on_script_error(exc: Exception) -> bool:
-    """A lost database in a fragment rerun (which skips the router's own handler): one sentence
-    and "Try again" instead of Streamlit's error box."""
+    """A fault in a fragment rerun (which skips the router's own handler): one sentence and
+    "Try again" instead of Streamlit's error box — the lost database's, or the general one."""
     from ui import session
 
     if isinstance(exc, session.DB_DOWN):
         session.show_db_down()
-        return True
-    return False
+    else:
+        session.show_unexpected(exc)
+    return True

@@ -1,9 +1,18 @@
-"""The database from a page: the cached engine, a read session, one write, one cached read."""
+"""The database from a page: the cached engine, a read session, one write, one cached read.
+
+Cached reads stay right across saves and app instances through the tables' versions kept in
+the database (core.store.versions): each cached answer remembers the version of every table it
+was read from; a rerun reads all versions once (one small SELECT) and reads again only the
+answers whose tables have moved since. A save therefore makes cold only what it changed, and
+another instance on the same database sees it on its next rerun.
+"""
 
 from __future__ import annotations
 
 import importlib
 import logging
+import threading
+import weakref
 from collections.abc import Callable
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -16,7 +25,7 @@ from sqlmodel import Session
 
 from core.errors import UserError
 from core.plans import PlanError
-from core.store import db
+from core.store import db, versions
 from core.store.config import ConfigError, database_url
 from core.store.models import User
 
@@ -26,7 +35,8 @@ T = TypeVar("T")
 # Errors whose message is written for people: shown as they are. Anything else (a library's
 # ValueError included) gets one generic sentence and goes to the log.
 PLAIN_ERRORS: tuple[type[BaseException], ...] = (UserError, PlanError, PermissionError)
-READ_TTL_SECONDS = 60
+READ_TTL_SECONDS = 60  # for answers that depend on the clock (office_today): tables are versioned
+READ_MAX_ENTRIES = 5000
 # The database went away (stopped, restarted, network): a sentence and "Try again", never a
 # traceback; the pool checks connections before use, so the app carries on when it is back.
 DB_DOWN: tuple[type[BaseException], ...] = (OperationalError, InterfaceError, SATimeoutError)
@@ -82,7 +92,7 @@ def write(action: Callable[[Session], T], *, success: str | None = None) -> T | 
         log.exception("A save failed")
         st.error("Something went wrong and nothing was saved. Please try again.")
         return None
-    st.cache_data.clear()
+    forget_reads()  # this run's later reads see the save (its commit bumped the versions)
     if success:
         st.toast(success)
     return result
@@ -118,6 +128,19 @@ def show_db_down() -> None:
     st.button("Try again", key="db_try_again", type="primary")
 
 
+UNEXPECTED_SENTENCE = ("Something went wrong on this page, and nothing was saved by it. It has "
+                       "been written to the app's log; try again, and tell your lead if it "
+                       "keeps happening.")
+
+
+def show_unexpected(error: BaseException) -> None:
+    """A fault nobody wrote a sentence for: one plain sentence on the page (never the
+    traceback, never links to search engines) and the whole story in the server's log."""
+    log.error("Unexpected error on a page", exc_info=error)
+    st.error(UNEXPECTED_SENTENCE)
+    st.button("Try again", key="unexpected_try_again", type="primary")
+
+
 def _resolve(ref: str) -> Callable[..., Any]:
     module, _, name = ref.partition(":")
     target: Any = importlib.import_module(module)
@@ -126,14 +149,19 @@ def _resolve(ref: str) -> Callable[..., Any]:
     return target
 
 
-@st.cache_data(ttl=READ_TTL_SECONDS, show_spinner=False)
-def _cached(ref: str, actor_id: int | None, ids: tuple[tuple[str, Any], ...]) -> Any:
+@st.cache_data(ttl=READ_TTL_SECONDS, max_entries=READ_MAX_ENTRIES, show_spinner=False)
+def _cached(ref: str, actor_id: int | None, ids: tuple[tuple[str, Any], ...]
+            ) -> tuple[Any, dict[str, int]]:
+    """The answer, and the version of each table it was read from (read before the answer)."""
     fn = _resolve(ref)
     with reading() as session:
-        kwargs = dict(ids)
-        if actor_id is not None:
-            kwargs["actor"] = session.get(User, actor_id)
-        return fn(session, **kwargs)
+        stamp = versions.current(session)
+        with versions.reading() as tables:
+            kwargs = dict(ids)
+            if actor_id is not None:
+                kwargs["actor"] = session.get(User, actor_id)
+            answer = fn(session, **kwargs)
+    return answer, {name: stamp.get(name, 0) for name in tables}
 
 
 def read(fn: Callable[..., T], /, *, actor: User | None = None, **ids: Any) -> T:
@@ -141,11 +169,51 @@ def read(fn: Callable[..., T], /, *, actor: User | None = None, **ids: Any) -> T
 
     `fn` is a query function of `core/` taking the session first. Pass `actor=user` for a query
     that checks who asks: the cache keys on the user's id and the query gets a fresh `User`.
+    A cached answer is used while none of its tables has been written since it was read.
     """
     ref = f"{fn.__module__}:{fn.__qualname__}"
-    return _cached(ref, None if actor is None else actor.id, tuple(sorted(ids.items())))
+    key = (ref, None if actor is None else actor.id, tuple(sorted(ids.items())))
+    answer, seen = _cached(*key)
+    now = run_versions()
+    if any(now.get(name, 0) > version for name, version in seen.items()):
+        _cached.clear(*key)
+        answer, seen = _cached(*key)
+    return answer
+
+
+# The versions read once per script run (a fragment's run too), keyed by an object Streamlit
+# makes afresh for every run; outside a run (no context) they are read at each call.
+_run_stamps: weakref.WeakKeyDictionary[Any, dict[str, int]] = weakref.WeakKeyDictionary()
+_run_lock = threading.Lock()
+
+
+def _this_run() -> Any:
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+
+    ctx = get_script_run_ctx(suppress_warning=True)
+    return None if ctx is None else getattr(ctx, "parallel_coordinator", None)
+
+
+def run_versions() -> dict[str, int]:
+    """Every table's version as this script run sees it: read at its first cached read."""
+    run = _this_run()
+    if run is not None:
+        with _run_lock:
+            stamp = _run_stamps.get(run)
+        if stamp is not None:
+            return stamp
+    with reading() as session:
+        stamp = versions.current(session)
+    if run is not None:
+        with _run_lock:
+            _run_stamps[run] = stamp
+    return stamp
 
 
 def forget_reads() -> None:
-    """Drop every cached read (after a change made outside `write`, e.g. a chunked import)."""
-    st.cache_data.clear()
+    """Read the versions again at this run's next cached read (after a change made outside
+    `write`, e.g. a chunked import, or the daily run): what changed is read afresh."""
+    run = _this_run()
+    if run is not None:
+        with _run_lock:
+            _run_stamps.pop(run, None)

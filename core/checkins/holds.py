@@ -10,6 +10,8 @@ The rules (PRODUCT.md, the breathing-space scheme of England & Wales):
 - a hold is in force from `starts_on` to `ends_on` (included) unless released. An account's
   status "on hold" is derived from its holds (`account_status`), never stored apart, so a
   breathing space that ended yesterday allows contact and a plan today.
+- placing or extending a hold freezes plan interest for the instalments falling due under
+  it (`core.payment_plans.freeze`; the daily rules never mark those missed either).
 - placing a hold snoozes that account's open follow-ups (collection ones, and friendly
   check-ins too: a hold pauses every contact about the account) to the day after its end, or
   to its review date, with the reason recorded. A hold with neither (a dispute, say) leaves
@@ -29,6 +31,7 @@ from sqlmodel import Session, select
 
 from core.errors import UserError
 from core.followups.service import add_followup
+from core.payment_plans.freeze import freeze_interest
 from core.permissions import is_lead, require_role
 from core.store import audit, settings
 from core.store.db import save_versioned
@@ -275,6 +278,8 @@ def place_hold(session: Session, *, actor: User, data: HoldInput,
     audit.record(session, actor_id=actor.id, action="hold.place", entity="hold",
                  entity_id=hold.id, after=audit.snapshot(hold))
     _snooze_followups(session, actor=actor, hold=hold, now=now)
+    freeze_interest(session, today=today, debtor_ids=[account.debtor_id], actor_id=actor.id,
+                    hold_id=hold.id)
     return hold
 
 
@@ -311,6 +316,9 @@ def extend_hold(session: Session, *, actor: User, hold_id: int, ends_on: date | 
                  after={**audit.snapshot(hold, ["ends_on", "review_on"]),
                         "reason": clean_note(reason, field="The reason")})
     _snooze_followups(session, actor=actor, hold=hold, now=now)
+    debtor_id = session.get(Account, hold.account_id).debtor_id
+    freeze_interest(session, today=today, debtor_ids=[debtor_id], actor_id=actor.id,
+                    hold_id=hold.id)
     return hold
 
 

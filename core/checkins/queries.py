@@ -57,6 +57,7 @@ from .views import (
     FollowUpSuggestion,
     PlanLine,
     WellbeingPoint,
+    channel_in_sentence,
     format_day,
     format_when,
     label_list,
@@ -183,16 +184,15 @@ def contact_verdicts(session: Session, *, debtor: Debtor, account_id: int | None
 
 def contact_now(session: Session, *, debtor_ids: Collection[int], at: datetime,
                 channels: Mapping[int, str] | None = None,
-                consents: Mapping[int, datetime] | None = None) -> dict[int, ContactNow]:
-    """For each debtor: may we contact them at `at`, why not, and from when later today.
-
-    The channel judged is `channels[debtor_id]` (e.g. the follow-up's), else their preferred
-    one; `consents[debtor_id]` is when they asked for this call (a call-back), which takes it
-    out of the call-frequency limits. Holds on any of their accounts count.
-    """
+                consents: Mapping[int, datetime] | None = None,
+                account_ids: Mapping[int, int | None] | None = None) -> dict[int, ContactNow]:
+    """For each debtor: may we contact them at `at`, why not, and from when later today; on
+    `channels[id]` (else their preferred one), with `consents[id]` (a call-back: out of the
+    call limits), holds as on the card (`account_ids[id]`'s only, else any of theirs)."""
     debtors = session.exec(select(Debtor).where(Debtor.id.in_(list(debtor_ids)))).all()
     found = {}
-    for debtor_id, ctx in contexts(session, debtors=debtors, at=at).items():
+    ctxs = contexts(session, debtors=debtors, at=at, account_ids=account_ids)
+    for debtor_id, ctx in ctxs.items():
         channel = (channels or {}).get(debtor_id) or ctx.preferred_channel
         consent = (consents or {}).get(debtor_id)
         judged = verdict(ctx, channel, at, call_consented_at=consent)
@@ -458,7 +458,7 @@ def _next_followup(session: Session, debtor_id: int) -> str:
     if followup is None:
         return "None open."
     return (f"{FOLLOWUP_REASONS.get(followup.reason, followup.reason)} by "
-            f"{CHANNELS.get(followup.channel, followup.channel).lower()} on "
+            f"{channel_in_sentence(followup.channel)} on "
             f"{format_day(followup.due_on)}")
 
 

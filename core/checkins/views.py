@@ -86,6 +86,12 @@ AMENDABLE_FIELDS: dict[str, str] = {
 }
 
 
+def channel_in_sentence(channel: str) -> str:
+    """A channel's label inside a sentence ("by phone", "by text message (SMS)")."""
+    label = CHANNELS.get(channel, channel)
+    return label[:1].lower() + label[1:]
+
+
 # ---------------------------------------------------------------- small formatting helpers
 
 

@@ -16,11 +16,11 @@ from sqlmodel import Session, select
 from core.checkins.holds import account_status, active_holds
 from core.checkins.queries import amended, checkin_line, effective, open_plans, wellbeing_points
 from core.checkins.views import (
-    CHANNELS,
     FOLLOWUP_REASONS,
     SIGNPOSTING,
     VULNERABILITY_DRIVERS,
     WellbeingPoint,
+    channel_in_sentence,
     format_day,
     format_when,
     split_list,
@@ -39,6 +39,7 @@ from core.debtors.views import (  # noqa: F401
 from core.errors import UserError
 from core.money import format_money
 from core.permissions import require_role
+from core.plans import Frequency
 from core.store import audit, settings
 from core.store.db import sum_cents
 from core.store.models import (
@@ -57,6 +58,7 @@ from core.store.models import (
     User,
     Vulnerability,
 )
+from core.vocabulary import FollowUpStatus, PaymentMethod, PlanStatus, label_of
 
 MAX_QUERY_CHARS = 100
 AMENDED_FIELDS = ("outcome", "wellbeing", "notes", "needs", "next_step", "right_party")
@@ -282,9 +284,9 @@ def timeline(session: Session, *, debtor_id: int, limit: int = 200) -> list[Time
         when = plan.activated_at or plan.created_at
         entries.append(TimelineEntry(
             when=when, when_text=format_when(when, zone), kind="plan",
-            title=(f"Payment plan on {reference}: {plan.frequency.replace('_', ' ')}, "
+            title=(f"Payment plan on {reference}: {label_of(Frequency, plan.frequency).lower()}, "
                    f"{format_money(plan.payable_cents, currency)} — "
-                   f"{plan.status.replace('_', ' ')}"),
+                   f"{label_of(PlanStatus, plan.status).lower()}"),
             detail=plan.approval_note, who=names.get(plan.created_by, ""), entity_id=plan.id))
 
     for payment, reference, currency in session.exec(
@@ -297,7 +299,7 @@ def timeline(session: Session, *, debtor_id: int, limit: int = 200) -> list[Time
             when=_at_noon(payment.received_on), when_text=format_day(payment.received_on),
             kind="payment",
             title=(f"Payment of {format_money(payment.amount_cents, currency)} on {reference}"
-                   f" ({payment.method.replace('_', ' ')})"),
+                   f" ({label_of(PaymentMethod, payment.method).lower()})"),
             detail=payment.reference, who=names.get(payment.recorded_by, ""),
             entity_id=payment.id))
 
@@ -309,8 +311,8 @@ def timeline(session: Session, *, debtor_id: int, limit: int = 200) -> list[Time
         entries.append(TimelineEntry(
             when=when, when_text=format_when(when, zone), kind="follow-up",
             title=(f"Follow-up: {FOLLOWUP_REASONS.get(f.reason, f.reason)} by "
-                   f"{CHANNELS.get(f.channel, f.channel).lower()}, due "
-                   f"{format_day(f.due_on)} — {f.status}"),
+                   f"{channel_in_sentence(f.channel)}, due "
+                   f"{format_day(f.due_on)} — {label_of(FollowUpStatus, f.status).lower()}"),
             detail=f.note, who=names.get(f.owner_id, ""), entity_id=f.id))
 
     for p, currency in session.exec(
@@ -322,7 +324,7 @@ def timeline(session: Session, *, debtor_id: int, limit: int = 200) -> list[Time
         entries.append(TimelineEntry(
             when=p.created_at, when_text=format_when(p.created_at, zone), kind="promise",
             title=(f"Promise to pay {format_money(p.amount_cents, currency)} by "
-                   f"{format_day(p.due_on)} — {p.status}"),
+                   f"{format_day(p.due_on)} — {label_of(PromiseStatus, p.status).lower()}"),
             detail="", who=names.get(p.created_by, ""), entity_id=p.id))
 
     entries.sort(key=lambda e: (e.when, e.kind, e.entity_id), reverse=True)

@@ -15,6 +15,8 @@ from core import daily
 from core.demo.builder import (
     _Loader,
 )
+from core.demo.relationship import seed_relationship
+from core.demo.shelf import seed_shares
 from core.demo.summary import (
     DemoSummary,
 )
@@ -125,5 +127,9 @@ def load_demo(engine: Engine, *, debtors: int = 400, checkins: int | None = None
     summary = loader.summary
     summary.followups += swept.get("followups", 0) + swept.get("wobble_followups", 0)
     summary.open_followups += swept.get("followups", 0) + swept.get("wobble_followups", 0)
+    care = seed_relationship(engine, today=today)  # after-care and goodwill, via the services
+    seed_shares(engine, today=today)  # free help shared and followed up, via the services
+    summary.followups += care
+    summary.open_followups += care
     summary.seconds = {**seconds, **loader.seconds, "total": clock.perf_counter() - started}
     return summary

@@ -93,6 +93,16 @@ def hold_records(rows: list[HoldEnding]) -> list[dict]:
 
 
 def review_records(rows: list[AdjustmentToReview]) -> list[dict]:
-    """Adjustments past their review date, for the stand-up table."""
-    return [{"Debtor": r.debtor_name, "Agent": r.owner_name, "What we agreed": r.adjustment,
-             "Review was due": r.review_on} for r in rows]
+    """Adjustments past their review date, one row per person and review date, for the
+    stand-up table ("no calls before 2 pm" is seven windows: one line, not seven)."""
+    grouped: dict[tuple[int, object], list[AdjustmentToReview]] = {}
+    for r in rows:
+        grouped.setdefault((r.debtor_id, r.review_on), []).append(r)
+    records = []
+    for same in grouped.values():
+        texts = [r.adjustment for r in same]
+        agreed = "; ".join(texts[:2]) + (f"; and {len(texts) - 2} more" if len(texts) > 2
+                                         else "")
+        records.append({"Debtor": same[0].debtor_name, "Agent": same[0].owner_name,
+                        "What we agreed": agreed, "Review was due": same[0].review_on})
+    return records

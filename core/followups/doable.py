@@ -101,20 +101,33 @@ def describe_holds(holds: Sequence[tuple[str, date | None]]) -> str:
 def verdicts(session: Session, rows: Sequence[BacklogRow], *, at: datetime,
              today: date) -> list[Doable]:
     """Each row's verdict at `at`, in the rows' order: the contact rules (`contact_now`, the
-    check-in job's query) judged once per channel and call-back consent of the rows."""
-    judged: dict[tuple[str, datetime | None], dict[int, ContactNow]] = {}
+    check-in job's query) decide as the contact card opened from the follow-up does — its
+    channel, its call-back consent, the holds of its account (any of theirs when it is about
+    no account) — in as few batches as that allows."""
     consents = _consents(session, [r.id for r in rows])
-    for channel, consent in {(r.channel, consents.get(r.id)) for r in rows}:
-        ids = [r.debtor_id for r in rows
-               if r.channel == channel and consents.get(r.id) == consent]
-        judged[(channel, consent)] = contact_now(
-            session, debtor_ids=ids, at=at, channels={i: channel for i in ids},
-            consents={i: consent for i in ids} if consent else None)
+    # A batch is one channel and consent, with at most one account per debtor.
+    batches: list[tuple[tuple[str, datetime | None], dict[int, int | None]]] = []
+    placed: list[int] = []
+    for r in rows:
+        key = (r.channel, consents.get(r.id))
+        n = next((i for i, (k, accounts) in enumerate(batches)
+                  if k == key and accounts.get(r.debtor_id, r.account_id) == r.account_id),
+                 len(batches))
+        if n == len(batches):
+            batches.append((key, {}))
+        batches[n][1][r.debtor_id] = r.account_id
+        placed.append(n)
+    judged: list[dict[int, ContactNow]] = [
+        contact_now(session, debtor_ids=list(accounts), at=at,
+                    channels=dict.fromkeys(accounts, channel),
+                    consents=dict.fromkeys(accounts, consent) if consent else None,
+                    account_ids=accounts)
+        for (channel, consent), accounts in batches]
     _, by_debtor = load_holds(session, account_ids=[], debtor_ids=[r.debtor_id for r in rows],
                               today=today)
-    return [decide(row, judged[(row.channel, consents.get(row.id))][row.debtor_id],
-                   today=today, hold_text=describe_holds(by_debtor.get(row.debtor_id, [])))
-            for row in rows]
+    return [decide(row, judged[n][row.debtor_id], today=today,
+                   hold_text=describe_holds(by_debtor.get(row.debtor_id, [])))
+            for row, n in zip(rows, placed, strict=True)]
 
 
 def _consents(session: Session, followup_ids: Sequence[int]) -> dict[int, datetime]:

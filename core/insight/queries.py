@@ -16,7 +16,17 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import ColumnElement, DateTime, Interval, case, cast, func, literal, select
+from sqlalchemy import (
+    ColumnElement,
+    DateTime,
+    Interval,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    select,
+)
 from sqlmodel import Session
 
 from core.insight.stats import wilson
@@ -79,10 +89,16 @@ def _team(team_id: int | None) -> list[ColumnElement[bool]]:
 
 def first_instalment_statement(*, start: date, end: date, as_of: date, grace: int,
                                team_id: int | None, dialect: str):
-    """(checked_before, vulnerable, n, on_time) for first instalments due in [start, end]."""
+    """(checked_before, vulnerable, n, on_time) for first instalments due in [start, end].
+
+    The first instalments come from a partial index on `due_on` (seq = 1, written as a
+    literal so SQLite can use it), the payments by plan from (plan_id, received_on) and the
+    check-in from (debtor_id, at): index probes only. The rows are a MATERIALIZED CTE so each
+    sub-query runs once per plan, not once for the grouping and again for the result.
+    """
     paid = (select(sum_cents(Payment.amount_cents))
-            .where(Payment.account_id == PaymentPlan.account_id,
-                   Payment.plan_id == PaymentPlan.id,
+            .where(Payment.plan_id == PaymentPlan.id,
+                   Payment.account_id == PaymentPlan.account_id,
                    Payment.received_on <= date_plus(PlanInstalment.due_on, grace, dialect))
             .scalar_subquery())
     before = (select(CheckIn.id)
@@ -97,11 +113,12 @@ def first_instalment_statement(*, start: date, end: date, as_of: date, grace: in
             .join(PaymentPlan, PaymentPlan.id == PlanInstalment.plan_id)
             .join(Account, Account.id == PaymentPlan.account_id)
             .join(Debtor, Debtor.id == Account.debtor_id)
-            .where(PlanInstalment.seq == 1, PaymentPlan.activated_at.is_not(None),
+            .where(PlanInstalment.seq == literal_column("1"),
+                   PaymentPlan.activated_at.is_not(None),
                    PlanInstalment.due_on >= start, PlanInstalment.due_on <= end,
                    PlanInstalment.due_on <= as_of - timedelta(days=grace + 1),
                    *_team(team_id))
-            .subquery("first"))
+            .cte("first").prefix_with("MATERIALIZED"))
     return (select(rows.c.checked_before, rows.c.vulnerable, func.count().label("n"),
                    func.coalesce(func.sum(rows.c.on_time), 0).label("hits"))
             .group_by(rows.c.checked_before, rows.c.vulnerable))
@@ -113,6 +130,8 @@ def first_instalment_statement(*, start: date, end: date, as_of: date, grace: in
 def running_statement(*, start: date, end: date, as_of: date, team_id: int | None,
                       dialect: str):
     """(band, statement_used, vulnerable, n, running) for plans agreed in [start, end]."""
+    # Read from the partial index (debtor_id, at, id, wellbeing) WHERE wellbeing IS NOT NULL:
+    # one backwards step per plan, no check-in row read.
     wellbeing = (select(CheckIn.wellbeing)
                  .where(CheckIn.debtor_id == Debtor.id, CheckIn.wellbeing.is_not(None),
                         CheckIn.at <= PaymentPlan.activated_at)
@@ -141,7 +160,7 @@ def running_statement(*, start: date, end: date, as_of: date, team_id: int | Non
             .join(Debtor, Debtor.id == Account.debtor_id)
             .where(PaymentPlan.activated_at >= start_at, PaymentPlan.activated_at < end_at,
                    PaymentPlan.activated_at < known_by, *_team(team_id))
-            .subquery("agreed"))
+            .cte("agreed").prefix_with("MATERIALIZED"))  # each sub-query once per plan
     band = case((rows.c.wellbeing.is_(None), "none"), (rows.c.wellbeing <= 2, "low"),
                 (rows.c.wellbeing == 3, "mid"), else_="high").label("band")
     return (select(band, rows.c.statement_used, rows.c.vulnerable, func.count().label("n"),

@@ -20,7 +20,11 @@ from core.errors import UserError
 from core.followups.service import add_followup
 from core.lifecycle import offer_expired, start_refusal
 from core.payment_plans import service as pp
-from core.payment_plans.queries import plan_affordability
+from core.payment_plans.queries import (
+    plan_affordability,
+    plans_awaiting_approval,
+    plans_awaiting_approval_count,
+)
 from core.payment_plans.views import PlanInputs, PlanRow
 from core.store import audit, settings
 from core.store.models import Account, PaymentPlan, User
@@ -134,10 +138,20 @@ def _instalment(row: PlanRow) -> int:
     return math.ceil(row.payable_cents / max(1, row.count or 1))
 
 
-def queue(session: Session, *, actor: User, today: date | None = None) -> list[ApprovalItem]:
-    """The approval queue, oldest first, each with its context for this lead."""
+QUEUE_SHOWN = 20  # the oldest this many, each with its context; the rest wait their turn
+
+
+def queue_size(session: Session) -> int:
+    """How many settlements wait for a decision."""
+    return plans_awaiting_approval_count(session)
+
+
+def queue(session: Session, *, actor: User, today: date | None = None,
+          limit: int = QUEUE_SHOWN) -> list[ApprovalItem]:
+    """The oldest `limit` plans of the approval queue, oldest first, each with its context
+    for this lead (affordability and authority are worked out for these only)."""
     today = today or settings.office_today(session)
-    rows = pp.plans_awaiting_approval(session)
+    rows = plans_awaiting_approval(session, limit=limit)
     if not rows:
         return []
     extra = {

@@ -4,7 +4,11 @@
   days after its date (grace 3, due 1 March: a payment on 4 March is still in time; the
   run on 5 March marks it missed). Two missed instalments **break** the plan.
 * Nothing is marked or chased on an account with a hold in force (dispute, breathing
-  space, cease communication): collection is paused; the rules catch up once it ends.
+  space, cease communication): collection is paused. An instalment that fell due under a
+  hold is never marked missed, even after the hold ends (`freeze.paused`): the agent agrees
+  with the person what happens to it (a reschedule); later instalments are swept as usual.
+* Interest is frozen during a hold: an instalment falling due under one carries none
+  (`freeze.freeze_interest`, run by `core.daily` too).
 * A **promise to pay** is settled by `core.promises.settle_promises`: each payment counts
   once, towards the earliest-due promise whose window (made … due + the same grace days)
   holds it. A promise past its window without its money is broken and its owner gets a
@@ -31,6 +35,7 @@ from core.payment_plans.common import (
     money,
     touch_account,
 )
+from core.payment_plans.freeze import paused
 from core.payment_plans.queries import account_promises, promise_outcomes
 from core.payment_plans.views import SweepResult
 from core.promises import PromiseOutcome
@@ -121,6 +126,13 @@ def _mark_missed(session: Session, *, today: date, grace: int) -> tuple[int, int
                col(PlanInstalment.status).in_(_LATE), PlanInstalment.due_on < cutoff)
         .order_by(col(PlanInstalment.plan_id), col(PlanInstalment.seq))
     ).all()
+    # Instalments that fell due under a hold stay as they are after it ends: the agent agrees
+    # with the person what happens to them (a reschedule), the rules never mark them missed.
+    held = paused(session, [(r, by_id[r.plan_id][1].id, by_id[r.plan_id][1].debtor_id)
+                            for r in newly], today=today)
+    newly = [r for r in newly if r.id not in held]
+    if not newly:
+        return 0, 0, 0
     missed_by_plan: dict[int, list[PlanInstalment]] = {}
     for row in newly:
         row.status = InstalmentStatus.MISSED

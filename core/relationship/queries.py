@@ -10,13 +10,13 @@ from sqlmodel import Session
 
 from core.followups import doable
 from core.followups.backlog import active_hold_accounts, rows_select, to_rows
-from core.followups.views import Doable
 from core.plain_language import TARGET_GRADE, reading_grade
 from core.relationship import texts
 from core.relationship.models import AfterCare, Goodwill, Milestone
 from core.relationship.views import (
     AfterCareView,
     CareCheckIn,
+    CareDue,
     GoodwillView,
     MilestoneView,
     PaidAccount,
@@ -164,26 +164,42 @@ def my_milestones(session: Session, *, user_id: int, today: date | None = None) 
     """My milestones still to send, oldest first; none while their account is under a hold or
     their plan has a missed instalment open."""
     today = today or office_today(session)
-    missed = select(PlanInstalment.plan_id).where(
-        PlanInstalment.status == InstalmentStatus.MISSED)
+    # Correlated, so each milestone probes its own plan's instalments (plan_id, seq index).
+    missed = select(PlanInstalment.id).where(
+        PlanInstalment.plan_id == Milestone.plan_id,
+        PlanInstalment.status == InstalmentStatus.MISSED).exists()
     rows = list(session.execute(
         select(Milestone).where(Milestone.owner_id == user_id,
                                 Milestone.status == MilestoneStatus.OFFERED,
                                 Milestone.account_id.not_in(active_hold_accounts(today)),
-                                Milestone.plan_id.not_in(missed))
+                                ~missed)
         .order_by(Milestone.offered_on, Milestone.id).limit(MY_DAY_LIMIT)).scalars())
     return _milestone_views(session, rows, _names(session, {user_id}))
 
 
-def care_due(session: Session, *, user_id: int, today: date, at: datetime) -> list[Doable]:
+def care_due(session: Session, *, user_id: int, today: date, at: datetime) -> list[CareDue]:
     """My after-care check-ins due today or earlier, with the contact rules' verdict at `at`
-    (holds, opt-outs, their hours): care, not load, so they are listed apart."""
+    (holds, opt-outs, their hours) and the "how are you doing" message: care, not load, so
+    they are listed apart."""
     stmt = (rows_select([FollowUp.status == FollowUpStatus.OPEN, FollowUp.owner_id == user_id,
                          FollowUp.due_on <= today, FollowUp.reason.in_(sorted(CARE_REASONS))],
                         today)
             .order_by(FollowUp.due_on, FollowUp.id).limit(MY_DAY_LIMIT))
     rows = to_rows(session.execute(stmt).mappings(), today)
-    return doable.verdicts(session, rows, at=at, today=today)
+    if not rows:
+        return []
+    consent = dict(session.execute(select(AfterCare.account_id, AfterCare.consent_on).where(
+        AfterCare.account_id.in_({r.account_id for r in rows if r.account_id}))).all())
+    debtors = {d.id: d for d in session.execute(select(Debtor).where(
+        Debtor.id.in_({r.debtor_id for r in rows}))).scalars()}
+    agent = _names(session, {user_id}).get(user_id, "")
+    found = []
+    for item in doable.verdicts(session, rows, at=at, today=today):
+        agreed = consent.get(item.row.account_id)
+        days = 90 if agreed is not None and (item.row.due_on - agreed).days > 60 else 30
+        found.append(CareDue(item=item, draft=texts.after_care_message(
+            first_name=_first_name(debtors[item.row.debtor_id]), agent_name=agent, days=days)))
+    return found
 
 
 # ---------------------------------------------------------------- stand-up

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from core.followups.views import Doable
 from core.vocabulary import GoodwillKind, MilestoneKind, MilestoneStatus, label_of
 
 
@@ -103,3 +104,11 @@ class Relationship:
     paid: tuple[PaidAccount, ...]
     goodwill: tuple[GoodwillView, ...]
     milestones: tuple[MilestoneView, ...]
+
+
+@dataclass(frozen=True)
+class CareDue:
+    """An after-care check-in due, the contact rules' verdict on it, and the message to send."""
+
+    item: Doable
+    draft: str

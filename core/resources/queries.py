@@ -99,3 +99,8 @@ def helped_this_month(session: Session, *, today: date, team_id: int | None = No
         func.count(ResourceShare.id).desc(), Resource.title)
     return [HelpedCount(resource_id=rid, title=title, organisation=org, helped=n)
             for rid, title, org, n in session.execute(query)]
+
+
+def office_today(session: Session) -> date:
+    """Today in the office."""
+    return settings.office_today(session)

@@ -139,3 +139,18 @@ def answer(session: Session, *, actor: User, share_id: int, answer: str,
                  entity_id=row.id, before=before,
                  after=audit.snapshot(row, ["answer", "answered_at", "answered_by"]))
     return row
+
+
+def record_checkin(session: Session, *, actor: User, debtor_id: int, checkin_id: int | None,
+                   shared_ids: list[int], answers: dict[int, str],
+                   now: datetime | None = None) -> list[ResourceShare]:
+    """What a check-in (or a message sent) did with the shelf, in its own transaction: the
+    resources shared in it, and the answers to "Did it help?" for earlier shares."""
+    for share_id, said in answers.items():
+        if said:
+            answer(session, actor=actor, share_id=share_id, answer=said, debtor_id=debtor_id,
+                   now=now)
+    if not shared_ids:
+        return []
+    return share(session, actor=actor, debtor_id=debtor_id, resource_ids=shared_ids,
+                 checkin_id=checkin_id, now=now)

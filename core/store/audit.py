@@ -110,6 +110,7 @@ PHRASES: dict[str, str] = {
     "plan.broken": "marked {debtor_s} {plan} as broken",
     "plan.reopen": "reopened {debtor_s} {plan}",
     "plan.reschedule": "rescheduled {debtor_s} {plan}",
+    "plan.interest_frozen": "froze the interest on {debtor_s} {plan} while a hold lasts",
     "payment.record": "recorded a payment from {debtor}",
     "payment.reverse": "reversed a payment from {debtor}",
     "checkin.create": "logged a check-in with {debtor}",

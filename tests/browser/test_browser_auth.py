@@ -110,10 +110,10 @@ def test_admin_users_form_shows_the_user_picked_last(context, live_app):  # noqa
     go(tab, "Admin")
     # When they pick a lead, then Tom
     _choose(tab, "Choose a user to change", "(lead)")
-    assert tab.get_by_label("Role", exact=True).first.input_value() == "lead"
+    assert tab.get_by_label("Role", exact=True).first.input_value() == "Team lead"
     _choose(tab, "Choose a user to change", "(tom)")
     # Then the form shows Tom's values, not the lead's
-    assert tab.get_by_label("Role", exact=True).first.input_value() == "agent"
+    assert tab.get_by_label("Role", exact=True).first.input_value() == "Agent"
     assert tab.get_by_label("Active (can sign in)").is_checked()
     assert tab.get_by_label("New password for tom", exact=True).first.is_visible()
 

@@ -198,3 +198,27 @@ def test_a_first_payment_date_in_2020_is_not_taken(tab, plans_app):
     assert [p.start_on.year for p in new] != [2020] and len(new) == 1
     assert new[0].start_on >= date.today()
     assert_no_error(tab)
+
+
+def test_date_pickers_start_the_week_on_monday_in_a_us_english_browser(browser, plans_app):  # noqa: F811
+    # Given a browser whose language is US English (whose own weeks start on Sunday)
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(plans_app[0])
+        sign_in(page, "agent")
+        go(page, "Payment plans")
+        page.get_by_text("Quick model", exact=True).click()
+        wait_idle(page)
+        # When the agent opens the first payment date's calendar
+        page.locator('[data-testid="stDateInputField"]').first.click()
+        calendar = page.locator('[data-testid="stDateInputCalendar"]')
+        calendar.wait_for()
+        shot(page, "plans_calendar_monday_first")
+        # Then its weeks start on Monday and end on Sunday
+        days = calendar.locator("th").all_inner_texts()[:7]
+        assert days == ["M", "T", "W", "T", "F", "S", "S"]
+        assert_no_error(page)
+    finally:
+        context.close()

@@ -205,3 +205,35 @@ def test_the_app_role_on_postgres_cannot_truncate_or_alter(postgres_url, monkeyp
             conn.exec_driver_sql(f'DROP OWNED BY "{role}"')
             conn.exec_driver_sql(f'DROP ROLE "{role}"')
         owner.dispose()
+
+
+def test_two_instances_starting_at_once_on_postgres_migrate_once(postgres_url):
+    # Given an empty PostgreSQL database
+    engine = db.make_engine(postgres_url)
+    with engine.begin() as conn:
+        conn.execute(text("DROP SCHEMA public CASCADE"))
+        conn.execute(text("CREATE SCHEMA public"))
+    # When two app processes start on it at the same moment (each migrates at start-up)
+    import subprocess
+    import sys
+
+    from core.store.config import ROOT
+
+    start = ("import sys; from core.store import db; "
+             "db.migrate(db.make_engine(sys.argv[1])); print('migrated')")
+    runs = [subprocess.Popen([sys.executable, "-c", start, postgres_url], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    # Then both start (the advisory lock made one wait for the other), the schema is at the
+    # newest revision once, and the guards are in place
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    assert all(out.strip() == "migrated" for out, _ in outputs), outputs
+    assert db.current_revision(engine) == db.head_revision()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM alembic_version")).scalar() == 1
+    from core.store import guards
+
+    with engine.connect() as conn:
+        assert not guards.missing(conn)
+    engine.dispose()

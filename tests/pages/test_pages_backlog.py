@@ -260,3 +260,16 @@ def test_my_day_shows_refreshers_due_and_marks_one_read(app_url, office):
     read_buttons[0].click().run()
     assert not at.exception and not at.error
     assert any(h.value.startswith("Refreshers for you (6)") for h in at.subheader)
+
+
+def test_my_day_names_an_opted_out_channel_by_its_label(app_url, app_session, office):
+    # Given Ann's debtor who opted out of text messages, with a follow-up due today
+    today = backlog.office_today(app_session)
+    debtor = make_debtor(app_session, office.ann, name="Sol Optout", opted_out="sms")
+    make_followup(app_session, debtor, office.ann, today)
+    app_session.commit()
+    # When Ann opens My day
+    at = open_app("pages/home.py", user=office.ann)
+    # Then the line says "text message (SMS)", never the raw "sms"
+    [line] = [m.value for m in at.markdown if "Sol Optout" in m.value]
+    assert r"opted out of text message \(SMS\)" in line and "sms" not in line

@@ -37,7 +37,10 @@ from core.checkins.views import (
     FollowUpBrief,
     format_day,
 )
+from core.resources import queries as resource_queries
+from core.resources import service as resource_service
 from core.store.models import User, utcnow
+from ui.components import share_resource
 from ui.format import md
 from ui.session import read, write
 
@@ -266,15 +269,20 @@ def _input(*, debtor_id: int, account_id: int | None, office_zone: str, live: tu
     )
 
 
-def _save(data: CheckInInput, me: User) -> bool:
+def _save(data: CheckInInput, me: User, shared: list[int], answers: dict[int, str]) -> bool:
     found: dict[str, str] = {}
 
     def action(session):
         try:
-            return log_checkin(session, actor=me, data=data)
+            checkin = log_checkin(session, actor=me, data=data)
         except CheckInValidationError as exc:
             found.update(exc.errors)
             raise
+        # The free help shared in it and "did it help?" answers: saved with it, or not at all.
+        resource_service.record_checkin(session, actor=me, debtor_id=data.debtor_id,
+                                        checkin_id=checkin.id, shared_ids=shared,
+                                        answers=answers)
+        return checkin
 
     saved = write(action)
     if saved is not None:
@@ -309,16 +317,21 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard,
     suggestion = read(queries.suggest_for, debtor_id=debtor_id, account_id=account_id,
                       outcome=outcome, channel=channel, direction=direction, at=minute)
     _follow_suggestion(suggestion)
+    shared = share_resource.picker(key="checkin_share",
+                                   label="Share a resource (free help to tell them about)")
+    awaiting = read(resource_queries.awaiting_answer, debtor_id=debtor_id)
     with st.form("checkin_form", clear_on_submit=False):
         st.markdown("**Log a check-in**")
         errors = st.session_state.get("checkin_errors", {})
         if errors:
             st.error(f"Nothing was saved: please fix the {len(errors)} "
                      f"{'thing' if len(errors) == 1 else 'things'} marked below.")
-        values = {**_what_happened(live[3]), **_what_was_said(), **_what_they_asked(card),
-                  **_next(suggestion)}
+        values = {**_what_happened(live[3]), **_what_was_said()}
+        answers = share_resource.ask(key="checkin_helped", awaiting=awaiting)
+        values.update({**_what_they_asked(card), **_next(suggestion)})
         submitted = st.form_submit_button("Save check-in", type="primary")
     if not submitted:
         return False
     return _save(_input(debtor_id=debtor_id, account_id=account_id, office_zone=office_zone,
-                        live=live, callback=callback, v=values, answering=answering), me)
+                        live=live, callback=callback, v=values, answering=answering), me,
+                 shared, answers)

@@ -12,6 +12,8 @@ import streamlit as st
 from core.debtors import queries as debtors
 from core.money import format_money
 from core.store.models import User
+from core.vocabulary import DebtorKind
+from ui import format as fmt
 from ui.components import table
 from ui.session import read
 
@@ -32,7 +34,8 @@ def label(debtor_id: int) -> str | None:
 def _results_table(key: str, rows: list, mine: bool) -> None:
     if rows:
         table.show(
-            [{"Name": r.name, "Type": r.kind, "Owner": r.owner_name, "Accounts": r.references,
+            [{"Name": r.name, "Type": fmt.label(DebtorKind, r.kind), "Owner": r.owner_name,
+              "Accounts": r.references,
               "Left to pay": format_money(r.total_balance_cents)} for r in rows],
             key=f"{key}_results", file_name="debtors.csv",
         )

@@ -44,7 +44,9 @@ def line(item: Doable) -> str:
     if item.holds:
         parts.append(f"on hold: {md(item.holds)}")
     if item.opted_out:
-        parts.append(f"opted out of {md(item.opted_out).lower()}")
+        # Each label lower-cased at its start only: "text message (SMS)", never "(sms)".
+        channels = ", ".join(_lower_first(c) for c in item.opted_out.split(", "))
+        parts.append(f"opted out of {md(channels)}")
     return " · ".join(parts)
 
 

@@ -1,7 +1,9 @@
 """A plain-language message draft: template, edit, check, and "Mark as sent" behind the gate.
 
-Above reading grade 6 or with jargon, "Mark as sent" needs a written reason; the grade and
-the jargon found are kept on the check-in it logs.
+The draft is in the debtor's language when an approved translation exists, and says plainly
+when it falls back to English. Above reading grade 6 or with jargon, "Mark as sent" needs a
+written reason; the grade (English only: other languages are not measured) and the jargon
+found are kept on the check-in it logs. "Share a resource" adds its paragraph to the message.
 """
 
 from __future__ import annotations
@@ -9,31 +11,56 @@ from __future__ import annotations
 import streamlit as st
 
 from core import plain_language
-from core.checkins import queries
-from core.checkins.service import mark_draft_sent
 from core.checkins.views import CHANNELS, ContactCard
+from core.messages import queries, service, templates
+from core.resources import service as resource_service
 from core.store.models import User
+from ui.components import share_resource
 from ui.format import md
 from ui.session import read, write
 
 
-def _report(text: str, channel: str) -> plain_language.PlainReport:
+def _jargon(found: list[tuple[str, str]]) -> None:
+    st.warning("Jargon spotted: say it plainly.")
+    st.dataframe([{"Instead of": term, "Say": plain} for term, plain in found],
+                 hide_index=True)
+
+
+def _report(text: str, channel: str, language: str) -> bool:
+    """The plain-language check beside the draft; True when it is plain."""
     report = plain_language.plain_language_report(text)
     r1, r2, r3 = st.columns(3)
-    r1.metric("Reading grade", f"{report.grade:.1f}", help=f"Aim for {report.target:g} or below.")
+    name = templates.language_name(language)
+    if language != templates.ENGLISH:
+        r1.metric("Reading grade", "not measured",
+                  help=f"The reading grade is an English measure; it says nothing about {name}.")
+    else:
+        r1.metric("Reading grade", f"{report.grade:.1f}",
+                  help=f"Aim for {report.target:g} or below.")
     r2.metric("Characters", report.chars)
     if channel == "sms":
         r3.metric("Text messages", report.sms_segments)
+    if language != templates.ENGLISH:
+        found = templates.find_jargon(text, language)
+        if found is None:
+            st.caption(f"Written in {name}: the reading grade is not measured, and there is no "
+                       f"list of {name} words to avoid yet. Keep it short and friendly.")
+        elif found:
+            _jargon(found)
+        return not found
     if report.grade <= report.target:
         st.success(f"Easy to read: grade {report.grade:.1f} (target {report.target:g} or below).")
     else:
         st.warning(f"Grade {report.grade:.1f} is above the target of {report.target:g}: "
                    "try shorter sentences and everyday words.")
     if report.jargon:
-        st.warning("Jargon spotted: say it plainly.")
-        st.dataframe([{"Instead of": term, "Say": plain} for term, plain in report.jargon],
-                     hide_index=True)
-    return report
+        _jargon(list(report.jargon))
+    return report.ok
+
+
+def _append(paragraph: str) -> None:
+    text = st.session_state.get("checkin_draft_text", "").rstrip()
+    st.session_state["checkin_draft_text"] = f"{text}\n\n{paragraph}" if text else paragraph
 
 
 def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard) -> bool:
@@ -46,16 +73,26 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard)
                            format_func=CHANNELS.get, key="checkin_draft_channel")
     source = (debtor_id, account_id, template, channel)
     if st.session_state.get("checkin_draft_source") != source:
-        st.session_state["checkin_draft_text"] = read(
-            queries.draft_for, actor=me, debtor_id=debtor_id, account_id=account_id,
-            template=template, channel=channel)
+        draft = read(queries.draft, actor=me, debtor_id=debtor_id, account_id=account_id,
+                     template=template, channel=channel)
+        st.session_state["checkin_draft_text"] = draft.text
+        st.session_state["checkin_draft_language"] = draft.language
+        st.session_state["checkin_draft_note"] = draft.note
         st.session_state["checkin_draft_source"] = source
+        st.session_state["checkin_draft_share_ids"] = []
+    language = st.session_state.get("checkin_draft_language", templates.ENGLISH)
+    if note := st.session_state.get("checkin_draft_note"):
+        st.info(md(note), icon=":material/translate:")
+    elif language != templates.ENGLISH:
+        st.caption(f"Drafted in {templates.language_name(language)}, their language "
+                   "(an approved translation).")
+    shared = share_resource.picker(key="checkin_draft_share", on_add=_append)
     text = st.text_area("Message (edit it as you like)", key="checkin_draft_text", height=220)
-    report = _report(text, channel)
+    plain = _report(text, channel, language)
     if sentence := plain_language.OPT_OUT_SENTENCE.get(channel):
         st.caption(f"This sentence is always added when it is sent: “{sentence}”")
     plain_reason = ""
-    if not report.ok:
+    if not plain:
         plain_reason = st.text_input("It is not plain yet: why must it go as it is?",
                                      key="checkin_draft_plain_reason",
                                      help="Needed to mark it as sent; kept on the check-in.")
@@ -67,11 +104,18 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard)
         override = st.text_input("Why send it anyway?", key="checkin_draft_override")
     if not st.button("Mark as sent", key="checkin_draft_send"):
         return False
-    sent = write(lambda s: mark_draft_sent(
-        s, actor=me, debtor_id=debtor_id, account_id=account_id, channel=channel, text=text,
-        rule_override_reason=override, plain_language_reason=plain_reason))
-    if sent is None:
+
+    def action(session):
+        checkin = service.mark_sent(
+            session, actor=me, debtor_id=debtor_id, account_id=account_id, channel=channel,
+            text=text, language=language, rule_override_reason=override,
+            plain_language_reason=plain_reason)
+        resource_service.record_checkin(session, actor=me, debtor_id=debtor_id,
+                                        checkin_id=checkin.id, shared_ids=shared, answers={})
+        return checkin
+
+    if write(action) is None:
         return False
-    st.session_state.pop("checkin_draft_source", None)
-    st.session_state.pop("checkin_draft_plain_reason", None)
+    for key in ("checkin_draft_source", "checkin_draft_plain_reason", "checkin_draft_share_ids"):
+        st.session_state.pop(key, None)
     return True

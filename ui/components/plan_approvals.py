@@ -117,8 +117,10 @@ def show(*, key: str, actor, today: date) -> None:
     queue = read(approvals.queue, actor=actor, today=today)
     if not queue:
         return
+    waiting = read(approvals.queue_size)
     by_id = {item.plan.plan_id: item for item in queue}
-    with st.expander(f"Settlements waiting for approval ({len(queue)})", expanded=True):
+    oldest = f", the oldest {len(queue)} shown" if waiting > len(queue) else ""
+    with st.expander(f"Settlements waiting for approval ({waiting:,}{oldest})", expanded=True):
         _table(queue, key)
         if st.session_state.get(pick) not in by_id:  # decided elsewhere meanwhile
             st.session_state.pop(pick, None)

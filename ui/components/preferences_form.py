@@ -8,7 +8,7 @@ from core.checkins.service import FieldErrors
 from core.checkins.views import CHANNELS, join_list, split_list
 from core.debtors import service as debtors
 from core.store.models import DebtorPublic, DebtorUpdate, User
-from ui.session import write
+from ui.session import forget_reads, write
 
 PREF_FIELDS = ("preferred_name", "email", "phone", "preferred_channel", "language", "timezone",
                "contact_window_start", "contact_window_end", "opted_out",
@@ -96,7 +96,7 @@ def show(*, me: User, d: DebtorPublic) -> bool:
 
     if write(save) is not None:
         return True
-    st.cache_data.clear()  # a stale version needs the newest copy on the next run
+    forget_reads()  # a stale version: read the versions again, so the newest copy is shown
     if found:
         st.session_state["debtors_pref_errors"] = found
         st.rerun()

@@ -111,6 +111,24 @@ def test_the_timeline_is_one_list_newest_first(session, team):
     assert debtors.timeline(session, debtor_id=ann.id, limit=2)[-1].kind == "follow-up"
 
 
+def test_the_timeline_speaks_in_labels_not_stored_values(session, team):
+    sam, _, ann, _, _ = team
+    account = ann_account(session, ann)
+    # Given a four-weekly settlement waiting for approval, and a kept promise
+    plan = make_plan(session, account, first_due=date(2026, 3, 5), frequency="four_weekly",
+                     status="awaiting_approval")
+    promise = make_promise(session, account, 5_000, date(2026, 3, 20))
+    promise.status = "kept"
+    session.add_all([plan, promise])
+    session.commit()
+    # When the timeline is read
+    titles = {e.kind: e.title for e in debtors.timeline(session, debtor_id=ann.id)}
+    # Then each shows the words people use, never the stored value
+    assert "every four weeks" in titles["plan"] and "awaiting approval" in titles["plan"]
+    assert "four_weekly" not in titles["plan"] and "awaiting_approval" not in titles["plan"]
+    assert titles["promise"].endswith("— kept")
+
+
 def ann_account(session, ann):
     """Ann's first account."""
     from core.store.models import Account

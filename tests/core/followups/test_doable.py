@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.checkins.queries import contact_verdicts
 from core.checkins.views import ContactNow
 from core.followups import doable, queries
 from core.followups.views import LATER_TODAY, NOT_TODAY, NOW, BacklogRow
-from core.store.models import Hold
-from tests.factories import make_account, make_checkin_at, make_debtor, make_followup, make_office
+from core.store.models import Debtor, Hold
+from tests.factories import (
+    make_account,
+    make_adjustment,
+    make_checkin_at,
+    make_debtor,
+    make_followup,
+    make_office,
+)
 
 MONDAY = date(2026, 11, 23)
 TEN_AM = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)  # 10:00 in London (GMT)
@@ -103,3 +111,71 @@ def test_my_day_groups_from_the_database_with_holds_per_row(session):
     assert why == {"Held": ("hold", "Breathing space until 02 Jan"), "No texts": ("opt-out", "")}
     # And the follow-up under the hold is not counted as overdue load
     assert (day.overdue_count, day.due_today_count, day.on_hold_count) == (0, 2, 1)
+
+
+SATURDAY_11 = datetime(2026, 11, 28, 11, 0, tzinfo=UTC)  # 11:00 in London
+
+
+def test_my_day_reads_what_we_agreed_exactly_as_the_contact_card_does(session):
+    # Given Ann's due calls: one to someone who works nights ("no calls before 2 pm": seven
+    # windows), one to someone unavailable Friday 18:00 to Saturday 18:00, one to someone
+    # reachable only by letter, one to someone who asked us to text first, and one free
+    o = make_office(session)
+    nights = make_debtor(session, o.ann, name="Nights")
+    for day in range(7):
+        make_adjustment(session, nights, "unavailable", start_day=day, start_time=time(0),
+                        end_day=day, end_time=time(14))
+    weekend = make_debtor(session, o.ann, name="Weekend")
+    make_adjustment(session, weekend, "unavailable", start_day=4, start_time=time(18),
+                    end_day=5, end_time=time(18))
+    letters = make_debtor(session, o.ann, name="Letters")
+    make_adjustment(session, letters, "channel_only", channels="letter")
+    text_first = make_debtor(session, o.ann, name="Text first")
+    make_adjustment(session, text_first, "text_first")
+    free = make_debtor(session, o.ann, name="Free")
+    saturday = SATURDAY_11.date()
+    for debtor in (nights, weekend, letters, text_first, free):
+        make_followup(session, debtor, o.ann, saturday, priority=2)
+    session.commit()
+    # When My day is read on Saturday at 11:00
+    _, grouped = queries.my_day_now(session, user_id=o.ann.id, today=saturday, at=SATURDAY_11)
+    # Then only "Free" can be called now; the other two windows open later today, soonest
+    # first, and the letter-only and text-first calls are not for today, each naming why
+    assert [d.row.debtor_name for d in grouped.now] == ["Free"]
+    assert [(d.row.debtor_name, d.from_local, d.kind) for d in grouped.later_today] == [
+        ("Nights", "14:00", "adjustment"), ("Weekend", "18:00", "adjustment")]
+    assert {d.row.debtor_name: d.kind for d in grouped.not_today} == {
+        "Letters": "adjustment", "Text first": "adjustment"}
+    # And every row's reasons are the contact card's own verdict for that channel, word for word
+    for item in [*grouped.now, *grouped.later_today, *grouped.not_today]:
+        card = contact_verdicts(session, debtor=session.get(Debtor, item.row.debtor_id),
+                                account_id=None, at=SATURDAY_11)
+        [same] = [v for v in card if v.channel == item.row.channel]
+        assert item.why == " ".join(same.reasons)
+        assert (item.group == NOW) == same.allowed
+    weekend_why = next(d.why for d in grouped.later_today if d.row.debtor_name == "Weekend")
+    assert "Friday 18:00 to Saturday 18:00" in weekend_why
+
+
+def test_a_dispute_on_one_account_holds_only_that_accounts_follow_ups_as_on_the_card(session):
+    # Given Ann's debtor disputes one account but not the other, with a call due about
+    # each, and one about no account in particular
+    o = make_office(session)
+    debtor = make_debtor(session, o.ann, name="Two accounts")
+    disputed, fine = make_account(session, debtor), make_account(session, debtor)
+    session.add(Hold(account_id=disputed.id, kind="dispute", starts_on=MONDAY))
+    about_disputed = make_followup(session, debtor, o.ann, MONDAY, account_id=disputed.id)
+    about_fine = make_followup(session, debtor, o.ann, MONDAY, account_id=fine.id)
+    about_them = make_followup(session, debtor, o.ann, MONDAY)
+    session.commit()
+    # When My day is read at 10:00
+    _, grouped = queries.my_day_now(session, user_id=o.ann.id, today=MONDAY, at=TEN_AM)
+    # Then the call about the undisputed account can be made now; the other two wait
+    assert [d.row.id for d in grouped.now] == [about_fine.id]
+    assert {d.row.id: d.kind for d in grouped.not_today} == {about_disputed.id: "hold",
+                                                              about_them.id: "hold"}
+    # And each is what the contact card says for that account
+    for item in [*grouped.now, *grouped.not_today]:
+        card = contact_verdicts(session, debtor=debtor, account_id=item.row.account_id,
+                                at=TEN_AM)
+        assert (item.group == NOW) == next(v.allowed for v in card if v.channel == "phone")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -371,3 +371,22 @@ def test_our_promises_kept_counts_call_backs_made_within_15_minutes(session):
     # And the South team had none
     south = standup_report(session, today=TODAY, team_id=o.south.id, zone=LONDON)
     assert (south.commitments.callbacks.kept, south.commitments.callbacks.due) == (0, 0)
+
+
+def test_seven_windows_of_one_person_are_one_line_to_review(session):
+    # Given someone who works nights: "no calls before 2 pm" is seven windows, all past review
+    o = make_office(session)
+    nights = make_debtor(session, o.ann, name="Nights")
+    for day in range(7):
+        make_adjustment(session, nights, "unavailable", start_day=day, start_time=time(0),
+                        end_day=day, end_time=time(14), review_on=TODAY - timedelta(days=2))
+    session.commit()
+    # When the stand-up lists what to review
+    owed = standup_report(session, today=TODAY).commitments
+    # Then there are seven adjustments but one line for the person, naming the first two
+    assert len(owed.adjustments_to_review) == 7
+    [line] = commitments.review_records(owed.adjustments_to_review)
+    assert line["Debtor"] == "Nights"
+    assert line["What we agreed"] == (
+        "Not available Monday 00:00 to 14:00 (their time); Not available Tuesday 00:00 to "
+        "14:00 (their time); and 5 more")

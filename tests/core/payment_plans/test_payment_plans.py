@@ -6,6 +6,7 @@ Runs on SQLite and PostgreSQL (the `engine` fixture). Dates are fixed; `today` i
 from __future__ import annotations
 
 import json
+import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -13,6 +14,7 @@ import pytest
 from sqlalchemy import Engine, func
 from sqlmodel import select
 
+from core.payment_plans import approvals
 from core.payment_plans import service as pp
 from core.store import db, settings
 from core.store.models import (
@@ -650,6 +652,43 @@ def test_search_finds_accounts_by_debtor_name_or_reference(engine, world):
     assert [a.debtor_name for a in by_name] == ["Ann Example"]
     assert [a.reference for a in by_ref] == ["XYZ-1"]
     assert len(everyone) == 2
+
+
+def test_the_approval_queue_shows_the_oldest_few_and_counts_them_all(engine, world):
+    # Given three settlements awaiting approval, saved one after the other
+    first, second, third = (_awaiting(engine, world, discount=d) for d in (20, 25, 30))
+    # When the lead's queue is read with room for two
+    with db.read_session(engine) as s:
+        shown = approvals.queue(s, actor=world.lead, today=TODAY, limit=2)
+        waiting = approvals.queue_size(s)
+    # Then the two oldest are shown, with their context, and all three are counted
+    assert [i.plan.plan_id for i in shown] == [first, second]
+    assert waiting == 3 and third not in {i.plan.plan_id for i in shown}
+    assert all(i.refusal is None for i in shown)  # a lead may approve 20 % and 25 %
+
+
+@pytest.mark.parametrize("text", ["an", "ref-1", "o", "z", "AN", "1"])
+@pytest.mark.parametrize("limit", [1, 3, 50])
+def test_search_is_exactly_name_or_reference_in_list_order(engine, world, text, limit):
+    # Given debtors whose names and references match a text in different ways, some paid
+    rng = random.Random(7)
+    with db.write_session(engine) as s:
+        for i in range(12):
+            debtor = make_debtor(s, world.agent, name=rng.choice(
+                ["Anna Bee", "Bo Nan", "Cy Dee", "Dan Ox", "Eve Zed", "Oona Ray"]))
+            account = make_account(s, debtor, 1_000 + i, reference=f"REF-{i}{rng.choice('AZ')}")
+            if i % 4 == 0:
+                account.status = "paid"
+                s.add(account)
+    # When searching with a limit
+    with db.read_session(engine) as s:
+        everything = pp.search_accounts(s, query="", limit=200)  # the list's own order
+        found = pp.search_accounts(s, query=text, limit=limit)
+    # Then it is the first `limit` of the whole list that match by name or by reference
+    wanted = text.lower()
+    expected = [a.account_id for a in everything
+                if wanted in a.debtor_name.lower() or wanted in a.reference.lower()][:limit]
+    assert [a.account_id for a in found] == expected
 
 
 def test_every_change_is_audited(engine, world):

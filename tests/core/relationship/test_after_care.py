@@ -127,6 +127,8 @@ def test_after_care_is_never_load_overdue_work_or_backlog(session, paid):
     care = rq.care_due(session, user_id=paid.ann.id, today=today,
                        at=datetime(2026, 8, 12, 10, tzinfo=UTC))
     assert len(care) == 2
+    assert [texts.money_words(c.draft) for c in care] == [[], []]
+    assert "a month since" in care[0].draft and "a few months since" in care[1].draft
 
 
 def test_the_stand_up_says_how_much_after_care_is_due_today(session, paid):
@@ -209,8 +211,8 @@ def test_the_contact_rules_still_apply_to_after_care(session):
     today = CONSENT + timedelta(days=30)
     [due] = rq.care_due(session, user_id=o.ann.id, today=today,
                         at=datetime(2026, 6, 3, 11, tzinfo=UTC))
-    assert due.group == NOT_TODAY and due.kind == "hold"
-    assert doable.kind_of(due.why) == "hold"
+    assert due.item.group == NOT_TODAY and due.item.kind == "hold"
+    assert doable.kind_of(due.item.why) == "hold"
 
 
 def test_someone_who_opted_out_of_every_channel_gets_no_check_ins(session):

@@ -1,0 +1,97 @@
+"""In a real browser: an agent shares a resource in a check-in and sees it on the profile."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import time
+
+import pytest
+from sqlmodel import select
+
+from core.store import db
+from core.store.models import User
+from tests.browser.live import serve
+from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is used by name)
+    assert_no_error,
+    browser,
+    go,
+    open_options,
+    shot,
+    sign_in,
+    wait_idle,
+)
+from tests.factories import make_account, make_debtor
+
+pytestmark = pytest.mark.browser
+NAME = "Wren Shelfield"
+
+
+@pytest.fixture(scope="module")
+def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The demo team's app, plus a debtor of the agent's with one account."""
+    from core.demo.loader import load_demo
+
+    path = tmp_path_factory.mktemp("live_resources") / "recovery.db"
+    url = f"sqlite:///{path}"
+    engine = db.make_engine(url)
+    load_demo(engine, debtors=40)
+    with db.write_session(engine) as s:
+        agent = s.exec(select(User).where(User.username == "agent")).one()
+        debtor = make_debtor(s, agent, name=NAME, preferred_name="Wren",
+                             contact_window_start=time(0, 0), contact_window_end=time(23, 59))
+        make_account(s, debtor, 30_000, reference="WS-0001")
+    engine.dispose()
+    with serve(url, path.with_suffix(".log")) as base:
+        yield base
+
+
+@pytest.fixture
+def page(browser, live_app):  # noqa: F811
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    tab.goto(live_app)
+    yield tab
+    context.close()
+
+
+def _pick(page, label: str, option: str) -> None:
+    open_options(page, page.get_by_label(label, exact=True).first)
+    page.locator('[role="option"]').filter(has_text=option).first.click()
+    wait_idle(page)
+
+
+def test_an_agent_shares_a_resource_in_a_check_in_and_sees_it_on_the_profile(page):
+    # Given the agent on Wren's profile
+    sign_in(page, "agent")
+    go(page, "Debtors")
+    page.get_by_label("Find a debtor").fill("WS-0001")
+    page.keyboard.press("Enter")
+    wait_idle(page)
+    _pick(page, "Open a debtor", NAME)
+    # When they log a check-in (Wren called us) and share Samaritans in it
+    page.get_by_role("button", name="Log a check-in").click()
+    page.get_by_role("heading", name="Check-ins", exact=True).first.wait_for()
+    wait_idle(page)
+    page.get_by_text("Share a resource (free help to tell them about)").click()
+    _pick(page, "Topic", "Mental health")
+    _pick(page, "Resource", "Samaritans")
+    page.get_by_role("button", name="Share", exact=True).first.click()
+    wait_idle(page)
+    page.get_by_text("Samaritans will listen, day or night").first.wait_for()
+    page.get_by_text("They contacted us").click()
+    wait_idle(page)
+    page.get_by_role("button", name="Save check-in").click()
+    wait_idle(page)
+    page.get_by_text("Check-in saved.").wait_for()
+    assert_no_error(page)
+    # Then her profile shows what was shared, not yet asked whether it helped
+    page.get_by_role("button", name="Open profile").click()
+    page.get_by_role("heading", name=NAME).first.wait_for()
+    wait_idle(page)
+    page.get_by_role("tab", name="Our relationship").click()
+    line = page.get_by_text("not asked yet whether it helped")
+    line.wait_for()
+    assert "Samaritans" in line.inner_text()
+    assert_no_error(page)
+    shot(page, "agent_profile_shared_resource")
