@@ -138,7 +138,7 @@ def _instalment(row: PlanRow) -> int:
     return math.ceil(row.payable_cents / max(1, row.count or 1))
 
 
-QUEUE_SHOWN = 20  # the oldest this many, each with its context; the rest wait their turn
+QUEUE_SHOWN = 10  # the oldest this many, each with its context; the rest wait their turn
 
 
 def queue_size(session: Session) -> int:
