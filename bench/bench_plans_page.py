@@ -233,7 +233,10 @@ def main(n: int = 40) -> int:
         ("build_schedule, 520 weekly", schedule, SCHEDULE_TARGET_MS, "p50"),
     ]
     print("Payment plans page: 520-instalment weekly plan, three pinned scenarios")
-    print(f"{n} slider changes per rerun row; {len(schedule)} calls for build_schedule\n")
+    print(f"{n} slider changes per rerun row; {len(schedule)} calls for build_schedule")
+    print("load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg())
+          + " on " + str(os.cpu_count()) + " cores (server side only: bench/bench_browser.py "
+          "measures what a person sees)\n")
     print(f"{'measurement':<52} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8} {'target':>10}  ok")
     missed = False
     for name, times, target, judged in rows:
