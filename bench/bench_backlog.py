@@ -70,8 +70,11 @@ def ensure_data(url: str, args: argparse.Namespace) -> None:
     if users and followups_n >= args.followups * 0.9:
         print(f"Reusing the data already in {safe(url)} ({followups_n:,} follow-ups).")
         return
-    if users:
-        sys.exit(f"{safe(url)} has other data; point --database-url at an empty database.")
+    if users:  # a smaller (or other) database: time what is there, and say so
+        print(f"{safe(url)} holds {followups_n:,} follow-ups, fewer than the "
+              f"{args.followups:,} asked for: the figures below are for this smaller database "
+              "(point --database-url at an empty database to load the full scale).")
+        return
     print(f"Loading the demo into {safe(url)} (a child process, so its memory is not ours) …",
           flush=True)
     started = time.perf_counter()
@@ -161,6 +164,21 @@ def timed(fn: Callable[[], object], runs: int, warmup: int = 1) -> list[float]:
         fn()
         out.append((time.perf_counter() - started) * 1000)
     return out
+
+
+def timed_cpu(fn: Callable[[], object], runs: int) -> tuple[list[float], list[float]]:
+    """Wall-clock and CPU milliseconds (this process, every thread) of each of `runs` calls.
+
+    On a shared machine the wall clock also counts the time spent waiting for a core (at a load
+    average of 10 on two cores, most of it); the CPU time is the work the server did itself.
+    """
+    wall, cpu = [], []
+    for _ in range(runs):
+        started, used = time.perf_counter(), time.process_time()
+        fn()
+        wall.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - used) * 1000)
+    return wall, cpu
 
 
 def p95(values: list[float]) -> float:
@@ -329,11 +347,12 @@ def time_pages(url: str, people: dict, runs: int) -> list[tuple]:
             st.cache_data.clear()
             at.run()
 
-        cold_times = timed(cold, runs, warmup=0)
+        cold_times, cold_cpu = timed_cpu(cold, runs)
         results.append((page, f"{user.role} {user.username}", first, statistics.median(warm),
-                        p95(warm), statistics.median(cold_times), p95(cold_times)))
+                        p95(warm), statistics.median(cold_times), p95(cold_times),
+                        p95(cold_cpu), os.getloadavg()[0]))
         print(f"  {page} as {user.role}: warm p95 {p95(warm):.0f} ms, cold p95 "
-              f"{p95(cold_times):.0f} ms", flush=True)
+              f"{p95(cold_times):.0f} ms (CPU {p95(cold_cpu):.0f} ms)", flush=True)
     return results
 
 
@@ -416,8 +435,11 @@ def run(url: str, args: argparse.Namespace) -> int:
     report(url, engine.dialect.name, sizes, open_n, today, args, query_rows, page_rows, rss_mb)
     worst_cold = max((r[6] for r in page_rows), default=0.0)
     verdict = worst_cold <= TARGET_PAGE_MS and rss_mb < TARGET_RSS_MB
+    worst_cpu = max((r[7] for r in page_rows), default=0.0)
     print(f"\nVerdict: {'PASS' if verdict else 'FAIL'} — worst cold p95 {worst_cold:.0f} ms "
-          f"(target ≤ {TARGET_PAGE_MS:.0f} ms), peak RSS {rss_mb:.0f} MB.")
+          f"(target ≤ {TARGET_PAGE_MS:.0f} ms) at a load average of "
+          f"{os.getloadavg()[0]:.1f}, peak RSS {rss_mb:.0f} MB. (Worst cold p95 of CPU time: "
+          f"{worst_cpu:.0f} ms.)")
     return 0 if verdict else 1
 
 
@@ -438,12 +460,13 @@ def report(url: str, dialect: str, sizes: dict, open_n: int, today: date,
     if page_rows:
         print(f"\n| page (AppTest, {args.page_runs} warm and {args.page_runs} cold reruns) | as "
               "| first run ms "
-              "| warm median ms | warm p95 ms | cold median ms | cold p95 ms |")
-        print("|---|---|---:|---:|---:|---:|---:|")
-        for page, who, first, wmed, wp95, cmed, cp95 in page_rows:
+              "| warm median ms | warm p95 ms | cold median ms | cold p95 ms "
+              "| cold p95 CPU ms | load (1 min) |")
+        print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
+        for page, who, first, wmed, wp95, cmed, cp95, cpu95, load in page_rows:
             flag = "" if cp95 <= TARGET_PAGE_MS else " ✗"
             print(f"| {page} | {who} | {first:.0f} | {wmed:.0f} | {wp95:.0f} | {cmed:.0f} "
-                  f"| {cp95:.0f}{flag} |")
+                  f"| {cp95:.0f}{flag} | {cpu95:.0f} | {load:.1f} |")
     print(f"\nPeak RSS of this process (queries + AppTest app runs): {rss_mb:.0f} MB "
           f"(target < {TARGET_RSS_MB:.0f} MB).")
 

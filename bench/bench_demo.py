@@ -6,12 +6,14 @@
 
 With a PostgreSQL URL the bench creates a scratch database on that server, loads it and drops
 it again. The requirement is under 180 seconds for 100,000 debtors, 1,000,000 check-ins,
-250,000 follow-ups and 60 agents.
+250,000 follow-ups and 60 agents (`--checkins 10000 --debtors 1000` … runs a smaller load
+and gives no verdict). The load average is printed beside the time.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import tempfile
 import time
@@ -28,7 +30,8 @@ from core.store import db  # noqa: E402
 from core.store.config import normalise_url  # noqa: E402
 from core.store.models import metadata  # noqa: E402
 
-LIMIT_SECONDS = 180.0
+LIMIT_SECONDS = 180.0  # for TARGET_CHECKINS check-ins: the figure docs/benchmarks.md quotes
+TARGET_CHECKINS = 1_000_000
 
 
 def count_rows(engine) -> dict[str, int]:
@@ -56,9 +59,24 @@ def run(url: str, args: argparse.Namespace) -> float:
     for phase, seconds in summary.seconds.items():
         print(f"{phase:<28}{seconds:>9.2f}")
     total = summary.seconds["total"]
+    print(f"load average (1, 5, 15 min) after the load: {load()}")
+    if not at_target_scale(args):
+        print(f"\nNo verdict: {total:.1f} s; the {LIMIT_SECONDS:.0f} s limit is for "
+              f"{TARGET_CHECKINS:,} check-ins, this run loaded {args.checkins:,}.")
+        return total
     verdict = "OK" if total < LIMIT_SECONDS else "TOO SLOW"
     print(f"\n{verdict}: {total:.1f} s (limit {LIMIT_SECONDS:.0f} s)")
     return total
+
+
+def load() -> str:
+    """The load average (1, 5, 15 minutes): two cores are busy at 2."""
+    return " ".join(f"{x:.2f}" for x in os.getloadavg())
+
+
+def at_target_scale(args: argparse.Namespace) -> bool:
+    """Is this the scale the limit is set for (1,000,000 check-ins or more)?"""
+    return args.checkins >= TARGET_CHECKINS
 
 
 def run_sqlite(args: argparse.Namespace) -> float:
@@ -115,7 +133,9 @@ def main() -> int:
             server.stop()
     print()
     for where, seconds in totals.items():
-        print(f"{where}: {seconds:.1f} s")
+        print(f"{where}: {seconds:.1f} s (load average now {load()})")
+    if not at_target_scale(args):
+        return 0
     return 0 if all(s < LIMIT_SECONDS for s in totals.values()) else 1
 
 

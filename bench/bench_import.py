@@ -2,10 +2,12 @@
 
 Generates a ROWS-row debtors CSV (default 100,000), then times, on a fresh migrated database:
 the preview, the import, and the preview and import of the same file again (all unchanged).
-The target is the import of 100,000 rows in under 60 seconds on SQLite.
+The target is the import of 100,000 rows in under 60 seconds on SQLite (a smaller file gives no
+verdict); each step is printed with the load average.
 """
 
 import argparse
+import os
 import random
 import shutil
 import sys
@@ -22,7 +24,8 @@ from core.store import db  # noqa: E402
 from core.store.models import Account, Debtor, Role, User  # noqa: E402
 from core.team.service import hash_password  # noqa: E402
 
-TARGET_SECONDS = 60.0
+TARGET_SECONDS = 60.0  # for TARGET_ROWS rows: the figure docs/benchmarks.md quotes
+TARGET_ROWS = 100_000
 OWNERS = ("bench_agent1", "bench_agent2", "bench_agent3", "bench_agent4")
 FIRST = ("Alex", "Bethan", "Chidi", "Dorota", "Ellis", "Fatima", "George", "Hannah", "Ibrahim",
          "Jade", "Kwame", "Maria", "Niamh", "Oliver", "Priyanka", "Rhys", "Sam", "Tomasz")
@@ -62,11 +65,11 @@ def timed(label: str, action, results: list[tuple[str, float, str]]):
     seconds = time.perf_counter() - started
     counts = (f"created {outcome.created:,}, updated {outcome.updated:,}, "
               f"unchanged {outcome.unchanged:,}, refused {outcome.refused:,}")
-    results.append((label, seconds, counts))
+    results.append((label, seconds, f"{counts}; load {os.getloadavg()[0]:.2f}"))
     return outcome
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("rows", nargs="?", type=int, default=100_000)
     parser.add_argument("--database-url", help="default: a fresh SQLite file in a temp folder")
@@ -112,11 +115,17 @@ def main() -> None:
     for label, seconds, counts in results:
         print(f"{label:<32} {seconds:>8.2f} {args.rows / seconds:>9,.0f}  {counts}")
     import_seconds = results[1][1]
-    verdict = "PASS" if import_seconds < TARGET_SECONDS and first.refused == 0 else "FAIL"
     print(f"Database now holds {debtors:,} debtors and {accounts:,} accounts.")
-    print(f"Target: import under {TARGET_SECONDS:.0f} s -> {verdict} ({import_seconds:.1f} s)")
+    print("Load average (1, 5, 15 min): " + " ".join(f"{x:.2f}" for x in os.getloadavg()))
     shutil.rmtree(folder, ignore_errors=True)
+    if args.rows < TARGET_ROWS:
+        print(f"No verdict: the {TARGET_SECONDS:.0f} s target is for {TARGET_ROWS:,} rows, this "
+              f"run imported {args.rows:,} ({import_seconds:.1f} s).")
+        return 0
+    verdict = "PASS" if import_seconds < TARGET_SECONDS and first.refused == 0 else "FAIL"
+    print(f"Target: import under {TARGET_SECONDS:.0f} s -> {verdict} ({import_seconds:.1f} s)")
+    return 0 if verdict == "PASS" else 1
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

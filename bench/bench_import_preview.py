@@ -76,7 +76,7 @@ def main() -> int:
           f"{' '.join(f'{x:.2f}' for x in load_before):>16} "
           f"{' '.join(f'{x:.2f}' for x in load_after):>15}")
     print(f"target: peak RSS under {TARGET_MB} MB -> {'ok' if peak < TARGET_MB else 'OVER'}")
-    return 0
+    return 0 if peak < TARGET_MB else 1
 
 
 if __name__ == "__main__":

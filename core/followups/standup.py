@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlmodel import Session
 
 from core import workdays
+from core.followups import amended
 from core.followups import commitments as owed
 from core.followups.backlog import (
     BacklogFilter,
@@ -351,10 +352,13 @@ def trend(session: Session, *, last_day: date, zone: ZoneInfo, team_id: int | No
     counts = {r.day_no: r for r in session.execute(trend_statement(
         last_day=last_day, zone=zone, team_id=team_id, days=days, working=working))
         if r.day_no is not None}
-    return [TrendPoint(day=day,
-                       checkins=int(counts[i].checkins) if i in counts else 0,
-                       conversations=int(counts[i].conversations) if i in counts else 0)
-            for i, day in enumerate(shown)]
+    points = [TrendPoint(day=day,
+                         checkins=int(counts[i].checkins) if i in counts else 0,
+                         conversations=int(counts[i].conversations) if i in counts else 0)
+              for i, day in enumerate(shown)]
+    windows = [day_window(day, zone) for day in shown]
+    return amended.trend(points, windows, amended.changes(
+        session, start=windows[0][0], end=windows[-1][1], team_id=team_id))
 
 
 # ---------------------------------------------------------------- overload
@@ -392,8 +396,10 @@ def agent_days(session: Session, *, day: date, today: date, zone: ZoneInfo,
                team_id: int | None = None) -> list[AgentDay]:
     """The per-agent rows of the stand-up."""
     stmt = agents_statement(day=day, today=today, zone=zone, team_id=team_id)
-    return [AgentDay(**{k: (int(v) if k in SUMMED else v) for k, v in r.items()})
+    rows = [AgentDay(**{k: (int(v) if k in SUMMED else v) for k, v in r.items()})
             for r in session.execute(stmt).mappings()]
+    start, end = day_window(day, zone)  # an amendment is the record from then on
+    return amended.agents(rows, amended.changes(session, start=start, end=end, team_id=team_id))
 
 
 def standup_report(session: Session, *, today: date, team_id: int | None = None,

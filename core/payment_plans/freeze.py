@@ -77,8 +77,9 @@ def freeze_interest(session: Session, *, today: date, debtor_ids: Collection[int
     query = (select(PlanInstalment, PaymentPlan, Account.debtor_id)
              .join(PaymentPlan, PaymentPlan.id == PlanInstalment.plan_id)
              .join(Account, Account.id == PaymentPlan.account_id)
-             .where(PlanInstalment.interest_cents > 0, col(PlanInstalment.status).in_(_UNPAID),
-                    PaymentPlan.status == PlanStatus.ACTIVE)
+             # from the few active plans that carry interest at all, then their instalments
+             .where(PaymentPlan.status == PlanStatus.ACTIVE, PaymentPlan.interest_cents > 0,
+                    PlanInstalment.interest_cents > 0, col(PlanInstalment.status).in_(_UNPAID))
              .order_by(col(PlanInstalment.plan_id), col(PlanInstalment.seq)))
     if debtor_ids is not None:
         query = query.where(col(Account.debtor_id).in_(sorted(set(debtor_ids))))

@@ -9,20 +9,14 @@ first visitors only run code that is already loaded.
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from core.store import db
-from core.store.config import ROOT
+from tests.browser.live import serve
 from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS
 from tests.conftest import need
-from tests.pg import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -34,28 +28,14 @@ _IDLE = ("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
          " && !document.querySelector('[data-stale=\"true\"]')")
 
 
-def _fresh_server(folder: Path) -> tuple[subprocess.Popen, str]:
+def _demo_database(folder: Path) -> str:
     from core.demo.loader import load_demo
 
     url = f"sqlite:///{folder / 'recovery.db'}"
     engine = db.make_engine(url)
     load_demo(engine, debtors=120)
     engine.dispose()
-    port = free_port()
-    log = open(folder / "server.log", "w")  # noqa: SIM115 - the process owns it until it ends
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=dict(os.environ, DATABASE_URL=url), stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1):
-                return proc, base
-        except OSError:
-            time.sleep(0.25)
-    proc.terminate()
-    raise RuntimeError("streamlit did not start: " + (folder / "server.log").read_text())
+    return url
 
 
 async def _visit(browser, base: str, username: str, path: str, title: str,
@@ -98,13 +78,9 @@ async def _five_at_once(base: str) -> list[tuple[str, int, list[str]]]:
 def test_five_first_visits_on_a_fresh_server_see_no_error(tmp_path):
     need(Path(CHROMIUM).exists(), f"Chromium at {CHROMIUM}")
     # Given a server that has just started and served nobody yet
-    proc, base = _fresh_server(tmp_path)
-    try:
+    with serve(_demo_database(tmp_path), tmp_path / "server.log", limit=120) as base:
         # When five people sign in at the same moment, each going straight to a heavy page
         results = asyncio.run(_five_at_once(base))
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
     # Then every page is drawn, none with an error box or a half-imported module
     assert sorted(path for path, _, _ in results) == sorted(path for _, path, _ in VISITS)
     assert [(path, errors, said) for path, errors, said in results if errors or said] == []

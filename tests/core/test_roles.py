@@ -6,7 +6,9 @@ import pytest
 
 from core.followups import service as followups
 from core.importer import loader as importer
+from core.messages import service as messages
 from core.payment_plans import service as payment_plans
+from core.resources import service as resources
 from core.store import audit, settings
 from core.store.models import PaymentPlan, UserCreate, UserUpdate
 from core.team import service as users
@@ -56,6 +58,11 @@ AGENT_MAY_NOT = {
     "import data": lambda s, w: importer.preview_import(s, actor=w["agent"], kind="debtors",
                                                         data=SAMPLE),
     "read the audit trail": lambda s, w: audit.list_events(s, actor=w["agent"]),
+    "keep the shelf of free help": lambda s, w: resources.mark_reviewed(
+        s, actor=w["agent"], resource_id=1),
+    "keep the message translations": lambda s, w: messages.save_translation(
+        s, actor=w["agent"], template="checkin", language="es",
+        body="Hola {name}, soy {agent}.", status="approved"),
 }
 LEAD_MAY_NOT = {
     "add a user": lambda s, w: users.create_user(s, actor=w["lead"], user_create=UserCreate(
@@ -65,6 +72,11 @@ LEAD_MAY_NOT = {
                                                           new_password="a long harbour walk"),
     "change a setting": lambda s, w: settings.set_value(s, actor=w["lead"],
                                                         key="discount_limit_lead", value="90"),
+    "keep the shelf of free help": lambda s, w: resources.mark_reviewed(
+        s, actor=w["lead"], resource_id=1),
+    "keep the message translations": lambda s, w: messages.save_translation(
+        s, actor=w["lead"], template="checkin", language="es",
+        body="Hola {name}, soy {agent}.", status="approved"),
 }
 
 

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from core.checkins import service as checkins_service
 from core.followups import commitments, standup
 from core.followups.standup import AgentDay, last_working_day, overload_hints, standup_report
 from tests.factories import (
@@ -390,3 +391,31 @@ def test_seven_windows_of_one_person_are_one_line_to_review(session):
     assert line["What we agreed"] == (
         "Not available Monday 00:00 to 14:00 (their time); Not available Tuesday 00:00 to "
         "14:00 (their time); and 5 more")
+
+
+def test_stand_up_figures_read_check_ins_as_amended(session):
+    # Given Ann's two check-ins on Monday: "no answer" (later corrected to "spoke", how they
+    # were: 2) and a conversation logged with wellbeing 4 (later corrected to "not asked")
+    o = make_office(session)
+    debtor = make_debtor(session, o.ann, name="Amended")
+    first = make_checkin_at(session, debtor, o.ann, at_utc(2026, 7, 13, 9), outcome="no_answer")
+    second = make_checkin_at(session, debtor, o.ann, at_utc(2026, 7, 13, 15), outcome="spoke",
+                             wellbeing=4)
+    before = standup_report(session, today=TODAY, zone=LONDON)
+    ann = next(a for a in before.agents if a.agent_id == o.ann.id)
+    assert (ann.conversations, ann.wellbeing_avg) == (1, 4.0)
+    # When both are amended
+    for checkin, field, value in ((first, "outcome", "spoke"), (first, "wellbeing", "2"),
+                                  (second, "wellbeing", "")):
+        checkins_service.amend_checkin(session, actor=o.ann, checkin_id=checkin.id,
+                                       field=field, new_value=value, reason="Misheard")
+    session.commit()
+    # Then the stand-up counts two conversations and an average wellbeing of 2
+    after = standup_report(session, today=TODAY, zone=LONDON)
+    ann = next(a for a in after.agents if a.agent_id == o.ann.id)
+    assert (ann.checkins, ann.conversations, ann.wellbeing_avg) == (2, 2, 2.0)
+    assert (after.total.conversations, after.total.wellbeing_avg) == (2, 2.0)
+    # And so does Monday's point of the trend, and the South team sees none of it
+    assert next(p for p in after.trend if p.day == DAY).conversations == 2
+    south = standup_report(session, today=TODAY, team_id=o.south.id, zone=LONDON)
+    assert next(p for p in south.trend if p.day == DAY).conversations == 0
