@@ -12,6 +12,7 @@ import streamlit as st
 from ui import server
 
 if __name__ == "__main__":
+    server.wait_until_warm()  # the start-up imports (ui.server.lifespan), once per server
     from ui import auth, nav, session
     from ui.daily import ensure_daily_run
 

@@ -12,7 +12,8 @@ Every rule that changes a record because a day has passed lives here, not in a p
   "welcome back" check-in each, and an account stored as on hold goes back to its plan (or
   to open) once no hold is in force on it;
 * plans that passed a quarter, half, three quarters paid or reached their last instalment
-  get a **milestone** for their agent to send, once (`core.relationship.service`).
+  get a **milestone** for their agent to send, once (`core.relationship.service`); after-care
+  check-ins of an account that owes again (a payment reversed) are **cancelled**.
 
 Run it from cron, from the app (the first request of each office day in each process, see
 `ui/daily.py`) and after the demo load — all at once if they like: the day is claimed once.
@@ -42,7 +43,7 @@ from core.followups.wobble import create_wobble_followups
 from core.payment_plans.freeze import freeze_interest
 from core.payment_plans.sweep import sweep_missed
 from core.payment_plans.views import SweepResult
-from core.relationship.service import offer_milestones
+from core.relationship.service import end_care_for_reopened, offer_milestones
 from core.store import db, settings
 from core.store.config import ConfigError, normalise_url
 from core.store.models import DailyRun
@@ -62,6 +63,7 @@ _WORDS: dict[str, str] = {
     "welcome_backs": "welcome-back check-ins after a hold",
     "wobble_followups": "supportive check-ins for wobbling plans",
     "milestones": "milestones offered to send",
+    "care_ended": "after-care check-ins cancelled (the account owes again)",
 }
 
 
@@ -159,6 +161,7 @@ def apply_rules(session: Session, *, today: date) -> dict[str, int]:
     counts["holds_ended"], counts["welcome_backs"] = holds.ended, holds.welcome_backs
     counts["wobble_followups"] = create_wobble_followups(session, today=today)
     counts["milestones"] = offer_milestones(session, today=today)  # after the sweep and holds
+    counts["care_ended"] = end_care_for_reopened(session)
     return counts
 
 

@@ -223,9 +223,10 @@ def middleware() -> list:
     return [Middleware(SecurityHeaders), Middleware(MondayWeeks)]
 
 
-# Imported once at start, before the first session: each session's script runs in its own thread,
-# and a module imported for the first time by two threads at once can be seen half-built
-# ("partially initialized module 'pandas'" on a fresh server with several visitors).
+# Imported once at start, before any session's script runs (app.py waits for it): each session's
+# script runs in its own thread, and a module one thread is still importing can be seen
+# half-built by another ("partially initialized module 'pandas'" on a fresh server with several
+# visitors: Altair looks pandas up in sys.modules without importing it).
 HEAVY = ("numpy", "pandas", "pyarrow", "altair")
 APP = Path(__file__).resolve().parents[1]
 
@@ -268,14 +269,37 @@ def warm_up() -> list[str]:
     return loaded
 
 
+_warm = threading.Event()
+_warming = False  # True once this process's server started a warm-up
+
+
+def _warm_up_then_open() -> None:
+    started = time.perf_counter()
+    try:
+        modules = warm_up()
+        logging.getLogger("recovery.server").info(
+            "Imported %d modules for the first visitors in %.1f s.", len(modules),
+            time.perf_counter() - started)
+    except Exception:  # the pages will meet the same fault and show their sentence
+        logging.getLogger("recovery.server").exception("The start-up imports failed")
+    finally:
+        _warm.set()
+
+
+def wait_until_warm(timeout: float = 120.0) -> None:
+    """At the top of every run: wait for the start-up imports, so no script sees a module
+    half-imported (returns at once where no server started them, e.g. under AppTest)."""
+    if _warming:
+        _warm.wait(timeout)
+
+
 @asynccontextmanager
 async def lifespan(_app: object) -> AsyncIterator[None]:
-    """Server start (st.App's lifespan, before the first request): the imports, once."""
-    started = time.perf_counter()
-    modules = warm_up()
-    logging.getLogger("recovery.server").info(
-        "Imported %d modules before the first visitor in %.1f s.", len(modules),
-        time.perf_counter() - started)
+    """Server start (st.App's lifespan): the imports, once, in a thread of their own, so the
+    server answers its health check at once and the first runs wait for them instead."""
+    global _warming
+    _warming = True
+    threading.Thread(target=_warm_up_then_open, name="warm-up", daemon=True).start()
     yield
 
 

@@ -29,7 +29,7 @@ from core.payment_plans.views import PlanInputs, PlanRow
 from core.store import audit, settings
 from core.store.models import Account, PaymentPlan, User
 from core.text import clean_note
-from core.vocabulary import FollowUpReason, PlanStatus
+from core.vocabulary import FollowUpReason, PlanStatus, Role
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +57,15 @@ class ApprovalItem:
         if self.refusal is None:
             return "You may approve this."
         return f"{self.refusal} An admin must approve it."
+
+
+def who_approves(session: Session, *, discount_pct: str, forgiven_cents: int,
+                 currency: str = "GBP") -> str:
+    """Who may approve a settlement of this size: "a lead", or "an admin" when it is above
+    a lead's own limits (percentage or amount forgiven)."""
+    refused = pp.authority_refusal(session, role=Role.LEAD, discount_pct=discount_pct,
+                                   forgiven_cents=forgiven_cents, currency=currency)
+    return "a lead" if refused is None else "an admin"
 
 
 def save(session: Session, *, actor: User, inputs: PlanInputs, status: str = PlanStatus.DRAFT,

@@ -337,7 +337,7 @@ def payments_for_account(session: Session, *, account_id: int, limit: int = 50
         .order_by(col(Payment.received_on).desc(), col(Payment.id).desc()).limit(limit)
     ).all()
     return [PaymentRow(p.id, p.amount_cents, p.received_on, p.method, p.reference, p.plan_id,
-                       reversed=p.reversed_at is not None)
+                       reversed=p.reversed_at is not None, reversible=bool(p.effects_json))
             for p in rows]
 
 

@@ -166,6 +166,7 @@ class PaymentRow:
     reference: str
     plan_id: int | None
     reversed: bool = False
+    reversible: bool = True  # False when loaded without a record of what it paid (imports)
 
 
 @dataclass(frozen=True, slots=True)

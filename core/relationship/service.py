@@ -152,6 +152,25 @@ def withdraw_after_care(session: Session, *, actor: User, after_care_id: int,
     return len(ids)
 
 
+def end_care_for_reopened(session: Session) -> int:
+    """The daily rule: an account that owes again (a payment reversed after it was cleared)
+    is not after-care any more, so its open after-care check-ins are cancelled; how many."""
+    reopened = select(Account.id).where(Account.status != AccountStatus.PAID)
+    open_care = (FollowUp.reason == FollowUpReason.AFTER_CARE,
+                 FollowUp.status == FollowUpStatus.OPEN, FollowUp.account_id.in_(reopened))
+    ids = list(session.execute(select(FollowUp.id).where(*open_care).order_by(FollowUp.id))
+               .scalars())
+    if not ids:
+        return 0
+    session.execute(update(FollowUp).where(FollowUp.id.in_(ids), *open_care)
+                    .values(status=FollowUpStatus.CANCELLED, done_at=utcnow(),
+                            version=FollowUp.version + 1)
+                    .execution_options(synchronize_session="fetch"))
+    audit.record(session, actor_id=None, action="after_care.account_reopened",
+                 entity="followup", entity_id=None, after={"followups_cancelled": ids})
+    return len(ids)
+
+
 # ---------------------------------------------------------------- goodwill
 
 

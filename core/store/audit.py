@@ -147,6 +147,23 @@ PHRASES: dict[str, str] = {
     "team.create": "added a team",
     "setting.change": "changed a team setting",
     "demo.load": "loaded the demo team",
+    "after_care.record": "recorded {debtor_s} answer to after-care check-ins",
+    "after_care.withdraw": "withdrew {debtor_s} after-care check-ins, as they asked",
+    "after_care.account_reopened": "cancelled after-care check-ins: the account owes again",
+    "goodwill.create": "recorded goodwill from {debtor}",
+    "milestone.offer": "offered a milestone message for {debtor}",
+    "milestone.sent": "sent {debtor} a milestone message",
+    "milestone.dismissed": "dismissed a milestone message for {debtor}",
+    "resource.share": "shared free help with {debtor}",
+    "resource.answer": "recorded whether free help helped {debtor}",
+    "resource.create": "added a resource to the shelf of free help",
+    "resource.change": "changed a resource on the shelf of free help",
+    "resource.reviewed": "marked a resource on the shelf of free help as reviewed",
+    "translation.create": "added a message translation",
+    "translation.change": "changed a message translation",
+    "refresher.create": "added a refresher",
+    "refresher.change": "changed a refresher",
+    "refresher.read": "read a refresher",
 }
 # Where each kind of record finds its debtor: straight from the row, or through its account.
 _BY_DEBTOR = ("checkin", "followup", "adjustment", "vulnerability", "promise_to_pay",
@@ -200,7 +217,23 @@ def _debtor_ids(session: Session, events: list[AuditEvent]) -> dict[int, int]:
                                       .where(model.id.in_(wanted))).all())
         found.update({e.id: pairs[e.entity_id] for e in events
                       if e.entity == entity and e.entity_id in pairs})
+    for e in events:  # other jobs' records name their debtor in what they saved
+        if e.id not in found:
+            debtor_id = _named_debtor(e)
+            if debtor_id is not None:
+                found[e.id] = debtor_id
     return found
+
+
+def _named_debtor(event: AuditEvent) -> int | None:
+    for text in (event.after_json, event.before_json):
+        try:
+            value = json.loads(text or "{}").get("debtor_id")
+        except (ValueError, AttributeError):
+            continue
+        if isinstance(value, int) and not isinstance(value, bool):
+            return value
+    return None
 
 
 def _ids_for_debtor(session: Session, debtor_id: int):

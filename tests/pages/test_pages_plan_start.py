@@ -12,7 +12,7 @@ from core.payment_plans import service as pp
 from core.store import db
 from core.store.models import Account, AuditEvent, Payment, PaymentPlan
 from tests.conftest import open_app
-from tests.factories import make_account, make_debtor, make_user
+from tests.factories import make_account, make_debtor, make_payment, make_user
 from tests.pages.test_pages_plans import chooser
 
 PAGE = "pages/plans.py"
@@ -55,6 +55,11 @@ def test_a_proposed_plan_shows_what_starting_today_stores_before_it_starts(app_u
     # Then the panel says what starting it today would store, on today's balance
     assert "Starting it today: 6 payments from" in _texts(at)
     assert "£600.00 in all, on today's balance of £600.00." in _texts(at)
+    # And its tables show money with the pound sign, never a bare 600.0
+    plans = next(d.value for d in at.dataframe if "Total payable" in d.value.columns)
+    assert list(plans["Total payable"]) == ["£600.00"] and list(plans["Discount"]) == ["0%"]
+    rows = next(d.value for d in at.dataframe if {"Payment", "Paid"} <= set(d.value.columns))
+    assert set(rows["Amount"]) == {"£100.00"} and set(rows["Paid"]) == {"£0.00"}
     # And starting it stores that plan
     at.button(key=f"plans_plan_activate_{plan_id}").click().run()
     assert not at.exception
@@ -170,3 +175,34 @@ def test_a_reversal_without_a_reason_is_refused_in_one_sentence(app_url, world):
         "Say why the payment is reversed (for example, the direct debit bounced)."]
     with db.read_session(db.make_engine(app_url)) as s:
         assert s.get(Payment, payment_id).reversed_at is None
+
+
+def test_a_payment_loaded_without_its_record_is_not_offered_for_reversal(app_url, app_session,
+                                                                         world):
+    # Given an imported payment (no record of what it paid) and one recorded in the app
+    old = make_payment(app_session, world["account"], 2_000, world["today"])
+    app_session.commit()
+    new = _paid(app_url, world)
+    at = open_app(PAGE, user=world["lead"], plans_account_id=world["account"].id)
+    # Then only the recorded one can be chosen, and a sentence says why the other is not
+    [box] = [b for b in at.selectbox if b.label == "Payment to reverse"]
+    assert len(box.options) == 1 and box.options[0].startswith("£50.00 received on")
+    assert any("1 older payment(s) were loaded without a record" in c.value for c in at.caption)
+    assert old.id != new
+
+
+def test_a_forty_percent_settlement_is_said_to_need_an_admin_not_a_lead(app_url, world):
+    # Given an agent shaping a 40 % settlement (above a lead's 30 % as well as their own 10 %)
+    account = world["account"]
+    at = open_app(PAGE, user=world["agent"], plans_account_id=account.id)
+    at.slider(key=f"plans_{account.id}_discount").set_value(40).run()
+    # Then the save form says an admin must approve it, and asks the reason for the admin
+    assert any("An admin must approve this settlement" in c.value for c in at.caption)
+    reason = at.text_area(key=f"plans_{account.id}_reason")
+    assert reason.label == "Why is this settlement fair? (for an admin)"
+    # When they save it with a reason
+    reason.input("Terminal illness; family can pay the rest now.")
+    at.button(key=f"plans_{account.id}_save_propose").click().run()
+    # Then they are told it waits for an admin, and the panel says so too
+    assert "waiting for an admin's approval" in at.success[0].value
+    assert any(c.value == "Waiting for an admin's approval of the discount." for c in at.caption)

@@ -36,3 +36,4 @@ def test_the_app_server_runs_the_warm_up_at_start():
     # Then st.App is given the server's lifespan, which calls warm_up
     assert {kw.arg: ast.unparse(kw.value) for kw in call.keywords}["lifespan"] == (
         "server.lifespan")
+

@@ -225,8 +225,8 @@ def _controls(prefix: str, basis: Basis) -> pp.PlanInputs | None:
     st.slider("Settlement discount (%)", min_value=0, max_value=99, step=1,
               key=f"{prefix}_discount")
     if Decimal(state[f"{prefix}_discount"]) > basis.discount_limit:
-        st.caption(f"Above your limit of {basis.discount_limit}%: a lead must approve this plan "
-                   "before it can start.")
+        st.caption(f"Above your limit of {basis.discount_limit}%: this plan needs approval "
+                   "before it can start (saving says whose).")
     st.number_input("Money up front (£)", min_value=0.0, step=10.0, format="%.2f",
                     key=f"{prefix}_upfront")
     st.checkbox("Round to whole pounds", key=f"{prefix}_round",
@@ -392,8 +392,11 @@ def _save_buttons(prefix: str, basis: Basis, inputs: pp.PlanInputs, schedule: Sc
     with st.form(f"{prefix}_save_form", border=False):
         reason = ""
         if above:
-            st.caption(f"{above} A lead must approve this settlement before it can start.")
-            reason = st.text_area("Why is this settlement fair? (for the lead)",
+            who = read(approvals.who_approves, discount_pct=str(inputs.discount_pct),
+                       forgiven_cents=schedule.forgiven_cents, currency=basis.currency)
+            st.caption(f"{above} {who.capitalize()} must approve this settlement before it "
+                       "can start.")
+            reason = st.text_area(f"Why is this settlement fair? (for {who})",
                                   key=f"{prefix}_reason", max_chars=2000, height=80)
         expires = None
         if schedule.forgiven_cents:  # a settlement offer may stand only until a set day
@@ -416,7 +419,9 @@ def _save_buttons(prefix: str, basis: Basis, inputs: pp.PlanInputs, schedule: Sc
         return
     if plan.status == "awaiting_approval":
         then = " It will start once approved." if start else ""
-        message = f"Plan {plan.id} is saved and waiting for a lead's approval.{then}"
+        who = read(approvals.who_approves, discount_pct=str(plan.discount_pct),
+                   forgiven_cents=plan.forgiven_cents, currency=basis.currency)
+        message = f"Plan {plan.id} is saved and waiting for {who}'s approval.{then}"
     elif plan.status == "active":
         message = f"Plan {plan.id} has started."
     elif plan.status == "proposed":

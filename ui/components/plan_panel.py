@@ -15,6 +15,7 @@ import streamlit as st
 from core.errors import UserError
 from core.lifecycle import LEAD_ACTIONS, NOT_STARTED, PlanAction, allowed_actions
 from core.money import format_money
+from core.payment_plans import approvals
 from core.payment_plans import forbearance as fb
 from core.payment_plans import service as pp
 from core.payment_plans.charts import schedule_frame
@@ -24,8 +25,9 @@ from ui.components.plan_designer import for_the_debtor, when
 from ui.format import md
 from ui.session import read, write
 
-MONEY = {name: st.column_config.NumberColumn(name, format="%.2f")
-         for name in ("Amount (£)", "Paid (£)", "Total payable (£)")}
+# Money as £1,234.50 (Streamlit's number formats have no pound with thousands), right-aligned.
+MONEY = {name: st.column_config.TextColumn(name, alignment="right")
+         for name in ("Amount", "Paid", "Total payable", "Discount")}
 
 
 # What each action says once done; which actions a plan offers comes from core.lifecycle.
@@ -57,13 +59,14 @@ def _run(action: str, *, actor, plan_id: int, version: int, note: str, today: da
                                           expected_version=version, note=note))
 
 
-def _plan_table(plans: list[pp.PlanRow], key: str) -> None:
+def _plan_table(plans: list[pp.PlanRow], key: str, currency: str) -> None:
     st.dataframe(
         pd.DataFrame([{
             "Plan": p.plan_id, "Status": pp.STATUS_LABELS.get(p.status, p.status),
             "How often": pp.frequency_label(p.frequency), "Starts": when(p.start_on),
-            "Discount (%)": p.discount_pct, "Total payable (£)": p.payable_cents / 100,
-            "Paid (£)": p.paid_cents / 100, "Missed": p.missed,
+            "Discount": f"{p.discount_pct}%",
+            "Total payable": format_money(p.payable_cents, currency),
+            "Paid": format_money(p.paid_cents, currency), "Missed": p.missed,
         } for p in plans]),
         hide_index=True, width="stretch", column_config=MONEY, key=key,
     )
@@ -84,8 +87,8 @@ def _detail(detail: pp.PlanDetail) -> None:
     st.dataframe(pd.DataFrame({
         "Payment": [i.seq for i in detail.instalments],
         "Date": [when(i.due_on) for i in detail.instalments],
-        "Amount (£)": [i.amount_cents / 100 for i in detail.instalments],
-        "Paid (£)": [i.paid_cents / 100 for i in detail.instalments],
+        "Amount": [format_money(i.amount_cents, cur) for i in detail.instalments],
+        "Paid": [format_money(i.paid_cents, cur) for i in detail.instalments],
         "Status": [InstalmentStatus(i.status).label for i in detail.instalments],
     }), hide_index=True, width="stretch", column_config=MONEY,
         key=f"plans_detail_table_{detail.plan_id}")
@@ -120,7 +123,9 @@ def _buttons(key: str, detail: pp.PlanDetail, *, actor, today: date) -> None:
     start = read(preview_start, plan_id=plan_id, today=today) if status in NOT_STARTED else None
     if start is not None and start.status == status:  # else a press is told to reload
         if status == PlanStatus.AWAITING_APPROVAL:
-            st.caption("Waiting for a lead's approval of the discount.")
+            who = read(approvals.who_approves, discount_pct=detail.discount_pct,
+                       forgiven_cents=detail.forgiven_cents, currency=detail.currency)
+            st.caption(f"Waiting for {who}'s approval of the discount.")
             if start.expired:
                 st.warning(start.refusal)
         elif not _before_start(start):
@@ -149,7 +154,7 @@ def show(*, key: str, account: pp.AccountOption, actor, today: date) -> None:
     if not plans:
         st.caption("No plans yet. Shape one above and save it.")
         return
-    _plan_table(plans, f"{key}_table_{account.account_id}")
+    _plan_table(plans, f"{key}_table_{account.account_id}", account.currency)
     ids = [p.plan_id for p in plans]
     labels = {p.plan_id: f"Plan {p.plan_id} · {pp.STATUS_LABELS.get(p.status, p.status)}"
               for p in plans}

@@ -91,9 +91,10 @@ def reversal_form(*, key: str, account: pp.AccountOption, actor, today: date,
                   payments: list[pp.PaymentRow]) -> None:
     """Take back a payment that bounced or was charged back: a lead or an admin, with a reason
     and a plain confirmation; what it paid is owed again (the service audits it)."""
-    standing = {p.payment_id: p for p in payments if not p.reversed}
+    standing = {p.payment_id: p for p in payments if not p.reversed and p.reversible}
     if not standing:
         return
+    unrecorded = sum(1 for p in payments if not p.reversed and not p.reversible)
     state = st.session_state
     pick = f"{key}_reverse_pick_{state.get(f'{key}_reverse_round', 0)}"  # fresh after each
     with st.expander("Reverse a payment (a bounced direct debit or a chargeback)"):
@@ -101,6 +102,9 @@ def reversal_form(*, key: str, account: pp.AccountOption, actor, today: date,
             "Payment to reverse", list(standing), index=None, key=pick,
             placeholder="Choose the payment that did not arrive",
             format_func=lambda i: _payment_line(standing[i], account.currency))
+        if unrecorded:
+            st.caption(f"{unrecorded} older payment(s) were loaded without a record of what "
+                       "they paid (an import), so they are not listed: correct those by hand.")
         if payment_id is None:
             return
         chosen = standing[payment_id]

@@ -275,3 +275,29 @@ def test_an_inactive_user_can_record_nothing(session, paid):
     with pytest.raises(PermissionError):
         service.add_goodwill(session, actor=paid.gone, debtor_id=paid.debtor.id, kind="thanks",
                              note="A card", happened_on=CONSENT, today=CONSENT)
+
+
+def test_a_reversed_payment_that_reopens_the_account_ends_its_after_care(engine, session):
+    # Given an account cleared by its plan, with after-care agreed
+    from core import daily
+    from core.payment_plans import service as pp
+
+    o = make_office(session)
+    debtor = make_debtor(session, o.ann)
+    account = make_account(session, debtor, 15_000)
+    make_active_plan(session, o.ann, account)
+    paid_on = date(2027, 3, 1)
+    payment = pp.record_payment(session, actor=o.ann, account_id=account.id,
+                                amount_cents=15_000, received_on=paid_on, today=paid_on)
+    service.record_after_care(session, actor=o.ann, account_id=account.id, consented=True,
+                              consent_on=paid_on, today=paid_on)
+    session.commit()
+    # When the payment bounces and the account owes again, and the daily rules run
+    pp.reverse_payment(session, actor=o.lead, payment_id=payment.id, reason="Bounced",
+                       today=paid_on + timedelta(days=2))
+    session.commit()
+    report = daily.run(engine, today=paid_on + timedelta(days=2))
+    # Then its after-care check-ins are cancelled, and the profile no longer offers after-care
+    assert report.counts["care_ended"] == 2
+    assert {f.status for f in _care(session)} == {FollowUpStatus.CANCELLED}
+    assert rq.relationship(session, debtor_id=debtor.id).paid == ()

@@ -98,3 +98,20 @@ def test_an_unknown_action_still_reads_plainly(session):
     audit.record(session, actor_id=None, action="import.debtors", entity="import", entity_id=4)
     line = audit.trail(session, actor=admin)[0]
     assert line.sentence.startswith("The system: import debtors (import 4) at ")
+
+
+def test_newer_jobs_records_read_as_sentences_with_the_debtors_name(session):
+    from datetime import date
+
+    from core.relationship import service as relationship
+    from core.vocabulary import GoodwillKind
+
+    # Given an agent who records thanks received from Sam Das
+    lead, agent, debtor, _ = _settlement(session)
+    relationship.add_goodwill(session, actor=agent, debtor_id=debtor.id, kind=GoodwillKind.THANKS,
+                              note="Sent a card", happened_on=date.today())
+    # When a lead reads the trail
+    line = audit.trail(session, actor=lead, actor_id=agent.id)[0]
+    # Then it names the person and says what happened, in words
+    assert line.sentence.startswith(f"{agent.display_name} recorded goodwill from Sam Das at ")
+    assert line.debtor == "Sam Das"
