@@ -82,6 +82,12 @@ def last_week(today: date) -> tuple[datetime, datetime]:
             datetime.combine(monday + timedelta(days=7), time(0), UTC))
 
 
+def _how_long(days: int) -> str:
+    """'3 days', '1 month', '4 months': in plain words, never '1 months' or '0 months'."""
+    count, unit = (days, "day") if days < 30 else (days // 30, "month")
+    return f"{count} {unit}{'s' if count != 1 else ''}"
+
+
 def case_of_the_week(session: Session, *, today: date,
                      team_id: int | None = None) -> CaseOfTheWeek | None:
     """Last week's latest flagged override, else its latest broken plan, name hidden."""
@@ -115,8 +121,8 @@ def case_of_the_week(session: Session, *, today: date,
         return None
     months = ""
     if broken.activated_at is not None:
-        months = f" {max(0, (broken.ended_at - broken.activated_at).days) // 30} months after " \
-                 "it was agreed"
+        months = f" {_how_long(max(0, (broken.ended_at - broken.activated_at).days))} " \
+                 "after it was agreed"
     story = (f"A plan broke on {broken.ended_at:%A %d %B}{months}, after two missed "
              "instalments. What could we have noticed earlier, and which forbearance option "
              "might have kept it going?")

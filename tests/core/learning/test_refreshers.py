@@ -114,3 +114,22 @@ def test_case_of_the_week_falls_back_to_a_broken_plan_or_nothing(session):
     case = queries.case_of_the_week(session, today=date(2026, 11, 25))
     assert case.kind == "broken_plan" and "Bea" not in case.story
     assert case.refresher.rule == "forbearance"
+
+
+@pytest.mark.parametrize(("activated", "words"), [
+    (at_utc(2026, 10, 12), " 1 month after it was agreed"),
+    (at_utc(2026, 11, 17), " 1 day after it was agreed"),
+    (at_utc(2026, 11, 6), " 12 days after it was agreed"),
+    (at_utc(2026, 8, 1), " 3 months after it was agreed")])
+def test_the_case_of_the_week_says_how_long_the_plan_ran_in_plain_words(session, activated,
+                                                                       words):
+    # Given a plan agreed some time ago that broke last week
+    o = make_office(session)
+    debtor = make_debtor(session, o.bob, name="Bea Broken")
+    make_plan_on_new_account(session, debtor, status="broken", activated_at=activated,
+                             ended_at=at_utc(2026, 11, 18, 6))
+    session.commit()
+    # When the stand-up picks the case of the week
+    case = queries.case_of_the_week(session, today=date(2026, 11, 25))
+    # Then it says how long the plan ran as a person would ("1 month", never "1 months")
+    assert words in case.story
