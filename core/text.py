@@ -84,3 +84,16 @@ def clean_note(text: str | None, *, field: str = "The note", limit: int = MAX_NO
     if len(text) > limit:
         raise UserError(f"{field} is {len(text):,} characters; please keep it to {limit:,}.")
     return text
+
+
+TITLES = frozenset({"Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof"})
+
+
+def address_name(name: str | None, preferred_name: str | None, *, kind: str = "person") -> str:
+    """How a message greets someone: their preferred name with its title ("Ms King", never
+    "Ms"), else their first name; a business by its whole name."""
+    address = (preferred_name or name or "").strip()
+    first = address.split(" ")[0]
+    if first.rstrip(".") in TITLES or (kind != "person" and not preferred_name):
+        return address
+    return first

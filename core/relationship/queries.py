@@ -32,6 +32,7 @@ from core.store.models import (
     User,
 )
 from core.store.settings import office_today
+from core.text import address_name
 from core.vocabulary import (
     CARE_REASONS,
     DebtorKind,
@@ -45,7 +46,7 @@ MY_DAY_LIMIT = 25
 
 
 def _first_name(debtor: Debtor) -> str:
-    return (debtor.preferred_name or debtor.name or "").strip().split(" ")[0]
+    return address_name(debtor.name, debtor.preferred_name, kind=debtor.kind)
 
 
 def _names(session: Session, ids: set[int | None]) -> dict[int, str]:

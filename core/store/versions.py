@@ -35,6 +35,9 @@ _WRITTEN = "recovery_written_tables"  # key in Connection.info: tables written t
 _READY = "recovery_data_version"  # key in Connection.info: this database has the table
 _DML = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?',
                   re.IGNORECASE)
+# Tables the database's own triggers write when another is written: a check-in keeps
+# debtor.last_checkin_at (migration 0008). A new trigger that writes a table adds its line here.
+TRIGGERED: dict[str, tuple[str, ...]] = {"checkin": ("debtor",)}
 _reads: ContextVar[set[str] | None] = ContextVar("recovery_read_tables", default=None)
 _words: tuple[int, re.Pattern[str]] | None = None
 
@@ -77,7 +80,7 @@ def _noticed(conn: Connection, _cursor, statement: str, _params, _context, _many
         return
     name = written.group(1)
     if name not in _UNTRACKED:
-        conn.info.setdefault(_WRITTEN, set()).add(name)
+        conn.info.setdefault(_WRITTEN, set()).update((name, *TRIGGERED.get(name, ())))
 
 
 def _forget(conn: Connection) -> None:

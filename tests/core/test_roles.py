@@ -50,6 +50,8 @@ AGENT_MAY_NOT = {
         s, actor=w["agent"], plan_id=w["plan"].id, note="ok"),
     "reject a settlement": lambda s, w: payment_plans.reject_plan(
         s, actor=w["agent"], plan_id=w["plan"].id, note="no"),
+    "reverse a payment": lambda s, w: payment_plans.reverse_payment(
+        s, actor=w["agent"], payment_id=1, reason="The direct debit bounced"),
     "reassign follow-ups": lambda s, w: followups.reassign_followups(
         s, actor=w["agent"], followup_ids=[w["followup"].id], to_agent_id=w["agent"].id),
     "snooze another agent's follow-up": lambda s, w: followups.snooze_followup(

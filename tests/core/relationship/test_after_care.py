@@ -301,3 +301,18 @@ def test_a_reversed_payment_that_reopens_the_account_ends_its_after_care(engine,
     assert report.counts["care_ended"] == 2
     assert {f.status for f in _care(session)} == {FollowUpStatus.CANCELLED}
     assert rq.relationship(session, debtor_id=debtor.id).paid == ()
+
+
+@pytest.mark.parametrize(("preferred", "hello"), [("Ms King", "Hi Ms King,"),
+                                                  ("Dr. Okafor", "Hi Dr. Okafor,"),
+                                                  ("Beth", "Hi Beth,"), (None, "Hi Elizabeth,")])
+def test_the_paid_in_full_draft_greets_them_as_they_asked(session, preferred, hello):
+    # Given a debtor who asked to be called by a title and surname (or not)
+    o = make_office(session)
+    debtor = make_debtor(session, o.ann, name="Elizabeth King", preferred_name=preferred)
+    make_paid_account(session, debtor, 50_000, paid_on=PAID_ON)
+    session.commit()
+    # When the profile draws the "paid in full" draft
+    [shown] = rq.relationship(session, debtor_id=debtor.id).paid
+    # Then it greets them by that whole name, never by the title alone ("Hi Ms,")
+    assert shown.draft.startswith(hello)

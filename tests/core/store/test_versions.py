@@ -7,8 +7,8 @@ from sqlalchemy import text, update
 from sqlmodel import Session, select
 
 from core.store import db, versions
-from core.store.models import Debtor
-from tests.factories import make_account, make_debtor, make_user
+from core.store.models import Debtor, User
+from tests.factories import make_account, make_checkin, make_debtor, make_user
 
 
 def _versions(engine) -> dict[str, int]:
@@ -62,3 +62,18 @@ def test_reading_names_the_tables_a_query_came_from(engine):
         session.exec(select(Debtor.id)).all()
     # Then both tables are named, and nothing else
     assert seen == {"debtor", "account"}
+
+
+def test_a_check_in_bumps_the_debtor_its_trigger_writes(engine):
+    # Given a debtor
+    with db.write_session(engine) as session:
+        debtor = make_debtor(session, agent := make_user(session, "agent"))
+        ids = debtor.id, agent.id
+    before = _versions(engine)
+    # When a check-in is added (the database's trigger then sets debtor.last_checkin_at)
+    with db.write_session(engine) as session:
+        make_checkin(session, session.get(Debtor, ids[0]), session.get(User, ids[1]))
+    # Then the debtor's version moved too, so cached reads of debtors are read again
+    after = _versions(engine)
+    assert after["checkin"] == before.get("checkin", 0) + 1
+    assert after["debtor"] == before["debtor"] + 1
