@@ -68,6 +68,12 @@ class HoldKind(Labelled):
     CRISIS_BREATHING_SPACE = "crisis_breathing_space"
     REPRESENTED = "represented"
 
+    @property
+    def about_the_person(self) -> bool:
+        """A breathing space, cease-communication or representation protects the person, so
+        it covers all their accounts; a dispute is about one account."""
+        return self is not HoldKind.DISPUTE
+
 
 class AdjustmentKind(Labelled):
     UNAVAILABLE = "unavailable"
@@ -350,3 +356,7 @@ _LABELS.update({
         TranslationStatus.APPROVED: "Approved",
     },
 })
+
+
+# The holds that cover every account of the person (see HoldKind.about_the_person).
+PERSON_WIDE_HOLDS: frozenset[str] = frozenset(k.value for k in HoldKind if k.about_the_person)

@@ -35,6 +35,7 @@ from core.payment_plans.freeze import freeze_interest
 from core.permissions import is_lead, require_role
 from core.store import audit, settings
 from core.store.db import save_versioned
+from core.store.holds import covers, held_accounts, in_force
 from core.store.models import (
     Account,
     AccountStatus,
@@ -75,20 +76,18 @@ class HoldInput:
 
 
 def _in_force(today: date):
-    return (Hold.released_at.is_(None), Hold.starts_on <= today,
-            or_(Hold.ends_on.is_(None), Hold.ends_on >= today))
+    return in_force(today)
 
 
 def active_holds(session: Session, *, debtor_id: int, account_id: int | None,
                  today: date) -> list[Hold]:
-    """Holds in force on `today`: on the account, or on any of the debtor's accounts."""
-    query = select(Hold).where(*_in_force(today))
-    if account_id is not None:
-        query = query.where(Hold.account_id == account_id)
-    else:  # a contact about no account in particular respects every account's holds
-        query = query.join(Account, Account.id == Hold.account_id).where(
-            Account.debtor_id == debtor_id)
-    return list(session.exec(query.order_by(Hold.starts_on, Hold.id)).all())
+    """Holds in force on `today` that cover a contact about `account_id` (see
+    core.store.holds: the account's own, and the person's breathing spaces and the like), or
+    every hold of the debtor's when the contact is about no account in particular."""
+    query = (select(Hold).join(Account, Account.id == Hold.account_id)
+             .where(*_in_force(today), Account.debtor_id == debtor_id))
+    found = session.exec(query.order_by(Hold.starts_on, Hold.id)).all()
+    return [hold for hold in found if covers(hold, account_id)]
 
 
 def holds_by_debtor(session: Session, *, debtor_ids: Collection[int],
@@ -109,12 +108,12 @@ def holds_by_debtor(session: Session, *, debtor_ids: Collection[int],
 
 def held_account_ids(session: Session, *, today: date,
                      account_ids: Collection[int] | None = None) -> set[int]:
-    """The accounts with a hold in force on `today` (of `account_ids`, or all)."""
-    query = select(Hold.account_id).where(*_in_force(today))
+    """The accounts a hold covers on `today` (of `account_ids`, or all)."""
+    query = held_accounts(today)
     if account_ids is not None:
         if not account_ids:
             return set()
-        query = query.where(Hold.account_id.in_(list(account_ids)))
+        query = query.where(Account.id.in_(list(account_ids)))
     return set(session.exec(query).all())
 
 

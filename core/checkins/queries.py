@@ -19,6 +19,7 @@ from core.lifecycle import SHOWN_TO_DEBTOR
 from core.money import format_money
 from core.permissions import require_role
 from core.store import settings
+from core.store.holds import covers
 from core.store.models import (
     Account,
     Channel,
@@ -147,7 +148,7 @@ def contexts(session: Session, *, debtors: Collection[Debtor], at: datetime,
     """The contact rules' inputs for each debtor at `at`, in a handful of queries.
 
     A hold on any of the person's accounts counts unless `account_ids` names the account the
-    contact is about.
+    contact is about: then its own holds and the person's (core.store.holds.covers).
     """
     ids = [d.id for d in debtors]
     today = settings.office_today(session, at)
@@ -157,8 +158,7 @@ def contexts(session: Session, *, debtors: Collection[Debtor], at: datetime,
     found = {}
     for d in debtors:
         account_id = (account_ids or {}).get(d.id)
-        holds = [h.kind for h in held.get(d.id, [])
-                 if account_id is None or h.account_id == account_id]
+        holds = [h.kind for h in held.get(d.id, []) if covers(h, account_id)]
         calls, talks = history[d.id]
         found[d.id] = ContactContext(
             debtor_id=d.id, timezone=d.timezone, window_start=d.contact_window_start,

@@ -23,7 +23,6 @@ from sqlalchemy import (
     case,
     func,
     literal,
-    or_,
     select,
     union_all,
 )
@@ -47,12 +46,12 @@ from core.followups.views import (  # noqa: F401  (re-exported for callers)
     Doable,
     Page,
 )
+from core.store.holds import held_accounts
 from core.store.models import (
     Account,
     Debtor,
     FollowUp,
     FollowUpStatus,
-    Hold,
     Team,
     User,
 )
@@ -111,10 +110,8 @@ def bucket_of(due_on: date, today: date) -> str:
 
 
 def active_hold_accounts(today: date) -> Select:
-    """The accounts under a hold today (placed, started, not ended, not released)."""
-    return select(Hold.account_id).where(
-        Hold.released_at.is_(None), Hold.starts_on <= today,
-        or_(Hold.ends_on.is_(None), Hold.ends_on >= today))
+    """The accounts a hold covers today (core.store.holds: its own, or the person's)."""
+    return held_accounts(today)
 
 
 def on_hold(today: date) -> ColumnElement[bool]:

@@ -27,10 +27,10 @@ from sqlmodel import Session, col, select
 
 from core.store import audit
 from core.store.db import save_versioned
+from core.store.holds import covers as covers_account
 from core.store.models import (
     Account,
     Hold,
-    HoldKind,
     InstalmentStatus,
     PaymentPlan,
     PlanInstalment,
@@ -66,8 +66,7 @@ def paused(session: Session, rows: Collection[tuple[PlanInstalment, int, int]], 
     ).all()
     return {row.id for row, account_id, debtor_id in rows
             if any(covers(h, row.due_on, today=today) for h, d in holds
-                   if h.account_id == account_id or (d == debtor_id
-                                                     and h.kind != HoldKind.DISPUTE))}
+                   if d == debtor_id and covers_account(h, account_id))}
 
 
 def freeze_interest(session: Session, *, today: date, debtor_ids: Collection[int] | None = None,
@@ -94,8 +93,7 @@ def freeze_interest(session: Session, *, today: date, debtor_ids: Collection[int
     cuts: dict[int, list[tuple[PlanInstalment, int]]] = {}
     plans: dict[int, PaymentPlan] = {}
     for row, plan, debtor_id in rows:
-        covering = [h for h, d in holds if h.account_id == plan.account_id
-                    or (d == debtor_id and h.kind != HoldKind.DISPUTE)]
+        covering = [h for h, d in holds if d == debtor_id and covers_account(h, plan.account_id)]
         cut = row.interest_cents
         if row.amount_cents - cut <= row.paid_cents:
             continue  # almost paid already: leave it whole rather than overpay it

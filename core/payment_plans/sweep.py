@@ -24,7 +24,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, timedelta
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from core.errors import UserError
@@ -41,14 +41,13 @@ from core.payment_plans.views import SweepResult
 from core.promises import PromiseOutcome
 from core.store import audit, settings
 from core.store.db import save_versioned
+from core.store.holds import held_accounts
 from core.store.models import (
     Account,
     AccountStatus,
     FollowUp,
     FollowUpReason,
     FollowUpStatus,
-    Hold,
-    HoldKind,
     InstalmentStatus,
     PaymentPlan,
     PlanInstalment,
@@ -59,19 +58,6 @@ from core.store.models import (
 )
 
 _LATE = (InstalmentStatus.DUE, InstalmentStatus.PART_PAID)
-
-
-def held_accounts(today: date):
-    """Accounts with collection paused today: a hold in force on the account, or a breathing
-    space or cease-communication hold on any of the debtor's accounts (those are about the
-    person). No rule marks or chases them; the rules catch up once the hold ends."""
-    in_force = (col(Hold.released_at).is_(None), Hold.starts_on <= today,
-                or_(col(Hold.ends_on).is_(None), col(Hold.ends_on) >= today))
-    person_held = (select(Account.debtor_id).join(Hold, Hold.account_id == Account.id)
-                   .where(*in_force, Hold.kind != HoldKind.DISPUTE))
-    return select(Account.id).where(or_(
-        col(Account.id).in_(select(Hold.account_id).where(*in_force)),
-        col(Account.debtor_id).in_(person_held)))
 
 
 def resolve_grace(session: Session, value: int | None = None) -> int:

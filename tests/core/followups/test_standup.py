@@ -244,11 +244,13 @@ def test_a_vulnerable_person_with_nothing_left_to_pay_is_not_quiet(session):
 def test_follow_ups_on_an_account_under_a_hold_are_not_overdue_load(session):
     # Given Dan has three overdue follow-ups: one about an account in breathing space, one
     # about an account whose hold ended last week, one about an account with a released hold
-    from core.store.models import Hold, utcnow
+    # (two other people's: a breathing space covers every account of the person in it)
+    from core.store.models import Debtor, Hold, utcnow
 
     o = make_office(session)
     debtor = make_debtor(session, o.dan, name="Held")
-    held, ended, released = (make_account(session, debtor) for _ in range(3))
+    held = make_account(session, debtor)
+    ended, released = (make_account(session, make_debtor(session, o.dan)) for _ in range(2))
     session.add_all([
         Hold(account_id=held.id, kind="breathing_space", starts_on=TODAY - timedelta(days=5),
              ends_on=TODAY + timedelta(days=50)),
@@ -258,13 +260,20 @@ def test_follow_ups_on_an_account_under_a_hold_are_not_overdue_load(session):
              released_at=utcnow()),
     ])
     for account in (held, ended, released):
-        make_followup(session, debtor, o.dan, TODAY - timedelta(days=9), account_id=account.id)
+        make_followup(session, session.get(Debtor, account.debtor_id), o.dan,
+                      TODAY - timedelta(days=9), account_id=account.id)
     session.commit()
     # When South's stand-up is read
     report = standup_report(session, today=TODAY, team_id=o.south.id, zone=LONDON)
     # Then the follow-up under the hold is not load, and not a blocker; the other two are
     dan = next(a for a in report.agents if a.agent_id == o.dan.id)
     assert (dan.overdue, dan.overdue_7plus, report.overdue_7plus_count) == (2, 2, 2)
+    # And a follow-up about the held person's other account waits too
+    other = make_account(session, debtor)
+    make_followup(session, debtor, o.dan, TODAY - timedelta(days=9), account_id=other.id)
+    session.commit()
+    report = standup_report(session, today=TODAY, team_id=o.south.id, zone=LONDON)
+    assert report.overdue_7plus_count == 2
     assert {r.account_id for r in report.overdue_7plus} == {ended.id, released.id}
 
 
