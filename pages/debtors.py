@@ -33,6 +33,10 @@ debtor_id = debtor_picker.show("debtors", me=me, selected_key="debtors_selected_
                                placeholder="Choose a debtor to see their profile")
 if debtor_id is None:
     st.stop()
+if st.session_state.get("debtors_forms_for") != debtor_id:  # never carry one person's
+    hold_panel.clear()                                    # typing to another's profile
+    adjustment_panel.clear()
+    st.session_state["debtors_forms_for"] = debtor_id
 
 
 def done(message: str | None) -> None:

@@ -116,3 +116,34 @@ def test_after_saving_a_check_in_next_opens_the_next_person_who_can_be_contacted
     assert not at.exception
     assert at.session_state["checkin_debtor_id"] == bob.id
     assert at.session_state["checkin_followup_id"] == due.id
+
+
+def test_what_was_typed_about_one_debtor_is_not_carried_to_the_next(app_session, ann):
+    agent, debtor, account = ann
+    other = make_debtor(app_session, agent, name="Bo Park", preferred_name="Bo")
+    make_account(app_session, other, 20_000, reference="NW-2002")
+    app_session.commit()
+    ann_id, bo_id = debtor.id, other.id
+    today = utcnow().date()
+    # Given Ann's hold and adjustment forms were refused with her details still in them
+    at = open_app("pages/debtors.py", user=agent, debtors_selected_id=ann_id)
+    at.selectbox(key="debtors_hold_kind").set_value("breathing_space")
+    at.date_input(key="debtors_hold_ends").set_value(today + timedelta(days=61))
+    at.text_area(key="debtors_hold_reason").input("Ann's debt adviser asked for it")
+    at.button(key="FormSubmitter:debtors_hold_form-Place the hold").click()
+    at.run()
+    assert any("at most 60 days" in e.value for e in at.error)
+    at.text_input(key="debtors_adj_reason").input("Ann's hearing loss")
+    at.checkbox(key="debtors_adj_consent").check()
+    at.button(key="FormSubmitter:debtors_adj_form-Save the adjustment").click()
+    at.run()
+    assert count(app_session, Adjustment) == 0 and count(app_session, Hold) == 0
+    # When the agent opens Bo's profile
+    at.session_state["debtors_selected_id"] = bo_id
+    at.run()
+    # Then Bo's forms start empty: no reason, no end date and no consent of Ann's
+    assert not at.exception
+    assert at.text_area(key="debtors_hold_reason").value == ""
+    assert at.date_input(key="debtors_hold_ends").value is None
+    assert at.text_input(key="debtors_adj_reason").value == ""
+    assert at.checkbox(key="debtors_adj_consent").value is False

@@ -33,6 +33,12 @@ def _listing(me: User, rows: tuple[AdjustmentView, ...]) -> str | None:
     return None
 
 
+def clear() -> None:
+    """Forget what was typed in the adjustment forms (another debtor was opened)."""
+    for key in [k for k in st.session_state if str(k).startswith("debtors_adj_")]:
+        del st.session_state[key]
+
+
 def _details(kind: str) -> dict:
     """The fields the chosen kind needs (the rest are left empty)."""
     values: dict = {}

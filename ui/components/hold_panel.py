@@ -24,6 +24,12 @@ KIND_HELP = {
 }
 
 
+def clear() -> None:
+    """Forget what was typed in the hold forms (another debtor was opened)."""
+    for key in [k for k in st.session_state if str(k).startswith("debtors_hold_")]:
+        del st.session_state[key]
+
+
 def _place(me: User, accounts: dict[int, str]) -> str | None:
     with st.form("debtors_hold_form"):
         st.markdown("**Place a hold**")
