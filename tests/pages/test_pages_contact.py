@@ -147,3 +147,15 @@ def test_what_was_typed_about_one_debtor_is_not_carried_to_the_next(app_session,
     assert at.date_input(key="debtors_hold_ends").value is None
     assert at.text_input(key="debtors_adj_reason").value == ""
     assert at.checkbox(key="debtors_adj_consent").value is False
+
+
+def test_the_hold_kinds_are_explained_without_repeating_their_names(app_session, ann):
+    agent, debtor, _ = ann
+    # Given the profile's "Place a hold" form
+    at = open_app("pages/debtors.py", user=agent, debtors_selected_id=debtor.id)
+    # Then each kind's line names it once ("Breathing space: …", never "Breathing space:
+    # Standard breathing space: …")
+    [line] = [c.value for c in at.caption if "Dispute" in c.value and "Breathing" in c.value]
+    for part in line.split(" · "):
+        name, text = part.split(": ", 1)
+        assert f"{name.strip('*').lower()}:" not in text.lower(), part

@@ -15,10 +15,9 @@ from ui.session import write
 
 KIND_HELP = {
     HoldKind.DISPUTE: "They dispute the debt: no contact or collection until it is resolved.",
-    HoldKind.BREATHING_SPACE: "Standard breathing space: at most 60 days; give its end date.",
+    HoldKind.BREATHING_SPACE: "The standard one: at most 60 days; give its end date.",
     HoldKind.CRISIS_BREATHING_SPACE: (
-        "Mental-health crisis breathing space: no fixed end; give a review date at most 30 "
-        "days ahead. A lead renews it."),
+        "No fixed end; give a review date at most 30 days ahead. A lead renews it."),
     HoldKind.CEASE_COMMUNICATION: "They asked us to stop contacting them.",
     HoldKind.REPRESENTED: "An adviser or solicitor acts for them: contact goes to them.",
 }
