@@ -211,3 +211,53 @@ def test_the_debtors_page_refuses_a_made_up_timezone_beside_the_field(app_sessio
     assert at.text_input(key="debtors_pref_timezone").value == "Mars/Base"
     app_session.expire_all()
     assert app_session.get(type(debtor), debtor.id).timezone == "Europe/London"
+
+
+def _open_followups(session, debtor_id: int) -> list[FollowUp]:
+    session.expire_all()
+    found = list(session.exec(select(FollowUp).where(
+        FollowUp.debtor_id == debtor_id, FollowUp.status == "open")).all())
+    session.rollback()
+    return found
+
+
+def test_answering_after_care_plans_no_collection_follow_up(app_session, ann):
+    # Given an after-care "how are you doing" check-in due today, on an account paid in full
+    agent, debtor, _ = ann
+    account = make_account(app_session, debtor, 0, reference="NW-1002", status="paid")
+    care = make_followup(app_session, debtor, agent, utcnow().date(), account_id=account.id,
+                         channel="email", reason="after_care", note="How are you doing?")
+    app_session.commit()
+    at = open_app("pages/checkins.py", user=agent, checkin_debtor_id=debtor.id,
+                  checkin_account_id=account.id, checkin_followup_id=care.id)
+    # Then the form does not plan a next follow-up unless the agent asks for one
+    assert "Answering the follow-up" in at.info[0].value
+    [wanted] = [c for c in at.checkbox if c.label == "Plan a next follow-up"]
+    assert wanted.value is False
+    # When the agent logs the conversation
+    at.selectbox(key="checkin_outcome").set_value("message_sent")
+    at.run()
+    at.button(key="FormSubmitter:checkin_form-Save check-in").click()
+    at.run()
+    # Then the after-care check-in is done and nothing new is waiting
+    assert not at.exception
+    assert _open_followups(app_session, debtor.id) == []
+
+
+def test_an_ordinary_follow_up_still_plans_the_next_one(app_session, ann):
+    # Given an ordinary follow-up being answered
+    agent, debtor, account = ann
+    due = make_followup(app_session, debtor, agent, utcnow().date(), account_id=account.id,
+                        channel="email", note="Ask about the form")
+    app_session.commit()
+    at = open_app("pages/checkins.py", user=agent, checkin_debtor_id=debtor.id,
+                  checkin_account_id=account.id, checkin_followup_id=due.id)
+    [wanted] = [c for c in at.checkbox if c.label == "Plan a next follow-up"]
+    assert wanted.value is True
+    at.selectbox(key="checkin_outcome").set_value("message_sent")
+    at.run()
+    at.button(key="FormSubmitter:checkin_form-Save check-in").click()
+    at.run()
+    # Then the next follow-up is planned, as before
+    assert not at.exception
+    assert len(_open_followups(app_session, debtor.id)) == 1

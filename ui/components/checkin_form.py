@@ -35,11 +35,13 @@ from core.checkins.views import (
     WELLBEING,
     ContactCard,
     FollowUpBrief,
+    channel_in_sentence,
     format_day,
 )
 from core.resources import queries as resource_queries
 from core.resources import service as resource_service
 from core.store.models import User, utcnow
+from core.vocabulary import CARE_REASONS
 from ui.components import share_resource
 from ui.format import md
 from ui.session import read, write
@@ -88,7 +90,7 @@ def _answering(debtor_id: int) -> FollowUpBrief | None:
     consent = " They asked for this call." if brief.call_consented_at else ""
     st.info(f"Answering the follow-up due {format_day(brief.due_on)}: "
             f"{FOLLOWUP_REASONS.get(brief.reason, brief.reason)} by "
-            f"{CHANNELS.get(brief.channel, brief.channel).lower()}. " + md(brief.note) + consent)
+            f"{channel_in_sentence(brief.channel)}. " + md(brief.note) + consent)
     st.session_state.setdefault("checkin_channel", brief.channel)
     return brief
 
@@ -211,11 +213,17 @@ def _what_they_asked(card: ContactCard) -> dict:
     return {"stop": stop, "preferred": preferred}
 
 
-def _next(suggestion) -> dict:
+def _next(suggestion, *, care: int | None) -> dict:
     st.markdown("**Next follow-up**")
+    # After-care is care, not collection work: answering it plans nothing more unless asked.
+    wanted = st.checkbox("Plan a next follow-up", value=care is None,
+                         key=f"checkin_followup_wanted_{care or 0}",
+                         help="Untick when nothing more is needed (an after-care check-in on a "
+                              "paid account plans none unless you tick it).")
     f1, f2, f3 = st.columns(3)
-    values = {"followup_on": f1.date_input("Next follow-up date", key="checkin_followup_on",
-                                           format="DD/MM/YYYY")}
+    values = {"followup_wanted": wanted,
+              "followup_on": f1.date_input("Next follow-up date", key="checkin_followup_on",
+                                            format="DD/MM/YYYY")}
     with f1:
         _error("followup_on")
     values["followup_channel"] = f2.selectbox("Follow-up channel", list(CHANNELS),
@@ -265,6 +273,7 @@ def _input(*, debtor_id: int, account_id: int | None, office_zone: str, live: tu
         followup_reason=_unless_suggested(v["followup_reason"], "checkin_followup_reason"),
         stop_channels=v["stop"], preferred_channel=v["preferred"],
         rule_override_reason=v["override"], followup_id=answering.id if answering else None,
+        create_followup=v["followup_wanted"],
         callback_on=callback[0], callback_time=callback[1],
     )
 
@@ -328,7 +337,8 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard,
                      f"{'thing' if len(errors) == 1 else 'things'} marked below.")
         values = {**_what_happened(live[3]), **_what_was_said()}
         answers = share_resource.ask(key="checkin_helped", awaiting=awaiting)
-        values.update({**_what_they_asked(card), **_next(suggestion)})
+        care = answering.id if answering and answering.reason in CARE_REASONS else None
+        values.update({**_what_they_asked(card), **_next(suggestion, care=care)})
         submitted = st.form_submit_button("Save check-in", type="primary")
     if not submitted:
         return False
