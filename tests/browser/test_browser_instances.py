@@ -3,19 +3,14 @@ by the other at its next rerun, although that one had the page's reads cached.""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from pathlib import Path
 
 import pytest
 
 from core.store import db
-from core.store.config import ROOT
+from tests.browser.live import serve
 from tests.browser.test_browser import (  # noqa: F401 - fixtures used by name
     assert_no_error,
     browser,
@@ -25,36 +20,8 @@ from tests.browser.test_browser import (  # noqa: F401 - fixtures used by name
     sign_in,
     wait_idle,
 )
-from tests.pg import free_port
 
 pytestmark = pytest.mark.browser
-
-
-@contextmanager
-def serve(database_url: str, log: Path) -> Iterator[str]:
-    """`streamlit run app.py` on a free port of 127.0.0.1; yields its base URL."""
-    port = free_port()
-    env = dict(os.environ, DATABASE_URL=database_url)
-    with open(log, "w") as out:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-             "--server.port", str(port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(240):
-                try:
-                    with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
-                        if resp.status == 200:
-                            break
-                except OSError:
-                    time.sleep(0.25)
-            else:
-                raise RuntimeError("streamlit did not start: " + log.read_text())
-            yield base
-        finally:
-            proc.terminate()
-            proc.wait(timeout=15)
 
 
 @pytest.fixture

@@ -3,11 +3,6 @@ the two "how are you doing" check-ins arranged."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time as clock
-import urllib.request
 from collections.abc import Iterator
 from datetime import date, timedelta
 
@@ -15,8 +10,8 @@ import pytest
 from sqlmodel import select
 
 from core.store import db, settings
-from core.store.config import ROOT
 from core.store.models import User
+from tests.browser.live import serve
 from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is used by name)
     assert_no_error,
     browser,
@@ -26,7 +21,6 @@ from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is 
     wait_idle,
 )
 from tests.factories import make_debtor, make_paid_account
-from tests.pg import free_port
 
 pytestmark = pytest.mark.browser
 NAME = "Rowan Clearwater"
@@ -50,26 +44,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, da
         make_paid_account(s, debtor, 90_000, paid_on=today - timedelta(days=7),
                           reference=REFERENCE, creditor="Northwind Energy")
     engine.dispose()
-    port = free_port()
-    log = open(path.with_suffix(".log"), "w")  # noqa: SIM115 - closed below
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-         "--server.port", str(port), "--server.address", "127.0.0.1"],
-        cwd=ROOT, env=dict(os.environ, DATABASE_URL=url), stdout=log, stderr=subprocess.STDOUT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(120):
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=1) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                clock.sleep(0.25)
+    with serve(url, path.with_suffix(".log")) as base:
         yield base, today
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        log.close()
 
 
 @pytest.fixture
