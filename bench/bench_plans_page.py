@@ -336,6 +336,9 @@ def first_paint(url: str, runs: int = 10) -> int:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and not sys.argv[1].isdigit() and sys.argv[1] != "--first-paint":
+        print(__doc__)
+        sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
     if len(sys.argv) > 2 and sys.argv[1] == "--first-paint":
         sys.exit(first_paint(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 10))
     sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 40))

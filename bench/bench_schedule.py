@@ -89,4 +89,7 @@ def main(repetitions: int = 2_000) -> int:
 
 
 if __name__ == "__main__":
+    if len(sys.argv) > 1 and not sys.argv[1].isdigit():
+        print(__doc__)
+        sys.exit(0 if sys.argv[1] in ("-h", "--help") else 2)
     sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 2_000))
