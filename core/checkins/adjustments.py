@@ -29,7 +29,14 @@ from core.text import clean_note
 from core.vocabulary import AdjustmentKind
 
 from .rules import Agreed
-from .views import ADJUSTMENT_KINDS, CHANNELS, AdjustmentView, join_list, split_list
+from .views import (
+    ADJUSTMENT_KINDS,
+    CHANNELS,
+    AdjustmentView,
+    channel_in_sentence,
+    join_list,
+    split_list,
+)
 
 MAX_EXTRA_DAYS = 60
 MAX_REVIEW_DAYS = 366
@@ -72,7 +79,7 @@ def describe(row: Adjustment) -> str:
         window = window_of(row)
         return f"Not available {window.describe()} (their time)" if window else "Unavailable"
     if row.kind == AdjustmentKind.CHANNEL_ONLY:
-        return "Only by " + " or ".join(CHANNELS.get(c, c).lower()
+        return "Only by " + " or ".join(channel_in_sentence(c)
                                         for c in split_list(row.channels))
     if row.kind == AdjustmentKind.TEXT_FIRST:
         return "Text first to arrange a call"

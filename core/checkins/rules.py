@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 from core.contact_rules import EARLIEST, LATEST, Unavailable, check_contact, next_allowed_call
 from core.vocabulary import AdjustmentKind, Channel, FollowUpReason, Outcome
 
-from .views import CHANNELS, ChannelVerdict, FollowUpSuggestion
+from .views import CHANNELS, ChannelVerdict, FollowUpSuggestion, channel_in_sentence
 
 NO_ANSWER_OUTCOMES = frozenset({Outcome.NO_ANSWER, Outcome.LEFT_MESSAGE})
 HARDSHIP_FOLLOWUP_DAYS = 3
@@ -102,7 +102,7 @@ def adjustment_reasons(ctx: ContactContext, channel: str, *,
     reasons = []
     only = ctx.only_channels
     if only and channel not in only:
-        named = " or ".join(CHANNELS[c].lower() for c in only)
+        named = " or ".join(channel_in_sentence(c) for c in only)
         reasons.append(f"We agreed to contact them only by {named} (adjustment: channel only).")
     if channel in CALLS and call_consented_at is None and any(
             a.kind == AdjustmentKind.TEXT_FIRST for a in ctx.agreed):

@@ -67,6 +67,7 @@ from .views import (
     VULNERABILITY_DRIVERS,
     ChannelVerdict,
     FollowUpSuggestion,
+    channel_in_sentence,
     join_list,
     split_list,
 )
@@ -319,7 +320,7 @@ def _decide_channels(data: CheckInInput, loaded: Loaded, d: Decision) -> None:
             errors["preferred_channel"] = "Choose a preferred channel from the list."
         elif data.preferred_channel in d.opted_out:
             errors["preferred_channel"] = (
-                f"They asked us not to use {CHANNELS[data.preferred_channel].lower()}, so it "
+                f"They asked us not to use {channel_in_sentence(data.preferred_channel)}, so it "
                 "can't be their preferred channel.")
         else:
             preferred = data.preferred_channel
@@ -361,9 +362,8 @@ def _decide_followup(data: CheckInInput, loaded: Loaded, d: Decision) -> None:
         if data.followup_channel not in CHANNELS:
             errors["followup_channel"] = "Choose a channel for the follow-up."
         elif data.followup_channel in d.opted_out:
-            errors["followup_channel"] = (
-                f"They asked us not to use {CHANNELS[data.followup_channel].lower()}; "
-                "choose another channel for the follow-up.")
+            named = channel_in_sentence(data.followup_channel)
+            errors["followup_channel"] = f"They asked us not to use {named}; pick another channel."
     if data.followup_reason is not None and data.followup_reason not in FOLLOWUP_REASONS:
         errors["followup_reason"] = "Choose a reason for the follow-up."
     if data.outcome in OUTCOMES and data.channel in CHANNELS and loaded.ctx is not None:

@@ -7,6 +7,7 @@ from sqlmodel import Session
 from core.checkins.service import FieldErrors
 from core.checkins.views import (
     CHANNELS,
+    channel_in_sentence,
     join_list,
     split_list,
 )
@@ -80,7 +81,7 @@ def _check_contact_choices(debtor: Debtor, clean: dict, errors: dict[str, str]) 
     opted_out = split_list(clean.get("opted_out", debtor.opted_out))
     if "preferred_channel" not in errors and preferred in opted_out:
         errors["preferred_channel"] = (
-            f"They asked us not to use {CHANNELS.get(preferred, preferred).lower()}, so it "
+            f"They asked us not to use {channel_in_sentence(preferred)}, so it "
             "can't be their preferred channel.")
     start = clean.get("contact_window_start", debtor.contact_window_start)
     end = clean.get("contact_window_end", debtor.contact_window_end)

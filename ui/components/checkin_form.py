@@ -319,8 +319,8 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard,
     rule = {v.channel: v for v in card.verdicts}[channel]
     consented = answering is not None and answering.call_consented_at is not None
     if direction == "outbound" and not rule.allowed and not consented:
-        st.warning(f"Contacting them by {rule.label.lower()} now is against the contact rules: "
-                   + md(" ".join(rule.reasons))
+        st.warning(f"Contacting them by {channel_in_sentence(rule.channel)} now is against the "
+                   "contact rules: " + md(" ".join(rule.reasons))
                    + " If it happened anyway, say why below; it will be flagged for a lead.")
     callback = _callback(card, office_zone)
     suggestion = read(queries.suggest_for, debtor_id=debtor_id, account_id=account_id,

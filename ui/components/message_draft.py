@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core import plain_language
-from core.checkins.views import CHANNELS, ContactCard
+from core.checkins.views import CHANNELS, ContactCard, channel_in_sentence
 from core.messages import queries, service, templates
 from core.resources import service as resource_service
 from core.store.models import User
@@ -99,8 +99,8 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard)
     rule = {v.channel: v for v in card.verdicts}[channel]
     override = ""
     if not rule.allowed:
-        st.warning(f"Sending a {rule.label.lower()} now is against the contact rules: "
-                   + md(" ".join(rule.reasons)))
+        st.warning(f"Sending a {channel_in_sentence(rule.channel)} now is against the contact "
+                   "rules: " + md(" ".join(rule.reasons)))
         override = st.text_input("Why send it anyway?", key="checkin_draft_override")
     if not st.button("Mark as sent", key="checkin_draft_send"):
         return False
