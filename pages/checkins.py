@@ -15,7 +15,10 @@ from ui.components import (
     message_draft,
     next_followup,
 )
+from ui.forms import Fields
 from ui.session import read, write
+
+AMEND = Fields("checkin_amend_")
 
 me = auth.require_user()
 st.title("Check-ins")
@@ -32,6 +35,8 @@ if debtor_id is None:
     st.stop()
 if st.session_state.get("checkin_form_for") != debtor_id:
     checkin_form.clear()  # never carry what was typed about one person over to another
+    message_draft.clear()
+    AMEND.afresh()
     st.session_state["checkin_form_for"] = debtor_id
 
 accounts = {**read(queries.account_choices, debtor_id=debtor_id), None: "No particular account"}
@@ -83,16 +88,15 @@ with amend_tab:
     lines = {line.id: line.text for line in recent}
     with st.form("checkin_amend_form"):
         amend_id = st.selectbox("Check-in", list(lines), format_func=lines.get,
-                                key="checkin_amend_id")
+                                key=AMEND("id"))
         amend_field = st.selectbox("What to correct", list(AMENDABLE_FIELDS),
-                                   format_func=AMENDABLE_FIELDS.get, key="checkin_amend_field")
-        amend_value = st.text_area("What it should say", key="checkin_amend_value", height=80)
-        amend_reason = st.text_input("Why the correction", key="checkin_amend_reason")
+                                   format_func=AMENDABLE_FIELDS.get, key=AMEND("field"))
+        amend_value = st.text_area("What it should say", key=AMEND("value"), height=80)
+        amend_reason = st.text_input("Why the correction", key=AMEND("reason"))
         if st.form_submit_button("Save correction") and write(
                 lambda s: service.amend_checkin(s, actor=me, checkin_id=amend_id,
                                                 field=amend_field, new_value=amend_value,
                                                 reason=amend_reason)) is not None:
-            for key in ("checkin_amend_value", "checkin_amend_reason"):
-                st.session_state.pop(key, None)
+            AMEND.afresh()
             st.session_state["checkin_flash"] = "The correction was saved."
             st.rerun()

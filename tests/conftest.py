@@ -189,6 +189,14 @@ def sign_in_state(at, user) -> str:
     return token
 
 
+def field_key(at, prefix: str, name: str) -> str:
+    """The key a ui.forms.Fields field of the app has now (a new one after each afresh)."""
+    from ui.forms import key_for
+
+    state = at.session_state
+    return key_for(prefix, name, state[f"{prefix}round"] if f"{prefix}round" in state else 0)
+
+
 def open_app(page: str | None = None, user=None, timeout: float = 30, **state):
     """Run app.py in AppTest, signed in as `user`, on `page` (e.g. 'pages/home.py')."""
     from streamlit.testing.v1 import AppTest

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import func, select
 
 from core.store.models import CheckIn, FollowUp, PromiseToPay, utcnow
-from tests.conftest import open_app
+from tests.conftest import field_key, open_app
 from tests.factories import (
     make_account,
     make_checkin,
@@ -69,7 +69,8 @@ def test_logging_a_check_in_through_the_form_updates_the_card(app_session, ann):
     assert "they contacted us · Spoke with them · wellbeing 3/5 · reduced income" in text
     assert "Ann calls back after payday" in text
     # And the form is ready for the next one
-    assert at.text_area(key="checkin_notes").value == ""
+    assert at.text_area(key=field_key(at, "checkin_", "notes")).value == ""
+    assert field_key(at, "checkin_", "notes") != "checkin_notes"  # a new box, not a cleared one
 
 
 def test_bad_input_keeps_what_was_typed_and_shows_a_message_by_the_field(app_session, ann):

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import func, select
 
 from core.store.models import Adjustment, FollowUp, Hold, utcnow
-from tests.conftest import open_app
+from tests.conftest import field_key, open_app
 from tests.factories import make_account, make_debtor, make_followup, make_user
 
 
@@ -143,10 +143,10 @@ def test_what_was_typed_about_one_debtor_is_not_carried_to_the_next(app_session,
     at.run()
     # Then Bo's forms start empty: no reason, no end date and no consent of Ann's
     assert not at.exception
-    assert at.text_area(key="debtors_hold_reason").value == ""
-    assert at.date_input(key="debtors_hold_ends").value is None
-    assert at.text_input(key="debtors_adj_reason").value == ""
-    assert at.checkbox(key="debtors_adj_consent").value is False
+    assert at.text_area(key=field_key(at, "debtors_hold_", "reason")).value == ""
+    assert at.date_input(key=field_key(at, "debtors_hold_", "ends")).value is None
+    assert at.text_input(key=field_key(at, "debtors_adj_", "reason")).value == ""
+    assert at.checkbox(key=field_key(at, "debtors_adj_", "consent")).value is False
 
 
 def test_the_hold_kinds_are_explained_without_repeating_their_names(app_session, ann):

@@ -138,7 +138,7 @@ def test_a_lead_reverses_a_payment_with_a_reason_after_confirming(app_url, world
     payment_id = _paid(app_url, world)
     pay = f"plans_pay_{world['account'].id}"
     at = open_app(PAGE, user=world["lead"], plans_account_id=world["account"].id)
-    at.selectbox(key=f"{pay}_reverse_pick_0").set_value(payment_id).run()
+    at.selectbox(key=f"{pay}_reverse_pick").set_value(payment_id).run()
     at.text_input(key=f"{pay}_reverse_reason_{payment_id}").input("The direct debit bounced")
     # When the lead presses Reverse without ticking the confirmation
     at.button(key=f"{pay}_reverse_go_{payment_id}").click().run()
@@ -168,7 +168,7 @@ def test_a_reversal_without_a_reason_is_refused_in_one_sentence(app_url, world):
     payment_id = _paid(app_url, world)
     pay = f"plans_pay_{world['account'].id}"
     at = open_app(PAGE, user=world["lead"], plans_account_id=world["account"].id)
-    at.selectbox(key=f"{pay}_reverse_pick_0").set_value(payment_id).run()
+    at.selectbox(key=f"{pay}_reverse_pick").set_value(payment_id).run()
     at.checkbox(key=f"{pay}_reverse_sure_{payment_id}").check()
     at.button(key=f"{pay}_reverse_go_{payment_id}").click().run()
     assert [e.value for e in at.error] == [

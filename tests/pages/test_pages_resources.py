@@ -13,7 +13,7 @@ from core.resources import rules
 from core.resources.models import Resource, ResourceShare
 from core.store.models import CheckIn, utcnow
 from core.vocabulary import Role
-from tests.conftest import open_app
+from tests.conftest import field_key, open_app
 from tests.factories import make_account, make_debtor, make_resource, make_user
 from ui import nav
 
@@ -124,8 +124,8 @@ def test_a_resource_shared_in_a_check_in_is_asked_about_next_time(app_session, a
     share_id = app_session.exec(select(ResourceShare.id)).one()
     app_session.rollback()
     # When the next check-in (they call us) answers "Did it help?" with yes
-    at.radio(key="checkin_direction").set_value("inbound").run()
-    at.radio(key=f"checkin_helped_{share_id}").set_value("yes")
+    at.radio(key=field_key(at, "checkin_", "direction")).set_value("inbound").run()
+    at.radio(key=f"{field_key(at, 'checkin_', 'helped')}_{share_id}").set_value("yes")
     at.button(key="FormSubmitter:checkin_form-Save check-in").click().run()
     assert not at.exception and [e.value for e in at.error] == []
     # Then the answer is kept, and the stand-up counts it this month

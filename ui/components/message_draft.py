@@ -17,7 +17,15 @@ from core.resources import service as resource_service
 from core.store.models import User
 from ui.components import share_resource
 from ui.format import md
+from ui.forms import Fields
 from ui.session import read, write
+
+D = Fields("checkin_draft_")
+
+
+def clear() -> None:
+    """Start the draft afresh (after it was sent, or for another person)."""
+    D.afresh()
 
 
 def _jargon(found: list[tuple[str, str]]) -> None:
@@ -59,8 +67,8 @@ def _report(text: str, channel: str, language: str) -> bool:
 
 
 def _append(paragraph: str) -> None:
-    text = st.session_state.get("checkin_draft_text", "").rstrip()
-    st.session_state["checkin_draft_text"] = f"{text}\n\n{paragraph}" if text else paragraph
+    text = D.get("text", "").rstrip()
+    st.session_state[D("text")] = f"{text}\n\n{paragraph}" if text else paragraph
 
 
 def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard) -> bool:
@@ -68,41 +76,41 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard)
     m1, m2 = st.columns(2)
     template = m1.selectbox("Template", list(plain_language.TEMPLATES),
                             format_func=plain_language.TEMPLATES.get,
-                            key="checkin_draft_template")
+                            key=D("template"))
     channel = m2.selectbox("Send by", list(plain_language.MESSAGE_CHANNELS),
-                           format_func=CHANNELS.get, key="checkin_draft_channel")
+                           format_func=CHANNELS.get, key=D("channel"))
     source = (debtor_id, account_id, template, channel)
-    if st.session_state.get("checkin_draft_source") != source:
+    if D.get("source") != source:
         draft = read(queries.draft, actor=me, debtor_id=debtor_id, account_id=account_id,
                      template=template, channel=channel)
-        st.session_state["checkin_draft_text"] = draft.text
-        st.session_state["checkin_draft_language"] = draft.language
-        st.session_state["checkin_draft_note"] = draft.note
-        st.session_state["checkin_draft_source"] = source
-        st.session_state["checkin_draft_share_ids"] = []
-    language = st.session_state.get("checkin_draft_language", templates.ENGLISH)
-    if note := st.session_state.get("checkin_draft_note"):
+        st.session_state[D("text")] = draft.text
+        st.session_state[D("language")] = draft.language
+        st.session_state[D("note")] = draft.note
+        st.session_state[D("source")] = source
+        share_resource.forget(D("share"))
+    language = D.get("language", templates.ENGLISH)
+    if note := D.get("note"):
         st.info(md(note), icon=":material/translate:")
     elif language != templates.ENGLISH:
         st.caption(f"Drafted in {templates.language_name(language)}, their language "
                    "(an approved translation).")
-    shared = share_resource.picker(key="checkin_draft_share", on_add=_append)
-    text = st.text_area("Message (edit it as you like)", key="checkin_draft_text", height=220)
+    shared = share_resource.picker(key=D("share"), on_add=_append)
+    text = st.text_area("Message (edit it as you like)", key=D("text"), height=220)
     plain = _report(text, channel, language)
     if sentence := plain_language.OPT_OUT_SENTENCE.get(channel):
         st.caption(f"This sentence is always added when it is sent: “{sentence}”")
     plain_reason = ""
     if not plain:
         plain_reason = st.text_input("It is not plain yet: why must it go as it is?",
-                                     key="checkin_draft_plain_reason",
+                                     key=D("plain_reason"),
                                      help="Needed to mark it as sent; kept on the check-in.")
     rule = {v.channel: v for v in card.verdicts}[channel]
     override = ""
     if not rule.allowed:
         st.warning(f"Sending a {channel_in_sentence(rule.channel)} now is against the contact "
                    "rules: " + md(" ".join(rule.reasons)))
-        override = st.text_input("Why send it anyway?", key="checkin_draft_override")
-    if not st.button("Mark as sent", key="checkin_draft_send"):
+        override = st.text_input("Why send it anyway?", key=D("override"))
+    if not st.button("Mark as sent", key=D("send")):
         return False
 
     def action(session):
@@ -116,6 +124,5 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard)
 
     if write(action) is None:
         return False
-    for key in ("checkin_draft_source", "checkin_draft_plain_reason", "checkin_draft_share_ids"):
-        st.session_state.pop(key, None)
+    clear()
     return True

@@ -17,6 +17,7 @@ from core.payment_plans import approvals
 from core.payment_plans.starting import StartPreview, preview_start
 from ui.components.plan_designer import when
 from ui.format import md
+from ui.forms import Fields
 from ui.session import read, write
 
 
@@ -107,13 +108,13 @@ def _decide(key: str, item: approvals.ApprovalItem, *, actor, today: date) -> No
         started = " and started" if approve and done.status == "active" else ""
         st.session_state["plans_flash"] = (
             f"Plan {plan_id} approved{started}." if approve else f"Plan {plan_id} rejected.")
-        st.session_state[f"{key}_round"] = st.session_state.get(f"{key}_round", 0) + 1
+        Fields(f"{key}_").afresh()  # a new, empty chooser: nothing stays open to act on
         st.rerun()
 
 
 def show(*, key: str, actor, today: date) -> None:
     """The approval queue for leads and admins (nothing when it is empty)."""
-    pick = f"{key}_pick_{st.session_state.get(f'{key}_round', 0)}"  # a new chooser per round
+    pick = Fields(f"{key}_")("pick")  # a new chooser after each decision
     queue = read(approvals.queue, actor=actor, today=today)
     if not queue:
         return

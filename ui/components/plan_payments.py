@@ -21,6 +21,7 @@ from core.money import format_money
 from core.payment_plans import service as pp
 from core.vocabulary import Role
 from ui.components.plan_designer import pence, when
+from ui.forms import Fields
 from ui.session import read, write
 
 GROUPS = (("Income", INCOME_CATEGORIES), ("Fixed costs", FIXED_COST_CATEGORIES),
@@ -41,20 +42,18 @@ def payment_form(*, key: str, account: pp.AccountOption, actor, today: date) -> 
     admin, taking one back)."""
     k = f"{key}_{account.account_id}"
     st.subheader("Record a payment")
-    if st.session_state.pop(f"{k}_saved", False):
-        st.session_state[f"{k}_amount"] = 0.0
-        st.session_state[f"{k}_reference"] = ""
+    f = Fields(f"{k}_")
     with st.form(f"{k}_form", clear_on_submit=False):
         c1, c2 = st.columns(2)
         amount = c1.number_input("Amount (£)", min_value=0.0, step=10.0, format="%.2f",
-                                 key=f"{k}_amount")
-        received = c2.date_input("Received on", value=today, max_value=today, key=f"{k}_date",
+                                 key=f("amount"))
+        received = c2.date_input("Received on", value=today, max_value=today, key=f("date"),
                                  format="DD/MM/YYYY")
         c3, c4 = st.columns(2)
-        method = c3.selectbox("Method", list(pp.PAYMENT_METHODS), key=f"{k}_method",
+        method = c3.selectbox("Method", list(pp.PAYMENT_METHODS), key=f("method"),
                               format_func=lambda m: pp.PAYMENT_METHODS[m])
-        reference = c4.text_input("Reference (optional)", key=f"{k}_reference", max_chars=60)
-        submitted = st.form_submit_button("Record payment", key=f"{k}_submit")
+        reference = c4.text_input("Reference (optional)", key=f("reference"), max_chars=60)
+        submitted = st.form_submit_button("Record payment", key=f("submit"))
     if submitted:
         amount_cents = pence(amount)
         done = write(lambda s: pp.record_payment(
@@ -63,7 +62,7 @@ def payment_form(*, key: str, account: pp.AccountOption, actor, today: date) -> 
         if done is not None:
             st.session_state["plans_flash"] = (
                 f"Payment of {format_money(amount_cents, account.currency)} recorded.")
-            st.session_state[f"{k}_saved"] = True  # an empty form: a second click saves nothing
+            f.afresh()  # an empty form: a second click saves nothing
             st.rerun()
     payments = read(pp.payments_for_account, account_id=account.account_id)
     if not payments:
@@ -96,10 +95,10 @@ def reversal_form(*, key: str, account: pp.AccountOption, actor, today: date,
         return
     unrecorded = sum(1 for p in payments if not p.reversed and not p.reversible)
     state = st.session_state
-    pick = f"{key}_reverse_pick_{state.get(f'{key}_reverse_round', 0)}"  # fresh after each
+    fresh = Fields(f"{key}_reverse_")  # a new, empty chooser after each reversal
     with st.expander("Reverse a payment (a bounced direct debit or a chargeback)"):
         payment_id = st.selectbox(
-            "Payment to reverse", list(standing), index=None, key=pick,
+            "Payment to reverse", list(standing), index=None, key=fresh("pick"),
             placeholder="Choose the payment that did not arrive",
             format_func=lambda i: _payment_line(standing[i], account.currency))
         if unrecorded:
@@ -127,7 +126,7 @@ def reversal_form(*, key: str, account: pp.AccountOption, actor, today: date,
         if done is not None:
             money = format_money(chosen.amount_cents, account.currency)
             state["plans_flash"] = f"Payment of {money} reversed: what it paid is owed again."
-            state[f"{key}_reverse_round"] = state.get(f"{key}_reverse_round", 0) + 1
+            fresh.afresh()
             st.rerun()
 
 

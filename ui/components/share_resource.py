@@ -30,6 +30,11 @@ def _add(key: str, resource_id: int, paragraph: str,
         on_add(paragraph)
 
 
+def forget(key: str) -> None:
+    """Nothing chosen to share any more (the text it was added to was drafted again)."""
+    st.session_state[f"{key}_ids"] = []
+
+
 def picker(*, key: str, label: str = "Share a resource",
            on_add: Callable[[str], None] | None = None) -> list[int]:
     """Choose resources on offer (by topic) to share; returns the ids chosen so far."""
