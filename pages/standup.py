@@ -114,15 +114,17 @@ o = st.columns(3)
 o[0].metric("Our promises kept", f"{owed.callbacks.kept:,} of {owed.callbacks.due:,}",
             border=True, help=owed.callbacks.sentence)
 o[1].metric("Holds ending in the next 7 days", f"{len(owed.holds_ending):,}", border=True)
-o[2].metric("Adjustments past their review date", f"{len(owed.adjustments_to_review):,}",
-            border=True)
+o[2].metric("Adjustments past their review date", f"{owed.adjustments_to_review_count:,}",
+            border=True, help="A line per person and review date.")
 with st.expander(f"Holds ending in the next 7 days ({len(owed.holds_ending):,})"):
     if owed.holds_ending:
         table.show(commitments.hold_records(owed.holds_ending), key="standup_holds_ending",
                    file_name="holds-ending.csv")
     else:
         st.info("No hold ends or comes up for review in the next 7 days.")
-with st.expander(f"Adjustments past their review date ({len(owed.adjustments_to_review):,})"):
+with st.expander(f"Adjustments past their review date ({owed.adjustments_to_review_count:,})"):
+    if owed.adjustments_to_review_count > commitments.REVIEW_LINES:
+        st.caption(f"The {commitments.REVIEW_LINES} longest past their review date.")
     if owed.adjustments_to_review:
         table.show(commitments.review_records(owed.adjustments_to_review),
                    key="standup_adjustments_review", file_name="adjustments-to-review.csv")

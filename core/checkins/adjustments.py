@@ -18,6 +18,7 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import and_, func
 from sqlmodel import Session, select
 
 from core.contact_rules import Unavailable
@@ -131,16 +132,40 @@ def debtor_adjustments(session: Session, *, debtor_id: int, today: date | None =
     return tuple(view(row, today) for row in rows)
 
 
-def past_review(session: Session, *, today: date, team_id: int | None = None
-                ) -> list[tuple[int, AdjustmentView]]:
-    """Adjustments in force whose review date has passed, oldest review first, with their
-    debtor (stand-up); of one team's caseloads when `team_id` is given."""
-    query = select(Adjustment).where(Adjustment.ended_at.is_(None), Adjustment.review_on < today)
+def _past_review_query(today: date, team_id: int | None):
+    query = select(Adjustment.debtor_id, Adjustment.review_on).where(
+        Adjustment.ended_at.is_(None), Adjustment.review_on < today)
     if team_id is not None:
         query = query.join(Debtor, Debtor.id == Adjustment.debtor_id).where(
             Debtor.owner_id.in_(select(User.id).where(User.team_id == team_id)))
-    rows = session.exec(query.order_by(Adjustment.review_on, Adjustment.id)).all()
-    return [(row.debtor_id, view(row, today)) for row in rows]
+    return query
+
+
+def past_review(session: Session, *, today: date, team_id: int | None = None,
+                lines: int | None = None) -> tuple[list[tuple[int, AdjustmentView]], int]:
+    """Adjustments in force whose review date has passed, oldest review first, with their
+    debtor (stand-up); of one team's caseloads when `team_id` is given.
+
+    A line is one person and one review date ("no calls before 2 pm" is seven windows with one
+    review: one line). Returns the adjustments of the oldest `lines` lines (all when None) and
+    how many lines there are in all.
+    """
+    groups = _past_review_query(today, team_id).distinct().subquery("due")
+    total = session.execute(select(func.count()).select_from(groups)).scalar_one()
+    if total == 0:
+        return [], 0
+    first = (select(groups.c.debtor_id, groups.c.review_on)
+             .order_by(groups.c.review_on, groups.c.debtor_id))
+    if lines is not None:
+        first = first.limit(lines)
+    shown = first.subquery("shown")
+    rows = session.exec(
+        select(Adjustment)
+        .join(shown, and_(shown.c.debtor_id == Adjustment.debtor_id,
+                          shown.c.review_on == Adjustment.review_on))
+        .where(Adjustment.ended_at.is_(None))
+        .order_by(Adjustment.review_on, Adjustment.debtor_id, Adjustment.id)).all()
+    return [(row.debtor_id, view(row, today)) for row in rows], total
 
 
 # ---------------------------------------------------------------- rules (pure)

@@ -25,6 +25,7 @@ from core.store.models import CheckIn, Debtor, FollowUp, FollowUpStatus, User
 from core.vocabulary import Channel, Direction
 
 HOLDS_AHEAD_DAYS = 7
+REVIEW_LINES = 20  # the oldest lines shown at stand-up; the heading says how many in all
 ON_TIME = timedelta(minutes=15)  # a call-back made later than this is a promise we broke
 
 
@@ -69,7 +70,8 @@ def commitments(session: Session, *, today: date, start: datetime, end: datetime
     [start, end)."""
     ending = holds.holds_ending(session, today=today, days=HOLDS_AHEAD_DAYS,
                                 team_id=team_id)
-    review = adjustments.past_review(session, today=today, team_id=team_id)
+    review, review_count = adjustments.past_review(session, today=today, team_id=team_id,
+                                                   lines=REVIEW_LINES)
     people = _people(session, [d for d, _ in ending] + [d for d, _ in review])
     return Commitments(
         holds_ending=[HoldEnding(debtor_id=d, debtor_name=people[d][0],
@@ -80,6 +82,7 @@ def commitments(session: Session, *, today: date, start: datetime, end: datetime
                                                   owner_name=people[d][1], adjustment=a.text,
                                                   review_on=a.review_on)
                                for d, a in review],
+        adjustments_to_review_count=review_count,
         callbacks=callback_promises(session, start=start, end=end, team_id=team_id),
     )
 

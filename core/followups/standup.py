@@ -9,7 +9,6 @@ overload hints are built from the per-agent counts (at most a few dozen rows).
 from __future__ import annotations
 
 import statistics
-from collections.abc import Collection
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,7 +16,6 @@ from sqlalchemy import (
     ColumnElement,
     Select,
     Subquery,
-    and_,
     case,
     func,
     or_,
@@ -26,7 +24,6 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
-from core import workdays
 from core.followups import amended
 from core.followups import commitments as owed
 from core.followups.backlog import (
@@ -38,6 +35,13 @@ from core.followups.backlog import (
     rows_select,
     to_rows,
 )
+from core.followups.days import (  # noqa: F401  (re-exported for callers)
+    day_start,
+    day_window,
+    in_team,
+    last_working_day,
+)
+from core.followups.trend import ALL_WEEK, TREND_DAYS, trend, trend_statement  # noqa: F401
 from core.followups.views import (  # noqa: F401  (re-exported for callers)
     SUMMED,
     AgentDay,
@@ -72,42 +76,14 @@ from core.store.models import (
 )
 from core.vocabulary import CARE_REASONS
 
-ALL_WEEK = frozenset(range(7))
 SETTLED = (AccountStatus.PAID, AccountStatus.CLOSED)
 WOBBLE_OUTCOME_DAYS = 60
-TREND_DAYS = 14
 QUIET_DAYS = 14
 BLOCKER_ROWS = 20
 MIN_OVERDUE_FOR_HINT = 5
 
 
-# ---------------------------------------------------------------- days
-
-
-def last_working_day(today: date,
-                     working: Collection[int] = workdays.MONDAY_TO_FRIDAY) -> date:
-    """The working day before `today` (Monday to Friday: Monday, Saturday and Sunday look back
-    to Friday)."""
-    return workdays.previous_working_day(today, working)
-
-
-def day_start(day: date, zone: ZoneInfo) -> datetime:
-    """The UTC instant of local midnight starting `day` in `zone`."""
-    return datetime.combine(day, time(0), tzinfo=zone).astimezone(UTC)
-
-
-def day_window(day: date, zone: ZoneInfo) -> tuple[datetime, datetime]:
-    """[start, end) in UTC of the local calendar day `day` (23 or 25 hours across DST)."""
-    return day_start(day, zone), day_start(day + timedelta(days=1), zone)
-
-
 # ---------------------------------------------------------------- per agent
-
-
-def _in_team(column: ColumnElement, team_id: int | None) -> list[ColumnElement[bool]]:
-    if team_id is None:
-        return []
-    return [column.in_(select(User.id).where(User.team_id == team_id))]
 
 
 def _per_owner(account_id: ColumnElement, cents: ColumnElement,
@@ -154,8 +130,11 @@ def _load_statement(today: date) -> Subquery:
     held = (select(FollowUp.owner_id.label("agent_id"), *_load_counts(today, -1))
             .where(*open_due, FollowUp.account_id.in_(active_hold_accounts(today)), not_care())
             .group_by(FollowUp.owner_id))
+    # `status + ''` keeps the planner on (reason, status, due): after-care is a few rows, while
+    # the (status, …) indexes would walk every open follow-up to find them.
     care = (select(FollowUp.owner_id.label("agent_id"), *_load_counts(today, -1))
-            .where(*open_due, FollowUp.reason.in_(sorted(CARE_REASONS)))
+            .where(FollowUp.status + "" == FollowUpStatus.OPEN, FollowUp.due_on <= today,
+                   FollowUp.reason.in_(sorted(CARE_REASONS)))
             .group_by(FollowUp.owner_id))
     both = union_all(everything, held, care).subquery("f_parts")
     return (select(both.c.agent_id, *[func.sum(both.c[n]).label(n) for n in
@@ -244,7 +223,7 @@ def broken_plans_statement(since: datetime, team_id: int | None) -> Select:
             .join(Debtor, Debtor.id == Account.debtor_id)
             .outerjoin(User, User.id == Debtor.owner_id)
             .where(PaymentPlan.status == PlanStatus.BROKEN, PaymentPlan.ended_at >= since,
-                   *_in_team(Debtor.owner_id, team_id))
+                   *in_team(Debtor.owner_id, team_id))
             .order_by(PaymentPlan.ended_at.desc(), PaymentPlan.id)
             .limit(BLOCKER_ROWS))
 
@@ -263,7 +242,7 @@ def quiet_vulnerable_statement(cutoff: datetime, team_id: int | None) -> Select:
     quiet = (select(Debtor.id.label("debtor_id"), Debtor.name.label("debtor_name"),
                     Debtor.owner_id, last.label("last_checkin_at"))
              .where(Debtor.vulnerable.is_(True), or_(last.is_(None), last < cutoff),
-                    owing.exists(), *_in_team(Debtor.owner_id, team_id))
+                    owing.exists(), *in_team(Debtor.owner_id, team_id))
              .subquery("quiet"))
     return (select(quiet.c.debtor_id, quiet.c.debtor_name,
                    func.coalesce(User.display_name, "Nobody").label("owner_name"),
@@ -287,7 +266,7 @@ def wobbling_statement(team_id: int | None) -> Select:
             .outerjoin(User, User.id == FollowUp.owner_id)
             .where(FollowUp.status == FollowUpStatus.OPEN,
                    FollowUp.reason == FollowUpReason.WOBBLE_CHECK,
-                   *_in_team(FollowUp.owner_id, team_id))
+                   *in_team(FollowUp.owner_id, team_id))
             .order_by(FollowUp.due_on, FollowUp.id)
             .limit(BLOCKER_ROWS))
 
@@ -302,7 +281,7 @@ def wobble_outcome(session: Session, *, today: date, team_id: int | None) -> Wob
         .join(PaymentPlan, PaymentPlan.id == FollowUp.plan_id)
         .where(FollowUp.reason == FollowUpReason.WOBBLE_CHECK, FollowUp.created_at < until,
                FollowUp.created_at >= until - timedelta(days=365),
-               *_in_team(FollowUp.owner_id, team_id)))
+               *in_team(FollowUp.owner_id, team_id)))
     counts = {"contacted": 0, "contacted_broke": 0, "not_contacted": 0,
               "not_contacted_broke": 0}
     for r in rows:
@@ -318,47 +297,6 @@ def _with_total(session: Session, stmt: Select, kind: type) -> tuple[list, int]:
     rows = session.execute(stmt).mappings().all()
     total = int(rows[0]["total"]) if rows else 0
     return [kind(**{k: v for k, v in r.items() if k != "total"}) for r in rows], total
-
-
-# ---------------------------------------------------------------- trend
-
-
-def trend_statement(*, last_day: date, zone: ZoneInfo, team_id: int | None,
-                    days: int = TREND_DAYS,
-                    working: Collection[int] = ALL_WEEK) -> Select:
-    """Check-ins and conversations per office day, for the `days` working days ending on
-    `last_day` (days off are skipped: they are not points of the trend)."""
-    shown = workdays.last_working_days(last_day, days, working)
-    windows = [day_window(day, zone) for day in shown]
-    # The local days are UTC ranges: one CASE maps each timestamp to its day's number; a
-    # check-in on a day off between them maps to no number and is left out.
-    day_no = case(*[(and_(CheckIn.at >= start, CheckIn.at < end), i)
-                    for i, (start, end) in enumerate(windows)]).label("day_no")
-    spoke = or_(CheckIn.outcome == Outcome.SPOKE, CheckIn.right_party.is_(True))
-    return (select(day_no, func.count().label("checkins"),
-                   func.count(case((spoke, 1))).label("conversations"))
-            # `agent_id + 0` keeps the planner on the (at, agent, outcome …) index: one range
-            # scan of the period beats a probe per agent plus a table read per check-in.
-            .where(CheckIn.at >= windows[0][0], CheckIn.at < windows[-1][1],
-                   *_in_team(CheckIn.agent_id + 0, team_id))
-            .group_by(day_no)
-            .order_by(day_no))
-
-
-def trend(session: Session, *, last_day: date, zone: ZoneInfo, team_id: int | None = None,
-          days: int = TREND_DAYS, working: Collection[int] = ALL_WEEK) -> list[TrendPoint]:
-    """One point per working day (days with nothing logged count 0)."""
-    shown = workdays.last_working_days(last_day, days, working)
-    counts = {r.day_no: r for r in session.execute(trend_statement(
-        last_day=last_day, zone=zone, team_id=team_id, days=days, working=working))
-        if r.day_no is not None}
-    points = [TrendPoint(day=day,
-                         checkins=int(counts[i].checkins) if i in counts else 0,
-                         conversations=int(counts[i].conversations) if i in counts else 0)
-              for i, day in enumerate(shown)]
-    windows = [day_window(day, zone) for day in shown]
-    return amended.trend(points, windows, amended.changes(
-        session, start=windows[0][0], end=windows[-1][1], team_id=team_id))
 
 
 # ---------------------------------------------------------------- overload

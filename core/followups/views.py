@@ -391,6 +391,7 @@ class Commitments:
 
     holds_ending: list[HoldEnding] = field(default_factory=list)
     adjustments_to_review: list[AdjustmentToReview] = field(default_factory=list)
+    adjustments_to_review_count: int = 0  # lines (a person and a review date) in all
     callbacks: CallbackPromises = field(default_factory=CallbackPromises)
 
 

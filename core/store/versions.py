@@ -28,6 +28,7 @@ from sqlalchemy import Connection, Engine, event, text
 from sqlmodel import Field, Session, SQLModel
 
 from core.store import models as _models  # noqa: F401  (registers every table)
+from core.store import summaries as _summaries  # noqa: F401
 
 TABLE = "data_version"
 _UNTRACKED = frozenset({TABLE, "alembic_version"})
@@ -36,8 +37,9 @@ _READY = "recovery_data_version"  # key in Connection.info: this database has th
 _DML = re.compile(r'^\s*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?',
                   re.IGNORECASE)
 # Tables the database's own triggers write when another is written: a check-in keeps
-# debtor.last_checkin_at (migration 0008). A new trigger that writes a table adds its line here.
-TRIGGERED: dict[str, tuple[str, ...]] = {"checkin": ("debtor",)}
+# debtor.last_checkin_at (migration 0008) and its hour's checkin_hour row (0020). A new trigger
+# that writes a table adds its line here.
+TRIGGERED: dict[str, tuple[str, ...]] = {"checkin": ("debtor", "checkin_hour")}
 _reads: ContextVar[set[str] | None] = ContextVar("recovery_read_tables", default=None)
 _words: tuple[int, re.Pattern[str]] | None = None
 

@@ -6,10 +6,14 @@ from datetime import date, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from sqlalchemy import func
+from sqlmodel import select
 
+from core import workdays
 from core.checkins import service as checkins_service
 from core.followups import commitments, standup
 from core.followups.standup import AgentDay, last_working_day, overload_hints, standup_report
+from core.store.models import CheckIn
 from tests.factories import (
     at_utc,
     make_account,
@@ -169,6 +173,57 @@ def test_fourteen_day_trend_uses_office_days(session, scene):
     # and Cat's check-in with "Quiet" on Wednesday 24 June is the first day's point
     assert trend[date(2026, 6, 24)] == (1, 0)
     assert sum(c for c, _ in trend.values()) == 6
+
+
+def test_the_hourly_summary_counts_exactly_what_the_check_ins_say(session, scene):
+    # Given the scene's check-ins and more on the hour's edges, with wellbeing and the right
+    # person reached on a call with no other outcome
+    o = scene
+    more = make_debtor(session, o.ann, name="Edges")
+    for at, fields in ((at_utc(2026, 7, 10, 9, 0), {"wellbeing": 2}),
+                       (at_utc(2026, 7, 10, 9, 59, 59), {"right_party": True}),
+                       (at_utc(2026, 7, 10, 10, 0), {"outcome": "spoke", "wellbeing": 5})):
+        make_checkin_at(session, more, o.ann, at, **fields)
+    session.commit()
+    from core.followups import trend as trend_job
+    from core.store.summaries import CheckinHour
+
+    # Then the hours kept by the database hold every check-in once, as its own row says
+    hours = {(r.hour, r.agent_id): r for r in session.exec(select(CheckinHour))}
+    nine = hours[(at_utc(2026, 7, 10, 9), o.ann.id)]
+    assert (nine.checkins, nine.conversations, nine.wellbeing_sum, nine.wellbeing_count) == (
+        2, 1, 2, 1)
+    assert sum(r.checkins for r in hours.values()) == session.exec(
+        select(func.count()).select_from(CheckIn)).one()
+    # And the trend read from them is the trend read from every check-in, for each team
+    days = workdays.last_working_days(DAY, 14, workdays.MONDAY_TO_FRIDAY)
+    windows = [standup.day_window(day, LONDON) for day in days]
+    for team in (None, o.north.id, o.south.id):
+        summary = session.execute(trend_job.hourly_trend_statement(windows, team)).all()
+        raw = session.execute(trend_job.trend_statement(
+            last_day=DAY, zone=LONDON, team_id=team,
+            working=workdays.MONDAY_TO_FRIDAY)).all()
+        assert [tuple(r) for r in summary] == [tuple(r) for r in raw]
+
+
+def test_an_office_half_an_hour_off_utc_reads_the_check_ins_themselves(session, scene):
+    # Given an office in India (UTC+5:30): its days do not start on a UTC hour
+    kolkata = ZoneInfo("Asia/Kolkata")
+
+    def points():
+        report = standup_report(session, today=TODAY, team_id=scene.north.id, zone=kolkata)
+        return {p.day: p.checkins for p in report.trend}
+
+    before = points()
+    # When two check-ins fall either side of its midnight (18:30 UTC), in one UTC hour
+    more = make_debtor(session, scene.ann, name="Late")
+    make_checkin_at(session, more, scene.ann, at_utc(2026, 7, 9, 18, 10))  # Thursday 23:40
+    make_checkin_at(session, more, scene.ann, at_utc(2026, 7, 9, 18, 50))  # Friday 00:20
+    session.commit()
+    after = points()
+    # Then each is counted on its own office day, not both on the hour's
+    thursday, friday = date(2026, 7, 9), date(2026, 7, 10)
+    assert (after[thursday], after[friday]) == (before[thursday] + 1, before[friday] + 1)
 
 
 def test_a_team_that_works_weekends_sees_them_in_the_trend(session, scene):
@@ -348,7 +403,27 @@ def test_adjustments_past_their_review_date_are_listed(session):
     assert commitments.review_records(owed.adjustments_to_review) == [{
         "Debtor": "Overdue", "Agent": o.ann.display_name, "What we agreed": "Only by letter",
         "Review was due": TODAY - timedelta(days=1)}]
-    assert len(standup_report(session, today=TODAY).commitments.adjustments_to_review) == 2
+    assert owed.adjustments_to_review_count == 1
+    everyone = standup_report(session, today=TODAY).commitments
+    assert (len(everyone.adjustments_to_review), everyone.adjustments_to_review_count) == (2, 2)
+
+
+def test_the_stand_up_lists_the_oldest_lines_to_review_and_counts_them_all(session):
+    # Given 23 people whose adjustment is past review, one of them with two windows
+    o = make_office(session)
+    people = [make_debtor(session, o.ann, name=f"Person {n:02}") for n in range(23)]
+    for n, person in enumerate(people):
+        make_adjustment(session, person, review_on=TODAY - timedelta(days=30 - n))
+    make_adjustment(session, people[0], review_on=TODAY - timedelta(days=30))
+    session.commit()
+    # When the stand-up is read
+    owed = standup_report(session, today=TODAY).commitments
+    # Then all 23 lines are counted, the 20 longest past review are listed (both of the
+    # first person's adjustments in one line), and the three most recent are left out
+    assert owed.adjustments_to_review_count == 23
+    lines = commitments.review_records(owed.adjustments_to_review)
+    assert [r["Debtor"] for r in lines] == [f"Person {n:02}" for n in range(20)]
+    assert len(owed.adjustments_to_review) == 21
 
 
 def test_our_promises_kept_counts_call_backs_made_within_15_minutes(session):
@@ -394,7 +469,7 @@ def test_seven_windows_of_one_person_are_one_line_to_review(session):
     # When the stand-up lists what to review
     owed = standup_report(session, today=TODAY).commitments
     # Then there are seven adjustments but one line for the person, naming the first two
-    assert len(owed.adjustments_to_review) == 7
+    assert (len(owed.adjustments_to_review), owed.adjustments_to_review_count) == (7, 1)
     [line] = commitments.review_records(owed.adjustments_to_review)
     assert line["Debtor"] == "Nights"
     assert line["What we agreed"] == (
