@@ -76,8 +76,8 @@ def backlog_page(session: Session, *, filters: BacklogFilter, today: date, page:
 
 
 def standup_report(session: Session, *, today: date, team_id: int | None) -> StandupReport:
-    """The stand-up for one team (or all)."""
-    return standup.standup_report(session, today=today, team_id=team_id)
+    """The stand-up for one team (or all); its lists read on a second connection meanwhile."""
+    return standup.standup_report(session, today=today, team_id=team_id, parallel=True)
 
 
 # ---------------------------------------------------------------- My day

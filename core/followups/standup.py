@@ -8,12 +8,17 @@ overload hints are built from the per-agent counts (at most a few dozen rows).
 
 from __future__ import annotations
 
+import contextvars
 import statistics
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
     ColumnElement,
+    Engine,
     Select,
     Subquery,
     case,
@@ -81,6 +86,9 @@ WOBBLE_OUTCOME_DAYS = 60
 QUIET_DAYS = 14
 BLOCKER_ROWS = 20
 MIN_OVERDUE_FOR_HINT = 5
+T = TypeVar("T")
+# The second connection's thread for `standup_report(parallel=True)`: a few at once at most.
+_SECOND = ThreadPoolExecutor(max_workers=4, thread_name_prefix="standup-lists")
 
 
 # ---------------------------------------------------------------- per agent
@@ -340,22 +348,9 @@ def agent_days(session: Session, *, day: date, today: date, zone: ZoneInfo,
     return amended.agents(rows, amended.changes(session, start=start, end=end, team_id=team_id))
 
 
-def standup_report(session: Session, *, today: date, team_id: int | None = None,
-                   zone: ZoneInfo | None = None) -> StandupReport:
-    """The stand-up for `today` (results of the last working day), one team or all."""
-    zone = zone or settings.office_zone(session)
-    working = settings.working_days(session)
-    day = last_working_day(today, working)
-    agents = agent_days(session, day=day, today=today, zone=zone, team_id=team_id)
-    teams: dict[int | None, list[AgentDay]] = {}
-    for agent in agents:
-        teams.setdefault(agent.team_id, []).append(agent)
-    team_rows = [_rollup(rows, name=rows[0].team_name, team_id=tid) for tid, rows in teams.items()]
-    total = _rollup(agents, name="Everyone" if team_id is None else
-                    (team_rows[0].name if team_rows else "This team"), team_id=team_id)
-
-    overdue = to_rows(session.execute(overdue_blockers_statement(today, team_id)).mappings(),
-                       today)
+def _blockers(session: Session, *, today: date, day: date, zone: ZoneInfo,
+              team_id: int | None) -> dict:
+    """The stand-up's lists: blockers, wobbling plans and what we owe people."""
     since = day_start(day, zone)
     broken, broken_count = _with_total(session, broken_plans_statement(since, team_id),
                                        BrokenPlan)
@@ -363,21 +358,54 @@ def standup_report(session: Session, *, today: date, team_id: int | None = None,
     quiet, quiet_count = _with_total(session, quiet_vulnerable_statement(cutoff, team_id),
                                      QuietDebtor)
     wobbling, wobbling_count = _with_total(session, wobbling_statement(team_id), WobblingPlan)
+    return {
+        "overdue_7plus": to_rows(session.execute(
+            overdue_blockers_statement(today, team_id)).mappings(), today),
+        "broken_plans": broken, "broken_plans_count": broken_count,
+        "quiet_vulnerable": quiet, "quiet_vulnerable_count": quiet_count,
+        "wobbling": wobbling, "wobbling_count": wobbling_count,
+        "wobble_outcome": wobble_outcome(session, today=today, team_id=team_id),
+        "commitments": owed.commitments(session, today=today, team_id=team_id, start=since,
+                                        end=day_window(day, zone)[1]),
+    }
+
+
+def _on_own_session(bind: Engine, work: Callable[[Session], T]) -> T:
+    with Session(bind, expire_on_commit=False) as session:
+        return work(session)
+
+
+def standup_report(session: Session, *, today: date, team_id: int | None = None,
+                   zone: ZoneInfo | None = None, parallel: bool = False) -> StandupReport:
+    """The stand-up for `today` (results of the last working day), one team or all.
+
+    With `parallel` (the screen asks for it; the session must be bound to an engine and have
+    written nothing) the lists are read on a second connection while this one counts the
+    results and the trend: the database works on both at once (SQLite and psycopg let go of
+    Python's lock while a statement runs), so the screen waits for the longer half, not the
+    sum. The tables read there are noted for the cache as if read here (the context is copied).
+    """
+    zone = zone or settings.office_zone(session)
+    working = settings.working_days(session)
+    day = last_working_day(today, working)
+
+    def lists(s: Session) -> dict:
+        return _blockers(s, today=today, day=day, zone=zone, team_id=team_id)
+
+    bind = session.get_bind()
+    later = (_SECOND.submit(contextvars.copy_context().run, _on_own_session, bind, lists)
+             if parallel and isinstance(bind, Engine) else None)
+    agents = agent_days(session, day=day, today=today, zone=zone, team_id=team_id)
+    teams: dict[int | None, list[AgentDay]] = {}
+    for agent in agents:
+        teams.setdefault(agent.team_id, []).append(agent)
+    team_rows = [_rollup(rows, name=rows[0].team_name, team_id=tid) for tid, rows in teams.items()]
+    total = _rollup(agents, name="Everyone" if team_id is None else
+                    (team_rows[0].name if team_rows else "This team"), team_id=team_id)
+    points = trend(session, last_day=day, zone=zone, team_id=team_id, working=working)
     return StandupReport(
-        today=today, day=day, agents=agents, teams=team_rows, total=total,
-        overdue_7plus=overdue,
-        broken_plans=broken,
-        broken_plans_count=broken_count,
-        quiet_vulnerable=quiet,
-        quiet_vulnerable_count=quiet_count,
-        trend=trend(session, last_day=day, zone=zone, team_id=team_id, working=working),
-        hints=overload_hints(agents),
-        wobbling=wobbling,
-        wobbling_count=wobbling_count,
-        wobble_outcome=wobble_outcome(session, today=today, team_id=team_id),
-        commitments=owed.commitments(session, today=today, team_id=team_id,
-                                     start=since, end=day_window(day, zone)[1]),
-    )
+        today=today, day=day, agents=agents, teams=team_rows, total=total, trend=points,
+        hints=overload_hints(agents), **(later.result() if later else lists(session)))
 
 
 # ---------------------------------------------------------------- for tables

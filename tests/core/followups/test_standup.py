@@ -503,3 +503,22 @@ def test_stand_up_figures_read_check_ins_as_amended(session):
     assert next(p for p in after.trend if p.day == DAY).conversations == 2
     south = standup_report(session, today=TODAY, team_id=o.south.id, zone=LONDON)
     assert next(p for p in south.trend if p.day == DAY).conversations == 0
+
+
+def test_read_in_parallel_the_report_is_the_same_and_its_tables_are_all_noted(engine, scene):
+    # Given the scene, committed, and an adjustment past review (read only by the lists)
+    from core.store import db, versions
+
+    with db.write_session(engine) as s:
+        make_adjustment(s, make_debtor(s, scene.ann, name="Review me"),
+                        review_on=TODAY - timedelta(days=2))
+    # When the report is read at once and with its lists on a second connection
+    with db.read_session(engine) as s:
+        serial = standup_report(s, today=TODAY, team_id=scene.north.id, zone=LONDON)
+    with versions.reading() as tables, db.read_session(engine) as s:
+        parallel = standup_report(s, today=TODAY, team_id=scene.north.id, zone=LONDON,
+                                  parallel=True)
+    # Then both say the same, and the cache knows every table either connection read
+    assert parallel == serial
+    assert parallel.commitments.adjustments_to_review_count == 1
+    assert {"adjustment", "hold", "checkin_hour", "followup", "payment_plan"} <= tables
