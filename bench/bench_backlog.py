@@ -8,7 +8,10 @@ follow-ups and 60 agents, then prints one table:
 * AppTest reruns of the Follow-ups, Stand-up and Home pages (server-side), warm (st.cache_data
   hit, what a click costs) and cold (cache cleared before each run), the same number of each;
   the verdict is the COLD p95 against 300 ms, the figure docs/benchmarks.md quotes;
-* the process's peak RSS (target < 1 GB), which includes the AppTest app runs.
+* the process's peak private memory (target < 1 GB), which includes the AppTest app runs:
+  RssAnon of /proc/self/status sampled every 20 ms. The peak RSS is printed beside it, but it
+  also counts the SQLite file's memory map (the operating system's page cache, shared, not
+  ours) once per connection that touched it, so a second connection "adds" the file again.
 
 SQLite by default (a file in the temp folder, reused between runs); `--database-url URL` for
 PostgreSQL, or `--temp-postgres` to start a throwaway server from Debian's binaries.
@@ -406,6 +409,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run(url: str, args: argparse.Namespace) -> int:
     """Everything after the database is chosen."""
+    private = PrivatePeak()
     ensure_data(url, args)
     engine = db.make_engine(url)
     analyze(engine)
@@ -431,24 +435,57 @@ def run(url: str, args: argparse.Namespace) -> int:
         if args.without_indexes:
             set_indexes(engine, present=True)
         engine.dispose()
+    private_mb = private.stop()
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    report(url, engine.dialect.name, sizes, open_n, today, args, query_rows, page_rows, rss_mb)
+    report(url, engine.dialect.name, sizes, open_n, today, args, query_rows, page_rows, rss_mb,
+           private_mb)
     if not page_rows:  # nothing to judge the pages by: never a PASS on "0 ms"
-        print(f"\nNo verdict: the pages were not timed (--skip-pages); peak RSS {rss_mb:.0f} MB "
-              f"at a load average of {os.getloadavg()[0]:.1f}.")
-        return 0 if rss_mb < TARGET_RSS_MB else 1
+        print(f"\nNo verdict: the pages were not timed (--skip-pages); peak private memory "
+              f"{private_mb:.0f} MB at a load average of {os.getloadavg()[0]:.1f}.")
+        return 0 if private_mb < TARGET_RSS_MB else 1
     worst_cold = max(r[6] for r in page_rows)
-    verdict = worst_cold <= TARGET_PAGE_MS and rss_mb < TARGET_RSS_MB
+    verdict = worst_cold <= TARGET_PAGE_MS and private_mb < TARGET_RSS_MB
     worst_cpu = max((r[7] for r in page_rows), default=0.0)
     print(f"\nVerdict: {'PASS' if verdict else 'FAIL'} — worst cold p95 {worst_cold:.0f} ms "
           f"(target ≤ {TARGET_PAGE_MS:.0f} ms) at a load average of "
-          f"{os.getloadavg()[0]:.1f}, peak RSS {rss_mb:.0f} MB. (Worst cold p95 of CPU time: "
+          f"{os.getloadavg()[0]:.1f}, peak private memory {private_mb:.0f} MB (peak RSS with "
+          f"the file map {rss_mb:.0f} MB). (Worst cold p95 of CPU time: "
           f"{worst_cpu:.0f} ms.)")
     return 0 if verdict else 1
 
 
+class PrivatePeak:
+    """The highest RssAnon (memory of our own, not file maps) seen while running, in MB."""
+
+    def __init__(self, every: float = 0.02) -> None:
+        import threading
+
+        self.mb = self.now()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, args=(every,), daemon=True)
+        self._thread.start()
+
+    @staticmethod
+    def now() -> float:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("RssAnon:"):
+                    return int(line.split()[1]) / 1024
+        return 0.0
+
+    def _watch(self, every: float) -> None:
+        while not self._stop.wait(every):
+            self.mb = max(self.mb, self.now())
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return max(self.mb, self.now())
+
+
 def report(url: str, dialect: str, sizes: dict, open_n: int, today: date,
-           args: argparse.Namespace, query_rows: list, page_rows: list, rss_mb: float) -> None:
+           args: argparse.Namespace, query_rows: list, page_rows: list, rss_mb: float,
+           private_mb: float) -> None:
     """Print the results as Markdown tables (pasted into docs/benchmarks.md)."""
     print(f"\n## {dialect} · {safe(url)}")
     print("Load average (1, 5, 15 min) at the end of the run: "
@@ -471,8 +508,10 @@ def report(url: str, dialect: str, sizes: dict, open_n: int, today: date,
             flag = "" if cp95 <= TARGET_PAGE_MS else " ✗"
             print(f"| {page} | {who} | {first:.0f} | {wmed:.0f} | {wp95:.0f} | {cmed:.0f} "
                   f"| {cp95:.0f}{flag} | {cpu95:.0f} | {load:.1f} |")
-    print(f"\nPeak RSS of this process (queries + AppTest app runs): {rss_mb:.0f} MB "
-          f"(target < {TARGET_RSS_MB:.0f} MB).")
+    print(f"\nPeak private memory of this process (queries + AppTest app runs, RssAnon "
+          f"sampled every 20 ms): {private_mb:.0f} MB (target < {TARGET_RSS_MB:.0f} MB). Peak "
+          f"RSS, which also counts the SQLite file's shared memory map once per connection: "
+          f"{rss_mb:.0f} MB.")
 
 
 if __name__ == "__main__":

@@ -12,3 +12,11 @@ class UserError(ValueError):
     """A refusal or a problem explained in plain English, safe to show as it is."""
 
 
+
+
+class FieldErrors(UserError):
+    """Bad input on a form: `errors` maps each field name to a plain message for that field."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        self.errors = dict(errors)
+        super().__init__(" ".join(self.errors.values()))

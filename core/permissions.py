@@ -21,6 +21,11 @@ def require_role(actor: User | None, *roles: str) -> None:
         raise PermissionError(f"Only a {allowed} can do this.")
 
 
+def require_active(actor: User | None) -> None:
+    """Any active agent, lead or admin."""
+    require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
+
+
 def require_lead(actor: User | None) -> None:
     """Leads and admins only."""
     require_role(actor, Role.LEAD, Role.ADMIN)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.checkins import queries, service
+from core.checkins import amendments, queries
 from core.checkins.views import AMENDABLE_FIELDS
 from core.clock import utcnow
 from ui import auth, nav
@@ -94,9 +94,9 @@ with amend_tab:
         amend_value = st.text_area("What it should say", key=AMEND("value"), height=80)
         amend_reason = st.text_input("Why the correction", key=AMEND("reason"))
         if st.form_submit_button("Save correction") and write(
-                lambda s: service.amend_checkin(s, actor=me, checkin_id=amend_id,
-                                                field=amend_field, new_value=amend_value,
-                                                reason=amend_reason)) is not None:
+                lambda s: amendments.amend_checkin(s, actor=me, checkin_id=amend_id,
+                                                   field=amend_field, new_value=amend_value,
+                                                   reason=amend_reason)) is not None:
             AMEND.afresh()
             st.session_state["checkin_flash"] = "The correction was saved."
             st.rerun()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from sqlmodel import Session
 
-from core.checkins.service import FieldErrors
 from core.checkins.views import (
     CHANNELS,
     channel_in_sentence,
@@ -13,7 +12,7 @@ from core.checkins.views import (
 )
 from core.contact_rules import is_valid_timezone
 from core.debtors.queries import require_active
-from core.errors import UserError
+from core.errors import FieldErrors, UserError
 from core.permissions import require_lead
 from core.store import audit
 from core.store.db import save_versioned

@@ -15,13 +15,8 @@ from zoneinfo import ZoneInfo
 import streamlit as st
 
 from core.checkins import queries
-from core.checkins.service import (
-    CheckInInput,
-    CheckInValidationError,
-    log_checkin,
-    pounds_to_cents,
-    to_utc,
-)
+from core.checkins.decide import CheckInInput, CheckInValidationError, pounds_to_cents, to_utc
+from core.checkins.service import log_checkin
 from core.checkins.views import (
     CHANNELS,
     DIRECTIONS,

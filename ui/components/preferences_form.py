@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.checkins.service import FieldErrors
 from core.checkins.views import CHANNELS, join_list, split_list
 from core.debtors import service as debtors
+from core.errors import FieldErrors
 from core.store.models import DebtorPublic, DebtorUpdate, User
 from ui.session import forget_reads, write
 

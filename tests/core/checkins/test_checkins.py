@@ -11,9 +11,11 @@ from sqlmodel import select
 
 from core.checkins import queries, rules
 from core.checkins import service as checkins
+from core.checkins.amendments import amend_checkin
 from core.checkins.charts import wellbeing_chart
-from core.checkins.service import CheckInInput, CheckInValidationError, FieldErrors
+from core.checkins.service import CheckInInput, CheckInValidationError
 from core.debtors import queries as debtors
+from core.errors import FieldErrors
 from core.store.models import (
     AuditEvent,
     CheckIn,
@@ -190,9 +192,9 @@ def test_amendments_keep_the_original(session, people):
         debtor, account, notes="Said she'd pay Friday"), now=NOW)
     session.commit()
     # When the agent corrects the notes, and a lead corrects them again
-    checkins.amend_checkin(session, actor=agent, checkin_id=checkin.id, field="notes",
+    amend_checkin(session, actor=agent, checkin_id=checkin.id, field="notes",
                            new_value="Said she'd pay Monday", reason="Misheard the day")
-    checkins.amend_checkin(session, actor=lead, checkin_id=checkin.id, field="notes",
+    amend_checkin(session, actor=lead, checkin_id=checkin.id, field="notes",
                            new_value="Said she'd pay Monday 16th", reason="Added the date")
     session.commit()
     # Then the check-in still says what was first written, and each correction is kept
@@ -215,7 +217,7 @@ def test_only_the_author_or_a_lead_may_amend(session, people):
     other = make_user(session, "agent")
     checkin = checkins.log_checkin(session, actor=agent, data=base(debtor, account), now=NOW)
     with pytest.raises(PermissionError):
-        checkins.amend_checkin(session, actor=other, checkin_id=checkin.id, field="notes",
+        amend_checkin(session, actor=other, checkin_id=checkin.id, field="notes",
                                new_value="x", reason="y")
 
 
@@ -228,7 +230,7 @@ def test_bad_amendments_are_refused(session, people, field, value, reason, key):
     agent, _, debtor, account = people
     checkin = checkins.log_checkin(session, actor=agent, data=base(debtor, account), now=NOW)
     with pytest.raises(FieldErrors) as caught:
-        checkins.amend_checkin(session, actor=agent, checkin_id=checkin.id, field=field,
+        amend_checkin(session, actor=agent, checkin_id=checkin.id, field=field,
                                new_value=value, reason=reason)
     assert key in caught.value.errors
     assert session.exec(select(func.count()).select_from(CheckInAmendment)).one() == 0

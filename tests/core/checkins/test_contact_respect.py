@@ -13,6 +13,7 @@ from sqlmodel import func, select
 from core.checkins import adjustments, holds, queries
 from core.checkins import service as checkins
 from core.checkins.adjustments import AdjustmentInput
+from core.checkins.amendments import amend_checkin
 from core.checkins.holds import HoldInput
 from core.checkins.service import CheckInInput, CheckInValidationError
 from core.errors import UserError
@@ -366,7 +367,7 @@ def test_correcting_no_answer_to_spoke_starts_the_seven_day_pause(session, peopl
     assert {v.channel: v for v in queries.contact_verdicts(
         session, debtor=debtor, account_id=account.id, at=NOW)}["phone"].allowed
     # When it is corrected to "spoke with them"
-    checkins.amend_checkin(session, actor=agent, checkin_id=first.id, field="outcome",
+    amend_checkin(session, actor=agent, checkin_id=first.id, field="outcome",
                            new_value="spoke", reason="We did talk; I ticked the wrong box")
     # Then a call today is refused by the 7-day pause, and the timeline keeps the original
     phone = {v.channel: v for v in queries.contact_verdicts(
@@ -381,9 +382,9 @@ def test_a_corrected_wellbeing_is_charted_at_its_new_value(session, people):
                          at=NOW - timedelta(days=2))
     make_checkin(session, debtor, agent, account=account, at=NOW - timedelta(days=1))
     second = make_checkin(session, debtor, agent, account=account, at=NOW)
-    checkins.amend_checkin(session, actor=agent, checkin_id=first.id, field="wellbeing",
+    amend_checkin(session, actor=agent, checkin_id=first.id, field="wellbeing",
                            new_value="4", reason="Misheard")
-    checkins.amend_checkin(session, actor=agent, checkin_id=second.id, field="wellbeing",
+    amend_checkin(session, actor=agent, checkin_id=second.id, field="wellbeing",
                            new_value="3", reason="Asked at the end")
     assert [p.wellbeing for p in queries.wellbeing_points(session, debtor_id=debtor.id)] == [4, 3]
 

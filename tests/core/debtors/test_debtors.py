@@ -8,9 +8,11 @@ import pytest
 from sqlmodel import select
 
 from core.checkins import service as checkins
-from core.checkins.service import CheckInInput, FieldErrors
+from core.checkins.amendments import amend_checkin
+from core.checkins.service import CheckInInput
 from core.debtors import queries as debtors
 from core.debtors import service as debtor_service
+from core.errors import FieldErrors
 from core.store.db import StaleRecordError
 from core.store.models import AuditEvent, Debtor, DebtorUpdate
 from tests.factories import (
@@ -88,7 +90,7 @@ def test_the_timeline_is_one_list_newest_first(session, team):
     # Given a check-in (later amended), a plan, a payment, a follow-up and a promise
     first = make_checkin(session, ann, sam, account=account, at=NOW - timedelta(days=9),
                          notes="First call")
-    checkins.amend_checkin(session, actor=sam, checkin_id=first.id, field="wellbeing",
+    amend_checkin(session, actor=sam, checkin_id=first.id, field="wellbeing",
                            new_value="2", reason="Forgot to record it")
     plan = make_plan(session, account, first_due=date(2026, 3, 5))
     plan.created_at = NOW - timedelta(days=8)

@@ -10,7 +10,7 @@ from sqlalchemy import func
 from sqlmodel import select
 
 from core import workdays
-from core.checkins import service as checkins_service
+from core.checkins import amendments
 from core.followups import commitments, standup
 from core.followups.standup import AgentDay, last_working_day, overload_hints, standup_report
 from core.store.models import CheckIn
@@ -491,8 +491,8 @@ def test_stand_up_figures_read_check_ins_as_amended(session):
     # When both are amended
     for checkin, field, value in ((first, "outcome", "spoke"), (first, "wellbeing", "2"),
                                   (second, "wellbeing", "")):
-        checkins_service.amend_checkin(session, actor=o.ann, checkin_id=checkin.id,
-                                       field=field, new_value=value, reason="Misheard")
+        amendments.amend_checkin(session, actor=o.ann, checkin_id=checkin.id,
+                                 field=field, new_value=value, reason="Misheard")
     session.commit()
     # Then the stand-up counts two conversations and an average wellbeing of 2
     after = standup_report(session, today=TODAY, zone=LONDON)
