@@ -225,13 +225,17 @@ def draft_message(
     return "\n\n".join(paragraphs) + f"\n\nBest wishes,\n{agent}"
 
 
-def finalise_message(text: str, channel: str) -> str:
-    """Add the channel's opt-out sentence (sms and email) unless the text already has it."""
+def finalise_message(text: str, channel: str, sentence: str | None = None) -> str:
+    """Add the channel's opt-out sentence (sms and email) unless the text already has it;
+    `sentence` is that sentence in the message's language (English when not given)."""
     if channel not in MESSAGE_CHANNELS:
         raise UserError(
             f"Unknown message channel {channel!r}: use one of {', '.join(MESSAGE_CHANNELS)}."
         )
-    sentence = OPT_OUT_SENTENCE.get(channel)
+    if channel not in OPT_OUT_SENTENCE:
+        sentence = None
+    elif sentence is None:
+        sentence = OPT_OUT_SENTENCE[channel]
     text = text.rstrip()
     if sentence is None or sentence in text:
         return text

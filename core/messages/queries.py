@@ -13,7 +13,7 @@ from core import plain_language
 from core.checkins import queries as checkins
 from core.messages import templates
 from core.messages.models import MessageTranslation
-from core.messages.views import DraftView, TranslationView
+from core.messages.views import DraftView, OptOutView, TranslationView
 from core.money import format_money
 from core.store import settings
 from core.store.models import Account, Payment, User, utcnow
@@ -35,6 +35,23 @@ def approved(session: Session, *, template: str, language: str) -> str | None:
     return session.execute(select(MessageTranslation.body).where(
         MessageTranslation.template == template, MessageTranslation.language == language,
         MessageTranslation.status == TranslationStatus.APPROVED)).scalar()
+
+
+def opt_out(session: Session, *, language: str, channel: str) -> OptOutView:
+    """The opt-out sentence a message in `language` gets when it is sent by `channel`: the
+    approved translation of it, or the English one, saying so plainly."""
+    english = plain_language.OPT_OUT_SENTENCE.get(channel, "")
+    if not english or language == templates.ENGLISH:
+        return OptOutView(sentence=english, language=templates.ENGLISH, wanted=language,
+                          note="")
+    body = approved(session, template=templates.OPT_OUT[channel], language=language)
+    if body is not None:
+        return OptOutView(sentence=body, language=language, wanted=language, note="")
+    name = templates.language_name(language)
+    what = templates.template_name(templates.OPT_OUT[channel]).lower()
+    return OptOutView(sentence=english, language=templates.ENGLISH, wanted=language, note=(
+        f"There is no approved {name} {what} yet, so the one always added when it is sent "
+        "goes in English"))
 
 
 def _day(due: date, language: str) -> str:
@@ -92,5 +109,6 @@ def draft(session: Session, *, actor: User, debtor_id: int, account_id: int | No
         return DraftView(text=english, language="en", wanted=wanted, note=(
             f"The {name} “{what}” needs {' and '.join(sorted(missing))}, and there is none to "
             "fill in here, so this draft is in English."))
-    text = plain_language.finalise_message(templates.render(body, values), channel)
+    ending = opt_out(session, language=wanted, channel=channel).sentence or None
+    text = plain_language.finalise_message(templates.render(body, values), channel, ending)
     return DraftView(text=text, language=wanted, wanted=wanted, note="")

@@ -63,3 +63,18 @@ SEED: tuple[dict[str, str], ...] = (
      "body": "ਹੈਲੋ {name}, ਮੈਂ {agent} ਹਾਂ। ਅਸੀਂ ਜਾਣਨਾ ਚਾਹੁੰਦੇ ਹਾਂ ਕਿ ਤੁਹਾਡਾ ਕੀ ਹਾਲ ਹੈ। ਜੇ ਕੁਝ "
              "ਬਦਲਿਆ ਹੈ ਜਾਂ ਤੁਸੀਂ ਗੱਲ ਕਰਨਾ ਚਾਹੁੰਦੇ ਹੋ, ਤਾਂ ਸਾਡੇ ਨਾਲ ਸੰਪਰਕ ਕਰੋ। ਅਸੀਂ ਮਦਦ ਲਈ ਇੱਥੇ ਹਾਂ।"},
 )
+
+# The opt-out sentence each channel adds when a message is sent (migration 0021). The keyword
+# STOP stays in English in a text message: it is the word the office's SMS tools act on.
+OPT_OUT_SEED: tuple[dict[str, str], ...] = (
+    {"template": "opt_out_sms", "language": "es", "status": "approved",
+     "body": "Responda STOP para dejar de recibir mensajes."},
+    {"template": "opt_out_email", "language": "es", "status": "approved",
+     "body": "Si prefiere no recibir correos electrónicos nuestros, responda a este mensaje "
+             "y díganoslo."},
+    {"template": "opt_out_sms", "language": "pl", "status": "approved",
+     "body": "Aby nie otrzymywać SMS-ów, prosimy odpisać STOP."},
+    {"template": "opt_out_email", "language": "pl", "status": "approved",
+     "body": "Jeśli wiadomości e-mail od nas nie są potrzebne, prosimy odpisać i dać nam "
+             "znać."},
+)

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from core import plain_language
 from core.checkins.service import CheckInInput, log_checkin, mark_draft_sent
 from core.errors import UserError
-from core.messages import templates
+from core.messages import queries, templates
 from core.messages.models import MessageTranslation
 from core.permissions import require_role
 from core.store import audit
@@ -57,7 +57,8 @@ def mark_sent(session: Session, *, actor: User, debtor_id: int, account_id: int 
               plain_language_reason: str = "", now: datetime | None = None) -> CheckIn:
     """Log a drafted message as sent. English goes through the plain-language gate as ever;
     another language has no reading grade (not measured), and is held back only by jargon
-    on that language's list, when there is one."""
+    on that language's list, when there is one. Its opt-out sentence is the approved one in
+    its language, or the English one when there is none (the draft screen says which)."""
     if language == templates.ENGLISH:
         return mark_draft_sent(session, actor=actor, debtor_id=debtor_id, account_id=account_id,
                                channel=channel, text=text,
@@ -67,7 +68,10 @@ def mark_sent(session: Session, *, actor: User, debtor_id: int, account_id: int 
         raise UserError("Messages go by text (SMS), email or letter.")
     if not (text or "").strip():
         raise UserError("The message is empty.")
-    final = plain_language.finalise_message(text, channel)
+    # The opt-out sentence in the message's language where an approved one exists; the
+    # screen shows this same sentence (queries.opt_out), and the check-in keeps the text sent.
+    ending = queries.opt_out(session, language=language, channel=channel).sentence or None
+    final = plain_language.finalise_message(text, channel, ending)
     jargon = templates.find_jargon(final, language) or []
     reason = (plain_language_reason or "").strip()
     if jargon and not reason:

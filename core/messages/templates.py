@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import re
 
+from core import plain_language
 from core.errors import UserError
 
 ENGLISH = "en"
+
+# The opt-out sentence a channel adds when a message is sent is translated like a template
+# (kept, approved and used the same way): one key per channel that has a sentence.
+OPT_OUT: dict[str, str] = {channel: f"opt_out_{channel}"
+                           for channel in plain_language.OPT_OUT_SENTENCE}
+_OPT_OUT_NAMES = {"sms": "Opt-out sentence for text messages",
+                  "email": "Opt-out sentence for emails"}
 
 # The languages a translation can be written in: the demo's and the office's common ones.
 LANGUAGES: dict[str, str] = {
@@ -32,6 +40,7 @@ REFERENCE: dict[str, str] = {
     "plan_summary": "Hi {name}, it's {agent}. Thank you for talking with me. Here is the plan "
                     "we agreed: you will pay {amount} each time, starting on {due}. If things "
                     "change, please get in touch. We can change the plan.",
+    **{key: plain_language.OPT_OUT_SENTENCE[channel] for channel, key in OPT_OUT.items()},
 }
 
 # Words to avoid in messages, per language, with the plain wording (English: core.plain_language).
@@ -51,6 +60,14 @@ _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
 def language_name(code: str) -> str:
     """The language's English name, or its code when unknown."""
     return LANGUAGES.get(code, code)
+
+
+def template_name(template: str) -> str:
+    """What a template (or an opt-out sentence) is called on screen."""
+    for channel, key in OPT_OUT.items():
+        if key == template:
+            return _OPT_OUT_NAMES.get(channel, f"Opt-out sentence ({channel})")
+    return plain_language.TEMPLATES.get(template, template)
 
 
 def placeholders(text: str) -> set[str]:
@@ -96,8 +113,6 @@ def render(body: str, values: dict[str, str]) -> str:
 def find_jargon(text: str, language: str) -> list[tuple[str, str]] | None:
     """Jargon found in a text in `language`, or None when there is no list for it."""
     if language == ENGLISH:
-        from core import plain_language
-
         return plain_language.find_jargon(text)
     words = JARGON.get(language)
     if words is None:

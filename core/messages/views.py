@@ -34,3 +34,13 @@ class DraftView:
     def grade_measured(self) -> bool:
         """The reading grade is an English measure: other languages are not measured."""
         return self.language == "en"
+
+
+@dataclass(frozen=True)
+class OptOutView:
+    """The opt-out sentence a message gets when it is sent, and the language it is in."""
+
+    sentence: str  # "" when the channel has none (a letter)
+    language: str  # the language the sentence is in
+    wanted: str  # the message's language
+    note: str  # says plainly when it goes in English inside a translated message

@@ -40,6 +40,11 @@ def count(session, model, *where) -> int:
     return found
 
 
+def shown(element) -> str:
+    """An element's markdown as read on screen (escapes taken out)."""
+    return element.value.replace("\\", "")
+
+
 def _type_resource(at, **fields) -> None:
     for name, value in fields.items():
         widget = at.text_area if name == "summary" else at.text_input
@@ -159,6 +164,57 @@ def test_a_polish_draft_says_not_measured_and_a_share_adds_its_paragraph(app_ses
     assert not at.exception and [e.value for e in at.error] == []
     assert count(app_session, CheckIn, CheckIn.reading_grade.is_(None)) == 1
     assert count(app_session, ResourceShare, ResourceShare.checkin_id.is_not(None)) == 1
+
+
+def test_a_spanish_text_says_and_sends_its_opt_out_sentence_in_spanish(app_session, ann):
+    agent, debtor, account, _ = ann
+    # Given Ann reads Spanish
+    debtor.language = "es"
+    app_session.add(debtor)
+    app_session.commit()
+    spanish = "Responda STOP para dejar de recibir mensajes."
+    at = open_app("pages/checkins.py", user=agent, checkin_debtor_id=debtor.id,
+                  checkin_account_id=account.id)
+    # When the agent drafts a check-in by text message
+    at.selectbox(key="checkin_draft_channel").set_value("sms").run()
+    # Then the draft and the sentence "always added" are in Spanish, with no English one
+    text = at.text_area(key="checkin_draft_text").value
+    assert text.startswith("Hola Ann") and text.endswith(spanish)
+    assert any(f", in Spanish, is always added when it is sent: “{spanish}”" in shown(c)
+               for c in at.caption)
+    assert not any("Reply STOP" in c.value for c in [*at.caption, *at.info])
+    # When it is marked as sent, then the check-in holds what the screen said
+    at.button(key="checkin_draft_send").click().run()
+    assert not at.exception and [e.value for e in at.error] == []
+    assert count(app_session, CheckIn, CheckIn.notes == text) == 1
+
+
+def test_without_a_polish_opt_out_sentence_the_screen_says_it_goes_in_english(app_session,
+                                                                              ann):
+    agent, debtor, account, _ = ann
+    # Given Ann reads Polish, and there is no approved Polish opt-out sentence for emails
+    debtor.language = "pl"
+    app_session.add(debtor)
+    row = app_session.exec(select(MessageTranslation).where(
+        MessageTranslation.template == "opt_out_email",
+        MessageTranslation.language == "pl")).one()
+    row.status = "draft"
+    app_session.add(row)
+    app_session.commit()
+    english = "If you'd rather not get emails from us, just reply and tell us."
+    at = open_app("pages/checkins.py", user=agent, checkin_debtor_id=debtor.id,
+                  checkin_account_id=account.id)
+    # When the agent drafts a check-in email
+    at.selectbox(key="checkin_draft_channel").set_value("email").run()
+    # Then the message is Polish, and the screen says plainly its last sentence goes in English
+    text = at.text_area(key="checkin_draft_text").value
+    assert text.startswith("Dzień dobry Ann") and text.endswith(english)
+    assert any("no approved Polish opt-out sentence for emails" in shown(i)
+               and "goes in English" in shown(i) and english in shown(i) for i in at.info)
+    # When it is marked as sent, then the check-in holds exactly that text
+    at.button(key="checkin_draft_send").click().run()
+    assert not at.exception and [e.value for e in at.error] == []
+    assert count(app_session, CheckIn, CheckIn.notes == text) == 1
 
 
 def test_a_welsh_draft_falls_back_to_english_and_says_so(app_session, ann):

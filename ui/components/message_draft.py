@@ -4,6 +4,8 @@ The draft is in the debtor's language when an approved translation exists, and s
 when it falls back to English. Above reading grade 6 or with jargon, "Mark as sent" needs a
 written reason; the grade (English only: other languages are not measured) and the jargon
 found are kept on the check-in it logs. "Share a resource" adds its paragraph to the message.
+The opt-out sentence shown is the one the check-in keeps: in their language when an approved
+translation of it exists, otherwise in English, and then the screen says so.
 """
 
 from __future__ import annotations
@@ -97,8 +99,15 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard)
     shared = share_resource.picker(key=D("share"), on_add=_append)
     text = st.text_area("Message (edit it as you like)", key=D("text"), height=220)
     plain = _report(text, channel, language)
-    if sentence := plain_language.OPT_OUT_SENTENCE.get(channel):
-        st.caption(f"This sentence is always added when it is sent: “{sentence}”")
+    ending = read(queries.opt_out, language=language, channel=channel)
+    if ending.note:
+        st.info(md(ending.note) + f": “{md(ending.sentence)}”",
+                icon=":material/translate:")
+    elif ending.sentence:
+        where = ("" if ending.language == templates.ENGLISH else
+                 f", in {templates.language_name(ending.language)},")
+        st.caption(f"This sentence{where} is always added when it is sent: "
+                   f"“{md(ending.sentence)}”")
     plain_reason = ""
     if not plain:
         plain_reason = st.text_input("It is not plain yet: why must it go as it is?",

@@ -126,13 +126,13 @@ def translations(me: User) -> None:
                "languages are not measured. Keep every {placeholder} exactly as in English.")
     rows = read(message_queries.translations)
     st.dataframe([{"Language": r.language_name,
-                   "Template": plain_language.TEMPLATES.get(r.template, r.template),
+                   "Template": templates.template_name(r.template),
                    "Status": label_of(TranslationStatus, r.status, r.status),
                    "Text": plain(r.body)} for r in rows],
                  hide_index=True, width="stretch", key="translations_table")
     c1, c2 = st.columns(2)
     template = c1.selectbox("Template", list(templates.REFERENCE),
-                            format_func=plain_language.TEMPLATES.get, key="translations_template")
+                            format_func=templates.template_name, key="translations_template")
     others = [code for code in templates.LANGUAGES if code != templates.ENGLISH]
     language = c2.selectbox("Language", others, format_func=templates.LANGUAGES.get,
                             key="translations_language")

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from core import plain_language
 from core.errors import UserError
 from core.messages import queries, service, templates
 from core.messages.models import MessageTranslation
@@ -136,3 +137,55 @@ def test_jargon_lists_exist_where_known():
                                                                             "firma")]
     assert templates.find_jargon("Helo", "cy") is None
     assert templates.find_jargon("You are in arrears.", "en") == [("arrears", "missed payments")]
+
+
+@pytest.mark.parametrize("channel", ["sms", "email"])
+def test_a_translated_message_ends_with_the_opt_out_sentence_in_its_language(session,
+                                                                             channel):
+    # Given a Spanish speaker, and the approved Spanish opt-out sentence for the channel
+    office = make_office(session)
+    debtor = make_debtor(session, office.ann, language="es")
+    spanish = queries.approved(session, template=templates.OPT_OUT[channel], language="es")
+    english = plain_language.OPT_OUT_SENTENCE[channel]
+    # When the agent drafts a check-in message
+    draft = _draft(session, office.ann, debtor, channel=channel)
+    ending = queries.opt_out(session, language=draft.language, channel=channel)
+    # Then the draft, and the sentence the screen shows, are in Spanish, with no English one
+    assert draft.language == "es" and spanish and draft.text.endswith(spanish)
+    assert (ending.sentence, ending.language, ending.note) == (spanish, "es", "")
+    assert english not in draft.text
+    # When it is marked as sent, then the check-in keeps that text, with the sentence once
+    checkin = service.mark_sent(session, actor=office.ann, debtor_id=debtor.id,
+                                account_id=None, channel=channel, text=draft.text,
+                                language=draft.language)
+    saved = session.get(CheckIn, checkin.id)
+    assert saved.notes == draft.text and saved.notes.count(spanish) == 1
+    # And a text the agent cut the sentence from still goes with it, in Spanish
+    cut = draft.text.replace(spanish, "").rstrip()
+    again = service.mark_sent(session, actor=office.ann, debtor_id=debtor.id, account_id=None,
+                              channel=channel, text=cut, language="es")
+    assert session.get(CheckIn, again.id).notes.endswith(spanish)
+
+
+def test_without_an_approved_opt_out_sentence_it_goes_in_english_and_says_so(session):
+    # Given a Polish speaker, and the Polish opt-out sentence for texts set back to a draft
+    office = make_office(session)
+    debtor = make_debtor(session, office.ann, language="pl")
+    body = queries.approved(session, template="opt_out_sms", language="pl")
+    service.save_translation(session, actor=office.admin, template="opt_out_sms",
+                             language="pl", body=body, status="draft")
+    english = plain_language.OPT_OUT_SENTENCE["sms"]
+    # When the agent drafts a check-in text
+    draft = _draft(session, office.ann, debtor, channel="sms")
+    ending = queries.opt_out(session, language=draft.language, channel="sms")
+    # Then the message is in Polish, and the screen says plainly the sentence goes in English
+    assert draft.language == "pl" and draft.text.endswith(english) and body not in draft.text
+    assert ending.sentence == english and ending.language == "en"
+    assert ending.note == ("There is no approved Polish opt-out sentence for text messages "
+                           "yet, so the one always added when it is sent goes in English")
+    # When it is sent, then the check-in keeps exactly what the screen said: the English one
+    checkin = service.mark_sent(session, actor=office.ann, debtor_id=debtor.id,
+                                account_id=None, channel="sms", text=draft.text, language="pl")
+    assert session.get(CheckIn, checkin.id).notes == draft.text
+    # And a letter has no opt-out sentence in any language
+    assert queries.opt_out(session, language="pl", channel="letter").sentence == ""
