@@ -5,6 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.checkins import amendments, queries
+from core.checkins.card import before_contact_card
 from core.checkins.views import AMENDABLE_FIELDS
 from core.clock import utcnow
 from ui import auth, nav
@@ -56,7 +57,7 @@ with open_col:
         nav.open_debtor(debtor_id)
 
 minute = utcnow().replace(second=0, microsecond=0)
-card = read(queries.before_contact_card, actor=me, debtor_id=debtor_id, account_id=account_id,
+card = read(before_contact_card, actor=me, debtor_id=debtor_id, account_id=account_id,
             now=minute)
 contact_card.show(card)
 

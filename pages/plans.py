@@ -9,6 +9,7 @@ from ui import auth
 from ui.components import (
     plan_accounts,
     plan_approvals,
+    plan_basis,
     plan_designer,
     plan_panel,
     plan_payments,
@@ -32,8 +33,8 @@ if mode == QUICK_MODE:
     st.caption("Type any balance and shape a plan. Nothing is saved.")
     quick = st.number_input("Balance to model (£)", min_value=0.0, max_value=10_000_000.0,
                             value=1000.0, step=50.0, format="%.2f", key="plans_quick_balance")
-    plan_designer.show(key="plans", actor=me, basis=plan_designer.quick_basis(
-        plan_designer.pence(quick), actor=me, today=today))
+    plan_designer.show(key="plans", actor=me, basis=plan_basis.quick_basis(
+        plan_basis.pence(quick), actor=me, today=today))
     st.stop()
 
 account = plan_accounts.show(key="plans_account", actor=me)
@@ -46,7 +47,7 @@ if account.status == AccountStatus.PAID:
     st.success("This account is paid. There is nothing left to plan.")
 else:
     plan_designer.show(key="plans", actor=me,
-                       basis=plan_designer.basis_for(account, actor=me, today=today))
+                       basis=plan_basis.basis_for(account, actor=me, today=today))
 
 st.divider()
 plan_panel.show(key="plans_plan", account=account, actor=me, today=today)

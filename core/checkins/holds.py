@@ -32,7 +32,7 @@ from sqlmodel import Session, select
 from core.errors import UserError
 from core.followups.service import add_followup
 from core.payment_plans.freeze import freeze_interest
-from core.permissions import is_lead, require_role
+from core.permissions import is_lead, require_active
 from core.store import audit, settings
 from core.store.db import save_versioned
 from core.store.holds import covers, held_accounts, in_force
@@ -47,7 +47,6 @@ from core.store.models import (
     HoldKind,
     PaymentPlan,
     PlanStatus,
-    Role,
     User,
     utcnow,
 )
@@ -230,10 +229,6 @@ def snooze_until(hold: Hold) -> date | None:
 # ---------------------------------------------------------------- writing
 
 
-def _require_active(actor: User | None) -> None:
-    require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
-
-
 def _snooze_followups(session: Session, *, actor: User, hold: Hold, now: datetime) -> int:
     """Move the account's open follow-ups to the hold's end or review date."""
     until = snooze_until(hold)
@@ -262,7 +257,7 @@ def _snooze_followups(session: Session, *, actor: User, hold: Hold, now: datetim
 def place_hold(session: Session, *, actor: User, data: HoldInput,
                now: datetime | None = None) -> Hold:
     """Place a hold on an account and pause that account's follow-ups."""
-    _require_active(actor)
+    require_active(actor)
     now = now or utcnow()
     today = settings.office_today(session, now)
     account = session.get(Account, data.account_id)
@@ -293,7 +288,7 @@ def extend_hold(session: Session, *, actor: User, hold_id: int, ends_on: date | 
                 review_on: date | None = None, reason: str = "",
                 now: datetime | None = None) -> Hold:
     """Move a hold's end (or a crisis breathing space's review: a lead's call) later."""
-    _require_active(actor)
+    require_active(actor)
     now = now or utcnow()
     today = settings.office_today(session, now)
     hold = _load(session, hold_id)
@@ -324,7 +319,7 @@ def extend_hold(session: Session, *, actor: User, hold_id: int, ends_on: date | 
 def release_hold(session: Session, *, actor: User, hold_id: int, reason: str,
                  now: datetime | None = None) -> Hold:
     """End a hold early (a lead's call) with a reason; the welcome-back follow-up follows."""
-    _require_active(actor)
+    require_active(actor)
     if not is_lead(actor):
         raise PermissionError("Only a team lead can release a hold early.")
     now = now or utcnow()

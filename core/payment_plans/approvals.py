@@ -19,9 +19,9 @@ from core.affordability import Affordability
 from core.errors import UserError
 from core.followups.service import add_followup
 from core.lifecycle import offer_expired, start_refusal
+from core.payment_plans import affordable
 from core.payment_plans import service as pp
 from core.payment_plans.queries import (
-    plan_affordability,
     plans_awaiting_approval,
     plans_awaiting_approval_count,
 )
@@ -172,16 +172,16 @@ def queue(session: Session, *, actor: User, today: date | None = None,
             .where(col(PaymentPlan.id).in_([r.plan_id for r in rows]))
         ).all()
     }
+    verdicts = affordable.affordabilities(session, [
+        affordable.Ask(row.account_id, _instalment(row), row.frequency) for row in rows])
+    limits = pp.authority_limits(session, actor.role)  # once for the whole list
     items = []
-    for row in rows:
+    for row, verdict in zip(rows, verdicts, strict=True):
         reason, start, debtor_id = extra[row.plan_id]
         items.append(ApprovalItem(
             plan=row, debtor_id=debtor_id, reason=reason or "", start_when_approved=bool(start),
-            waited_days=(today - row.created_at.date()).days,
-            affordability=plan_affordability(session, account_id=row.account_id,
-                                             instalment_cents=_instalment(row),
-                                             frequency=row.frequency),
+            waited_days=(today - row.created_at.date()).days, affordability=verdict,
             refusal=pp.authority_refusal(session, role=actor.role, discount_pct=row.discount_pct,
-                                         forgiven_cents=row.forgiven_cents),
+                                         forgiven_cents=row.forgiven_cents, limits=limits),
         ))
     return items

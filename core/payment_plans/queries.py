@@ -6,7 +6,6 @@ views.py, and writes nothing (so `ui.session.read(fn, **ids)` can cache it).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
@@ -14,7 +13,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import case, func, union
 from sqlmodel import Session, col, select
 
-from core.affordability import CATEGORY_LABELS, Affordability, assess
+from core.affordability import Affordability
+from core.payment_plans import affordable
 from core.payment_plans.common import get_account, get_plan
 from core.payment_plans.views import (
     AccountOption,
@@ -30,7 +30,6 @@ from core.plans import (
     Frequency,
     Instalment,
     Schedule,
-    monthly_equivalent_cents,
     plan_summary_text,
 )
 from core.promises import Promise, PromiseOutcome, Received, settle_promises
@@ -40,7 +39,6 @@ from core.store.models import (
     Account,
     AccountStatus,
     Debtor,
-    IncomeExpenditure,
     InstalmentStatus,
     Payment,
     PaymentPlan,
@@ -99,25 +97,7 @@ def rows_of(schedule: Schedule) -> tuple[InstalmentRow, ...]:
 
 def latest_income_expenditure(session: Session, *, debtor_id: int) -> IncomeStatement | None:
     """The debtor's most recent income & expenditure statement, or None."""
-    row = session.exec(
-        select(IncomeExpenditure)
-        .where(IncomeExpenditure.debtor_id == debtor_id)
-        .order_by(col(IncomeExpenditure.recorded_on).desc(), col(IncomeExpenditure.id).desc())
-        .limit(1)
-    ).first()
-    if row is None:
-        return None
-    items = {key: 0 for key in CATEGORY_LABELS}
-    items.update({k: int(v) for k, v in json.loads(row.items_json or "{}").items()
-                  if k in CATEGORY_LABELS})
-    return IncomeStatement(
-        statement_id=row.id,
-        debtor_id=row.debtor_id,
-        recorded_on=row.recorded_on,
-        items=items,
-        income_cents=row.income_cents,
-        expenses_cents=row.expenses_cents,
-    )
+    return affordable.latest_statements(session, [debtor_id]).get(debtor_id)
 
 def search_accounts(session: Session, *, query: str = "", limit: int = SEARCH_LIMIT,
                     owner_id: int | None = None) -> list[AccountOption]:
@@ -399,19 +379,9 @@ def other_commitments_cents(session: Session, *, debtor_id: int,
     """What the debtor already pays each month on their other active plans (monthly
     equivalents summed), for `assess(..., other_commitments_cents=...)`: one income is never
     spent twice. The plan on `exclude_account_id` (the one being designed) is left out."""
-    statement = (
-        select(PaymentPlan)
-        .join(Account, Account.id == PaymentPlan.account_id)
-        .where(Account.debtor_id == debtor_id, PaymentPlan.status == PlanStatus.ACTIVE)
-    )
-    if exclude_account_id is not None:
-        statement = statement.where(Account.id != exclude_account_id)
-    total = 0
-    for plan in session.exec(statement).all():
-        amount = plan.instalment_cents or _next_amount(session, plan.id)
-        if amount:
-            total += monthly_equivalent_cents(amount, plan.frequency)
-    return total
+    return sum(monthly for account_id, monthly in
+               affordable.monthly_commitments(session, [debtor_id]).get(debtor_id, ())
+               if account_id != exclude_account_id)
 
 
 def plan_affordability(session: Session, *, account_id: int, instalment_cents: int,
@@ -419,25 +389,8 @@ def plan_affordability(session: Session, *, account_id: int, instalment_cents: i
     """The verdict for an instalment on this account: the debtor's latest income and
     spending, less what their other active plans already take each month. None without a
     statement (nothing to judge by)."""
-    account = get_account(session, account_id)
-    statement = latest_income_expenditure(session, debtor_id=account.debtor_id)
-    if statement is None:
-        return None
-    others = other_commitments_cents(session, debtor_id=account.debtor_id,
-                                     exclude_account_id=account.id)
-    return assess(statement.income_cents, statement.expenses_cents, instalment_cents, frequency,
-                  other_commitments_cents=others)
-
-
-def _next_amount(session: Session, plan_id: int) -> int:
-    row = session.exec(
-        select(PlanInstalment.amount_cents)
-        .where(PlanInstalment.plan_id == plan_id,
-               col(PlanInstalment.status) != InstalmentStatus.PAID)
-        .order_by(col(PlanInstalment.seq)).limit(1)
-    ).first()
-    return int(row or 0)
-
+    return affordable.affordabilities(session, [affordable.Ask(account_id, instalment_cents,
+                                                               frequency)])[0]
 
 
 __all__ = [

@@ -78,16 +78,20 @@ from core.text import clean_note
 # ---------------------------------------------------------------- settlement authority
 
 
+def authority_limits(session: Session, role: str) -> tuple[Decimal, int | None]:
+    """The discount (%) and the amount forgiven (cents, or no limit) `role` may give alone."""
+    return settings.discount_limit(session, role), settings.forgive_limit_cents(session, role)
+
+
 def authority_refusal(session: Session, *, role: str, discount_pct: str, forgiven_cents: int,
-                      currency: str = "GBP") -> str | None:
+                      currency: str = "GBP", limits: tuple | None = None) -> str | None:
     """None when `role` may give this settlement alone; else why it needs someone above.
 
     Both limits apply (percentage and amount forgiven): whichever is lower decides.
     """
-    pct_limit = settings.discount_limit(session, role)
+    pct_limit, amount_limit = limits or authority_limits(session, role)
     if Decimal(discount_pct) > pct_limit:
         return f"A {discount_pct}% discount is above the limit of {pct_limit}%."
-    amount_limit = settings.forgive_limit_cents(session, role)
     if amount_limit is not None and forgiven_cents > amount_limit:
         return (f"Forgiving {money(forgiven_cents, currency)} is above the limit of "
                 f"{money(amount_limit, currency)}.")

@@ -1,7 +1,7 @@
 """Settlements waiting for a lead: choose one, see its context, approve or reject that plan only.
 
 The decision form, its note and its buttons are keyed by the plan's id. After a decision the
-chooser itself is a new widget (its key carries a round number), so it comes back empty:
+chooser itself is a new widget (ui.forms.Fields moves it to a new key), so it comes back empty:
 clearing a kept widget's value leaves the browser showing the plan just decided (issue 11).
 """
 

@@ -1,4 +1,4 @@
-"""The live plan designer: the sliders in a fragment, the schedule they drive, pinned scenarios.
+"""The live plan designer: the sliders in a fragment and the schedule they drive.
 
 Every widget key carries the account id (or "quick"), so switching the account can never leave
 another account's numbers on the sliders. Only the designer reruns when a slider moves; the
@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 import pandas as pd
 import streamlit as st
@@ -24,89 +23,25 @@ from core.payment_plans import service as pp
 from core.payment_plans.charts import (
     balance_frame,
     balance_spec,
-    scenarios_frame,
-    scenarios_spec,
     schedule_frame,
 )
 from core.payment_plans.export import schedule_csv, summary_pdf
 from core.payment_plans.letters import letter_for
 from core.plain_language import TARGET_GRADE, reading_grade
 from core.plans import MAX_INSTALMENTS, Frequency, PlanError, Schedule, plan_summary_text
-from core.store import settings
-from core.vocabulary import Role
+from ui.components import plan_scenarios
+from ui.components.plan_basis import Basis, pence, prefix_of, when
 from ui.format import md
 from ui.session import read, write
 
 BY_AMOUNT = "Set the instalment"
 BY_COUNT = "Set the number of instalments"
-MAX_PINNED = 3
-SCENARIO_NAMES = ("Scenario A", "Scenario B", "Scenario C")
 FREQUENCIES = [f.value for f in Frequency]
 VISIBLE_ROWS = 12  # the schedule's first rows; the whole table on demand
 LATEST_START_DAYS = 366
-# Widget names that make up one scenario (put back on the sliders by "Use Scenario A").
-DESIGN_FIELDS = ("by", "instalment", "count", "frequency", "start", "discount", "upfront",
-                 "round", "interest", "rate")
 MONEY = {name: st.column_config.NumberColumn(name, format="%.2f")
          for name in ("Amount (£)", "Left to pay after (£)", "Interest (£)")}
 MONEY["Date"] = st.column_config.DateColumn("Date", format="D MMM YYYY")
-
-
-@dataclass(frozen=True, slots=True)
-class Basis:
-    """What the designer plans for: an account (or a typed balance) and the debtor's means."""
-
-    account_id: int | None
-    balance_cents: int
-    today: date
-    discount_limit: Decimal
-    currency: str = "GBP"
-    debtor_name: str = ""
-    income_cents: int | None = None
-    expenses_cents: int | None = None
-    other_commitments_cents: int = 0
-    may_save: bool = True
-
-
-def pence(pounds: float | None) -> int:
-    """A pounds figure from a number box as whole pence."""
-    if pounds is None:
-        return 0
-    return int((Decimal(str(pounds)) * 100).quantize(Decimal(1), rounding=ROUND_HALF_UP))
-
-
-def when(day: date) -> str:
-    """A date as people write it: 5 Dec 2026."""
-    return f"{day.day} {day:%b %Y}"
-
-
-def basis_for(account: pp.AccountOption, *, actor, today: date) -> Basis:
-    """The designer's basis for a debtor's account, with their latest income and spending."""
-    statement = read(pp.latest_income_expenditure, debtor_id=account.debtor_id)
-    return Basis(
-        account_id=account.account_id, balance_cents=account.balance_cents, today=today,
-        discount_limit=_limit(actor), currency=account.currency,
-        debtor_name=account.debtor_name,
-        income_cents=statement.income_cents if statement else None,
-        expenses_cents=statement.expenses_cents if statement else None,
-        other_commitments_cents=read(pp.other_commitments_cents, debtor_id=account.debtor_id,
-                                     exclude_account_id=account.account_id) if statement else 0,
-    )
-
-
-def quick_basis(balance_cents: int, *, actor, today: date) -> Basis:
-    """A typed balance: nothing is saved."""
-    return Basis(account_id=None, balance_cents=balance_cents, today=today,
-                 discount_limit=_limit(actor), may_save=False)
-
-
-def _limit(actor) -> Decimal:
-    return read(settings.discount_limit, role=str(Role(actor.role).value))
-
-
-def prefix_of(key: str, basis: Basis) -> str:
-    """The widget-key prefix of this account's designer (or of the quick model)."""
-    return f"{key}_{basis.account_id if basis.account_id is not None else 'quick'}"
 
 
 # ---------------------------------------------------------------- entry point
@@ -128,7 +63,7 @@ def show(*, key: str, basis: Basis, actor) -> pp.PlanInputs | None:
         st.session_state[f"{prefix}_pins_for"] = basis.balance_cents
         st.session_state[f"{prefix}_scenarios"] = []
     terms = _designer(prefix, basis, actor)
-    compare(prefix, basis)
+    plan_scenarios.compare(prefix, basis)
     return terms
 
 
@@ -138,7 +73,7 @@ def _keep(prefix: str) -> None:
     Streamlit forgets a widget's value after a run without it; set again, it is kept.
     """
     state = st.session_state
-    for field in DESIGN_FIELDS:
+    for field in plan_scenarios.DESIGN_FIELDS:
         name = f"{prefix}_{field}"
         if name in state:
             state[name] = state[name]
@@ -288,11 +223,7 @@ def _results(prefix: str, basis: Basis, inputs: pp.PlanInputs, schedule: Schedul
         for_the_debtor(schedule, inputs.frequency, cur, basis.debtor_name, f"{prefix}_debtor",
                        account_id=basis.account_id, today=basis.today)
 
-    pinned = st.session_state.get(f"{prefix}_scenarios", [])
-    if st.button("Pin this scenario", key=f"{prefix}_pin", disabled=len(pinned) >= MAX_PINNED,
-                 help=f"Keep up to {MAX_PINNED} scenarios to compare."):
-        _pin(prefix, schedule, inputs)
-        st.rerun(scope="app")  # the comparison lives outside the designer
+    plan_scenarios.pin_button(prefix, schedule, inputs)
     _save_buttons(prefix, basis, inputs, schedule, actor)
 
 
@@ -445,77 +376,3 @@ def _save_buttons(prefix: str, basis: Basis, inputs: pp.PlanInputs, schedule: Sc
         message = "Saved as a draft."
     st.session_state["plans_flash"] = message
     st.rerun(scope="app")
-
-
-# ---------------------------------------------------------------- pinned scenarios
-
-
-def _pin(prefix: str, schedule: Schedule, inputs: pp.PlanInputs) -> None:
-    pinned = st.session_state.setdefault(f"{prefix}_scenarios", [])
-    if len(pinned) >= MAX_PINNED:
-        return
-    used = {s["label"] for s in pinned}
-    label = next(name for name in SCENARIO_NAMES if name not in used)
-    pinned.append({
-        "label": label,
-        "schedule": schedule,
-        "frequency": inputs.frequency,
-        "widgets": {f: st.session_state.get(f"{prefix}_{f}") for f in DESIGN_FIELDS},
-    })
-
-
-def _unpin_all(prefix: str) -> None:
-    st.session_state[f"{prefix}_scenarios"] = []
-
-
-def _load(prefix: str, widgets: dict) -> None:
-    for field, value in widgets.items():
-        if value is not None:
-            st.session_state[f"{prefix}_{field}"] = value
-
-
-def figures(schedule: Schedule, frequency: str, basis: Basis) -> dict[str, str]:
-    """One scenario's figures for the comparison table, with its affordability when known."""
-    currency = basis.currency
-    regular = schedule.regular_instalments
-    last = schedule.last_instalment
-    rows = {
-        "Instalment": format_money(regular[0].amount_cents, currency),
-        "How often": Frequency(frequency).label,
-        "Number of instalments": str(schedule.count),
-        "Money up front": format_money(schedule.upfront_cents, currency),
-        "Last instalment": format_money(last.amount_cents, currency),
-        "Last payment date": when(last.due),
-        "Total payable": format_money(schedule.payable_cents, currency),
-        "Amount forgiven": format_money(schedule.forgiven_cents, currency),
-    }
-    if basis.income_cents is not None and basis.expenses_cents is not None:
-        verdict = assess(basis.income_cents, basis.expenses_cents,
-                         schedule.regular_instalment_cents, frequency,
-                         other_commitments_cents=basis.other_commitments_cents)
-        rows["Affordable?"] = "Yes" if verdict.affordable else "No"
-        rows["Headroom a month"] = format_money(verdict.headroom_cents, currency)
-    return rows
-
-
-def compare(prefix: str, basis: Basis) -> None:
-    """The pinned scenarios side by side (outside the fragment: a slider never redraws them)."""
-    pinned = st.session_state.get(f"{prefix}_scenarios", [])
-    if not pinned:
-        st.caption(f"Pin up to {MAX_PINNED} scenarios to compare them side by side.")
-        return
-    st.subheader("Scenarios side by side")
-    table = pd.DataFrame(
-        {s["label"]: figures(s["schedule"], s["frequency"], basis) for s in pinned})
-    table.index.name = "Figure"
-    st.dataframe(table, width="stretch", key=f"{prefix}_compare_table")
-    lines = tuple((s["label"], s["schedule"]) for s in pinned)
-    st.vega_lite_chart(scenarios_frame(lines), scenarios_spec([s["label"] for s in pinned]),
-                       width="stretch", key=f"{prefix}_compare_chart")
-    cols = st.columns(len(pinned) + 1)
-    for col, scenario in zip(cols, pinned, strict=False):
-        col.button(f"Use {scenario['label']}", help="Put this scenario back on the sliders.",
-                   key=f"{prefix}_load_{scenario['label'][-1]}", on_click=_load,
-                   args=(prefix, scenario["widgets"]))
-    cols[-1].button("Clear pinned scenarios", key=f"{prefix}_clear_pins", on_click=_unpin_all,
-                    args=(prefix,))

@@ -20,7 +20,7 @@ from core.affordability import (
 from core.money import format_money
 from core.payment_plans import service as pp
 from core.vocabulary import Role
-from ui.components.plan_designer import pence, when
+from ui.components.plan_basis import pence, when
 from ui.forms import Fields
 from ui.session import read, write
 

@@ -12,6 +12,7 @@ from sqlmodel import select
 from core.checkins import queries, rules
 from core.checkins import service as checkins
 from core.checkins.amendments import amend_checkin
+from core.checkins.card import before_contact_card
 from core.checkins.charts import wellbeing_chart
 from core.checkins.service import CheckInInput, CheckInValidationError
 from core.debtors import queries as debtors
@@ -283,8 +284,8 @@ def test_the_call_limit_and_holds_are_guarded_but_inbound_contacts_are_not(sessi
     assert "on hold (breathing space)" in caught.value.errors["rule_override_reason"]
     session.rollback()
     # And the card says so once, for every channel
-    card = queries.before_contact_card(session, actor=agent, debtor_id=debtor.id,
-                                        account_id=account.id, now=NOW)
+    card = before_contact_card(session, actor=agent, debtor_id=debtor.id,
+                                account_id=account.id, now=NOW)
     assert rules.shared_reasons(card.verdicts) == ("The account is on hold (breathing "
                                                       "space).",)
     (phone, allowed, why), others = rules.grouped_verdicts(card.verdicts)
@@ -431,8 +432,8 @@ def test_the_before_you_contact_card(session, people):
         promise_due_on=date(2026, 3, 15), at=NOW - timedelta(hours=1)), now=NOW)
     session.commit()
     # When the card is built at 11:00 UTC (07:00 in New York, before 08:00)
-    card = queries.before_contact_card(session, actor=agent, debtor_id=debtor.id,
-                                        account_id=account.id, now=NOW)
+    card = before_contact_card(session, actor=agent, debtor_id=debtor.id,
+                                account_id=account.id, now=NOW)
     # Then it has their local time and the verdict of every channel with reasons
     assert card.local_time.hour == 7
     assert card.address_as == "Ann"

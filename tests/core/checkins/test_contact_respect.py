@@ -14,6 +14,7 @@ from core.checkins import adjustments, holds, queries
 from core.checkins import service as checkins
 from core.checkins.adjustments import AdjustmentInput
 from core.checkins.amendments import amend_checkin
+from core.checkins.card import before_contact_card
 from core.checkins.holds import HoldInput
 from core.checkins.service import CheckInInput, CheckInValidationError
 from core.errors import UserError
@@ -70,8 +71,8 @@ def test_a_hold_ending_yesterday_allows_contact_and_a_plan(session, people):
     account.status = "on_hold"
     plan = pp.save_plan(session, actor=agent, inputs=plan_inputs_for(account), status="proposed")
     # When the agent looks at the card today and starts the plan
-    card = queries.before_contact_card(session, actor=agent, debtor_id=debtor.id,
-                                       account_id=account.id, now=NOW)
+    card = before_contact_card(session, actor=agent, debtor_id=debtor.id,
+                               account_id=account.id, now=NOW)
     # Then a call is allowed and the account is not shown on hold
     assert {v.channel: v.allowed for v in card.verdicts}["phone"] is True
     assert "on hold" not in card.account
@@ -88,8 +89,8 @@ def test_a_hold_in_force_refuses_a_plan_and_contact(session, people):
     with pytest.raises(UserError, match="on hold"):
         pp.activate_plan(session, actor=agent, plan_id=plan.id, expected_version=plan.version,
                          today=TODAY)
-    card = queries.before_contact_card(session, actor=agent, debtor_id=debtor.id,
-                                       account_id=account.id, now=NOW)
+    card = before_contact_card(session, actor=agent, debtor_id=debtor.id,
+                               account_id=account.id, now=NOW)
     assert not any(v.allowed for v in card.verdicts)
     assert "on hold" in card.account
 
@@ -281,8 +282,8 @@ def test_an_unavailable_window_binds_the_rules_and_moves_the_suggestion(session,
                                      outcome="wrong_number", at=thursday)
     assert suggestion.due_on == date(2026, 3, 14)
     assert "moved past a time they are unavailable" in suggestion.why
-    card = queries.before_contact_card(session, actor=agent, debtor_id=debtor.id,
-                                       account_id=account.id, now=NOW)
+    card = before_contact_card(session, actor=agent, debtor_id=debtor.id,
+                               account_id=account.id, now=NOW)
     assert card.adjustments[0].text.startswith("Not available Friday 08:00 to Saturday 18:00")
 
 

@@ -14,7 +14,7 @@ from sqlmodel import select
 from core.affordability import assess
 from core.errors import UserError
 from core.lifecycle import PlanAction, allowed_actions, refusal
-from core.payment_plans import queries, service
+from core.payment_plans import affordable, queries, service
 from core.payment_plans.forbearance import Forbearance, preview_plan
 from core.store import db, settings
 from core.store.models import Account, AuditEvent, Debtor, PaymentPlan, PlanInstalment, User
@@ -260,3 +260,34 @@ def test_one_income_is_not_spent_twice(engine, people):
 
 def _debtor(s, debtor_id: int) -> Debtor:
     return s.get(Debtor, debtor_id)
+
+
+def test_many_plans_judged_at_once_match_each_judged_alone(engine, people):
+    # Given the debtor with £200 a month to spare and a £150 plan on a second account, a newer
+    # statement replacing an older one, and another debtor with no statement at all
+    with db.write_session(engine) as s:
+        debtor_id = people["debtor_id"]
+        for on, earnings in ((date(2026, 12, 1), 50_000), (date(2027, 1, 1), 100_000)):
+            service.save_income_expenditure(s, actor=people["agent"], debtor_id=debtor_id,
+                                            items={"earnings": earnings, "housing": 80_000},
+                                            recorded_on=on, today=date(2027, 1, 2))
+        second = make_account(s, _debtor(s, debtor_id), 90_000)
+        make_active_plan(s, people["agent"], second, instalment_cents=15_000)
+        stranger = make_account(s, make_debtor(s, people["agent"], name="No statement"))
+        second_id, stranger_id = second.id, stranger.id
+    asks = [affordable.Ask(people["account_id"], 15_000, "monthly"),
+            affordable.Ask(second_id, 5_000, "weekly"),
+            affordable.Ask(stranger_id, 1_000, "monthly")]
+    # When the approval queue judges all three at once
+    with db.read_session(engine) as s:
+        together = affordable.affordabilities(s, asks)
+        alone = [queries.plan_affordability(s, account_id=a.account_id,
+                                            instalment_cents=a.instalment_cents,
+                                            frequency=a.frequency) for a in asks]
+    # Then each verdict is the one it gets alone: the newest statement, the other account's
+    # plan counted against the first (and its own plan not against itself), none without one
+    assert together == alone
+    assert together[0] == assess(100_000, 80_000, 15_000, "monthly",
+                                 other_commitments_cents=15_000)
+    assert together[1] == assess(100_000, 80_000, 5_000, "weekly")
+    assert together[2] is None
