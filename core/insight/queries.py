@@ -10,6 +10,11 @@
 (c) The two measures for vulnerable and not-vulnerable debtors side by side (outcome parity,
     FCA FG21/1; the debtor's vulnerability flag as it is now).
 Days are UTC calendar days in the database's arithmetic.
+
+Check-ins are read as amended (an amendment is the record from then on): of what can be
+corrected, Insight reads only the wellbeing (b); (a) asks whether there was a check-in at all,
+which no correction changes. The SQL counts wellbeing as logged; `amended_bands` then moves
+the few plans whose band a correction changes, as the stand-up does.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from sqlalchemy import (
 )
 from sqlmodel import Session
 
+from core.checkins.queries import amended, effective
 from core.insight.stats import wilson
 from core.insight.views import Group, Insight
 from core.permissions import require_lead
@@ -37,6 +43,7 @@ from core.store.db import sum_cents
 from core.store.models import (
     Account,
     CheckIn,
+    CheckInAmendment,
     Debtor,
     IncomeExpenditure,
     Payment,
@@ -127,9 +134,9 @@ def first_instalment_statement(*, start: date, end: date, as_of: date, grace: in
 # ---------------------------------------------------------------- (b) still running at 90 days
 
 
-def running_statement(*, start: date, end: date, as_of: date, team_id: int | None,
-                      dialect: str):
-    """(band, statement_used, vulnerable, n, running) for plans agreed in [start, end]."""
+def _agreed(*, start: date, end: date, as_of: date, team_id: int | None, dialect: str):
+    """Per plan agreed in [start, end] whose 90 days have passed: the wellbeing last logged at
+    or before the agreement, statement used, vulnerable, still running."""
     # Read from the partial index (debtor_id, at, id, wellbeing) WHERE wellbeing IS NOT NULL:
     # one backwards step per plan, no check-in row read.
     wellbeing = (select(CheckIn.wellbeing)
@@ -151,7 +158,7 @@ def running_statement(*, start: date, end: date, as_of: date, team_id: int | Non
     end_at = datetime.combine(end + timedelta(days=1), time(0), UTC)
     # Agreed at least 90 days before the end of `as_of`: the outcome is known.
     known_by = datetime.combine(as_of - timedelta(days=RUNNING_DAYS - 1), time(0), UTC)
-    rows = (select(wellbeing.label("wellbeing"),
+    return (select(wellbeing.label("wellbeing"),
                    case((statement, 1), else_=0).label("statement_used"),
                    case((Debtor.vulnerable.is_(True), 1), else_=0).label("vulnerable"),
                    case((ended_early, 0), else_=1).label("running"))
@@ -159,13 +166,79 @@ def running_statement(*, start: date, end: date, as_of: date, team_id: int | Non
             .join(Account, Account.id == PaymentPlan.account_id)
             .join(Debtor, Debtor.id == Account.debtor_id)
             .where(PaymentPlan.activated_at >= start_at, PaymentPlan.activated_at < end_at,
-                   PaymentPlan.activated_at < known_by, *_team(team_id))
-            .cte("agreed").prefix_with("MATERIALIZED"))  # each sub-query once per plan
+                   PaymentPlan.activated_at < known_by, *_team(team_id)))
+
+
+def _band(wellbeing: int | None) -> str:
+    """The wellbeing band of a plan (as the SQL `band` below counts it)."""
+    if wellbeing is None:
+        return "none"
+    return "low" if wellbeing <= 2 else "mid" if wellbeing == 3 else "high"
+
+
+def running_statement(*, start: date, end: date, as_of: date, team_id: int | None,
+                      dialect: str):
+    """(band, statement_used, vulnerable, n, running) for plans agreed in [start, end], by the
+    wellbeing as logged (`amended_bands` corrects the few whose wellbeing was amended)."""
+    rows = _agreed(start=start, end=end, as_of=as_of, team_id=team_id,
+                   dialect=dialect).cte("agreed").prefix_with("MATERIALIZED")
     band = case((rows.c.wellbeing.is_(None), "none"), (rows.c.wellbeing <= 2, "low"),
                 (rows.c.wellbeing == 3, "mid"), else_="high").label("band")
     return (select(band, rows.c.statement_used, rows.c.vulnerable, func.count().label("n"),
                    func.coalesce(func.sum(rows.c.running), 0).label("hits"))
             .group_by(band, rows.c.statement_used, rows.c.vulnerable))
+
+
+def amended_bands(session: Session, *, start: date, end: date, as_of: date,
+                  team_id: int | None, dialect: str) -> list[dict]:
+    """Rows moving the plans whose wellbeing band changes when check-ins are read as amended
+    (an amendment is the record from then on): n = -1 from the band as logged, +1 to the band
+    as amended. Counted like the stand-up: the few amended check-ins after the SQL count, with
+    the check-in job's own `amended` and `effective`. Nothing to read when none was amended."""
+    corrected = (select(CheckInAmendment.checkin_id)
+                 .where(CheckInAmendment.field == "wellbeing"))
+    people = select(CheckIn.debtor_id).where(CheckIn.id.in_(corrected))
+    plans = session.execute(_agreed(start=start, end=end, as_of=as_of, team_id=team_id,
+                                    dialect=dialect)
+                            .add_columns(Debtor.id.label("debtor_id"), PaymentPlan.activated_at)
+                            .where(Debtor.id.in_(people))).mappings().all()
+    if not plans:
+        return []
+    logged = session.execute(
+        select(CheckIn.id, CheckIn.debtor_id, CheckIn.at, CheckIn.wellbeing)
+        .where(CheckIn.debtor_id.in_({p["debtor_id"] for p in plans}),
+               CheckIn.wellbeing.is_not(None) | CheckIn.id.in_(corrected))
+        .order_by(CheckIn.at.desc(), CheckIn.id.desc())).all()
+    fixes: dict[int, dict[tuple[int, str], str]] = {}
+    for key, after in amended(session, [c.id for c in logged], ("wellbeing",)).items():
+        fixes.setdefault(key[0], {})[key] = after
+    # Only the corrected check-ins are read whole, and read as amended (with their own fixes)
+    # only when a plan reaches them: the newest wellbeing before an agreement decides.
+    whole = {c.id: c for c in session.execute(
+        select(CheckIn).where(CheckIn.id.in_(list(fixes)))).scalars()}
+    read: dict[int, int | None] = {}
+
+    def wellbeing(checkin_id: int, logged_value: int | None) -> int | None:
+        if checkin_id not in whole:
+            return logged_value
+        if checkin_id not in read:
+            read[checkin_id] = effective(whole[checkin_id], fixes[checkin_id]).wellbeing
+        return read[checkin_id]
+
+    history: dict[int, list] = {}
+    for c in logged:  # newest first
+        history.setdefault(c.debtor_id, []).append(c)
+    moves = []
+    for plan in plans:
+        agreed_at = plan["activated_at"]
+        latest = next((w for c in history.get(plan["debtor_id"], []) if c.at <= agreed_at
+                       and (w := wellbeing(c.id, c.wellbeing)) is not None), None)
+        if _band(latest) == _band(plan["wellbeing"]):
+            continue
+        same = {"statement_used": plan["statement_used"], "vulnerable": plan["vulnerable"]}
+        moves += [{"band": _band(plan["wellbeing"]), **same, "n": -1, "hits": -plan["running"]},
+                  {"band": _band(latest), **same, "n": 1, "hits": plan["running"]}]
+    return moves
 
 
 # ---------------------------------------------------------------- the page's read
@@ -206,6 +279,8 @@ def insight(session: Session, *, start: date, end: date, team_id: int | None = N
         dialect=dialect)).mappings()]
     agreed = [dict(r) for r in session.execute(running_statement(
         start=start, end=end, as_of=today, team_id=team_id, dialect=dialect)).mappings()]
+    agreed += amended_bands(session, start=start, end=end, as_of=today, team_id=team_id,
+                            dialect=dialect)
     if not first and not agreed:
         return Insight(start=start, end=end, team_id=team_id, first_instalment=[],
                        still_running=[], parity=[],

@@ -7,7 +7,9 @@ import random
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
+from sqlmodel import select
 
+from core.checkins.amendments import amend_checkin
 from core.insight import queries as insight
 from core.insight.stats import TOO_FEW, wilson
 from core.store.models import (
@@ -155,6 +157,89 @@ def test_the_questions_match_a_plain_python_count(session, seed):
         assert first == expected_first
         assert agreed == expected_agreed
         assert sum(n for _, n in first.values()) > 10
+
+
+def _agreed_as_read(session, team_id):
+    """Question (b)'s groups as Insight reads them: the SQL count plus the amended moves."""
+    dialect = session.get_bind().dialect.name
+    found: dict[tuple[str, int, int], list[int]] = {}
+    rows = [dict(r) for r in session.execute(insight.running_statement(
+        start=START, end=END, as_of=TODAY, team_id=team_id, dialect=dialect)).mappings()]
+    rows += insight.amended_bands(session, start=START, end=END, as_of=TODAY,
+                                  team_id=team_id, dialect=dialect)
+    for r in rows:
+        key = (r["band"], int(r["statement_used"]), int(r["vulnerable"]))
+        found.setdefault(key, [0, 0])
+        found[key][0] += int(r["hits"])
+        found[key][1] += int(r["n"])
+    return {k: v for k, v in found.items() if v[1]}
+
+
+@pytest.mark.parametrize("seed", [4, 5])
+def test_the_wellbeing_bands_read_check_ins_as_amended(session, seed):
+    # Given random plans, and a lead who corrects the wellbeing of a third of the check-ins
+    # (to another value, to "not asked", or on one that had none)
+    office = make_office(session)
+    rng = random.Random(seed)
+    world = _random_plans(session, rng, office)
+    checkins = session.exec(select(CheckIn).order_by(CheckIn.id)).all()
+    amended_world = []
+    for c in checkins:
+        wellbeing = c.wellbeing
+        if rng.random() < 0.35:
+            choice = rng.choice([w for w in ("", "1", "2", "3", "4", "5")
+                                 if w != ("" if c.wellbeing is None else str(c.wellbeing))])
+            amend_checkin(session, actor=office.lead, checkin_id=c.id, field="wellbeing",
+                          new_value=choice, reason="Misheard on the call")
+            wellbeing = int(choice) if choice else None
+        if rng.random() < 0.2:  # other fields too: they don't move a plan
+            amend_checkin(session, actor=office.lead, checkin_id=c.id, field="outcome",
+                          new_value="no_answer", reason="Wrong button")
+        amended_world.append((c.debtor_id, c.at, wellbeing))
+    session.commit()
+    world = dict(world, checkins=amended_world)
+    for team_id, owners in ((None, None), (office.north.id, {office.ann.id, office.bob.id})):
+        # When Insight counts question (b), then every group equals a plain count of the
+        # check-ins as amended
+        assert _agreed_as_read(session, team_id) == _python_counts(world, owners)[1]
+
+
+def test_a_corrected_wellbeing_moves_the_plan_to_its_band(session):
+    # Given Sam, whose plan was agreed after a check-in logged as wellbeing 2 (but it was 4)
+    office = make_office(session)
+    debtor = make_debtor(session, office.ann, vulnerable=True)
+    account = make_account(session, debtor, 50_000)
+    agreed = _utc(date(2026, 6, 1), 10)
+    checkin = CheckIn(debtor_id=debtor.id, agent_id=office.ann.id, at=agreed - timedelta(hours=1),
+                      channel="phone", outcome="no_answer", wellbeing=2)
+    session.add(checkin)
+    session.add(PaymentPlan(account_id=account.id, frequency="monthly", start_on=agreed.date(),
+                            count=6, status="active", activated_at=agreed, payable_cents=60_000))
+    session.commit()
+
+    def running(result, name):
+        return next(g.result for g in result.still_running if g.name == name)
+
+    before = insight.insight(session, start=START, end=END, today=TODAY)
+    assert (running(before, "Wellbeing 1–2").n, running(before, "Wellbeing 4–5").n) == (1, 0)
+    # When the agent corrects the wellbeing to 4, and the outcome from no answer to spoke
+    amend_checkin(session, actor=office.ann, checkin_id=checkin.id, field="wellbeing",
+                  new_value="4", reason="Typed the wrong number")
+    amend_checkin(session, actor=office.ann, checkin_id=checkin.id, field="outcome",
+                  new_value="spoke", reason="We did speak")
+    session.commit()
+    after = insight.insight(session, start=START, end=END, today=TODAY)
+    # Then Insight counts the plan at wellbeing 4–5, still running, and nowhere else
+    assert (running(after, "Wellbeing 1–2").n, running(after, "Wellbeing 4–5").n) == (0, 1)
+    assert running(after, "Wellbeing 4–5").hits == 1
+    assert [g.result.n for g in after.parity] == [g.result.n for g in before.parity]
+    # When it is corrected to "not asked", then the plan has no wellbeing recorded
+    amend_checkin(session, actor=office.ann, checkin_id=checkin.id, field="wellbeing",
+                  new_value="", reason="We didn't ask after all")
+    session.commit()
+    cleared = insight.insight(session, start=START, end=END, today=TODAY)
+    assert running(cleared, "Wellbeing not recorded").n == 1
+    assert running(cleared, "Wellbeing 4–5").n == 0
 
 
 def test_the_page_model_adds_up_and_marks_small_groups(session):
