@@ -352,7 +352,7 @@ _LABELS.update({
         ResourceAnswer.NO: "No",
     },
     TranslationStatus: {
-        TranslationStatus.DRAFT: "Draft",
+        TranslationStatus.DRAFT: "Draft, waiting for approval",
         TranslationStatus.APPROVED: "Approved",
     },
 })

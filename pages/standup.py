@@ -86,8 +86,8 @@ st.subheader("Blockers")
 b1, b2, b3 = st.columns(3)
 b1.metric("Follow-ups more than 7 days overdue", f"{report.overdue_7plus_count:,}", border=True)
 b2.metric(f"Plans broken since {report.day:%A}", f"{report.broken_plans_count:,}", border=True)
-b3.metric(f"Vulnerable, still owing, not contacted in {standup.QUIET_DAYS} days",
-          f"{report.quiet_vulnerable_count:,}", border=True)
+b3.metric(f"Vulnerable, quiet for {standup.QUIET_DAYS} days", f"{report.quiet_vulnerable_count:,}",
+          border=True, help="Still owing, and no check-in with them in that time.")
 with st.expander(f"Oldest overdue follow-ups ({report.overdue_7plus_count:,})"):
     if report.overdue_7plus:
         st.dataframe(backlog.display_records(report.overdue_7plus), hide_index=True,

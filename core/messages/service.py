@@ -22,7 +22,8 @@ def save_translation(session: Session, *, actor: User, template: str, language: 
                      body: str, status: str, version: int | None = None,
                      now: datetime | None = None) -> MessageTranslation:
     """Add or change a translation (admins). It must keep the English text's placeholders;
-    only an approved translation is used in drafts."""
+    only an approved translation is used in drafts. A changed text of an approved translation
+    goes back to waiting for approval, so no unapproved text is ever drafted to a debtor."""
     require_role(actor, Role.ADMIN)
     body = templates.check_translation(template, language, body)
     if status not in set(TranslationStatus):
@@ -39,17 +40,36 @@ def save_translation(session: Session, *, actor: User, template: str, language: 
         raise UserError("This translation was changed by someone else — reload and try again.")
     else:
         row.version += 1
+    # An approval is of the text a fluent speaker checked: a new text for an approved
+    # translation waits for approval again (a separate save), whatever the form said.
+    reopened = before is not None and before["status"] == TranslationStatus.APPROVED \
+        and body != before["body"]
+    if reopened:
+        status = TranslationStatus.DRAFT
     row.body, row.status = body, str(status)
     row.updated_at, row.updated_by = now, actor.id
     if status == TranslationStatus.APPROVED:
-        row.approved_at, row.approved_by = now, actor.id
+        if before is None or before["status"] != TranslationStatus.APPROVED:
+            row.approved_at, row.approved_by = now, actor.id
     else:
         row.approved_at = row.approved_by = None
     session.flush()
     audit.record(session, actor_id=actor.id, entity="message_translation", entity_id=row.id,
-                 action="translation.create" if before is None else "translation.change",
-                 before=before, after=audit.snapshot(row))
+                 action=_action(before, row, reopened), before=before,
+                 after=audit.snapshot(row))
     return row
+
+
+def _action(before: dict | None, row: MessageTranslation, reopened: bool) -> str:
+    """The audit action of a translation save (each has its sentence in core.store.audit)."""
+    if before is None:
+        return "translation.create"
+    if reopened:
+        return "translation.reopen"
+    if row.status != before["status"]:
+        return ("translation.approve" if row.status == TranslationStatus.APPROVED
+                else "translation.unapprove")
+    return "translation.change"
 
 
 def mark_sent(session: Session, *, actor: User, debtor_id: int, account_id: int | None,

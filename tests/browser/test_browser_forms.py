@@ -33,6 +33,9 @@ def _value(tab, label: str) -> str:
 
 
 def _save_checkin(tab, next_step: str) -> None:
+    # They called us: the contact rules (their hours, how often) never stop logging that
+    tab.get_by_text("They contacted us", exact=True).click()
+    wait_idle(tab)
     tab.get_by_label(NEXT_STEP, exact=True).fill(next_step)
     tab.get_by_label("Notes", exact=True).fill(f"Notes for {next_step}")
     tab.get_by_role("button", name="Save check-in").click()

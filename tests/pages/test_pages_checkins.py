@@ -50,6 +50,7 @@ def test_logging_a_check_in_through_the_form_updates_the_card(app_session, ann):
                   checkin_account_id=account.id)
     assert not at.exception
     assert "No check-ins yet." in [c.value for c in at.caption]
+    assert "language **English**" in markdown_text(at)  # the name, never the code "en"
     # When they log an inbound call where Ann says she is getting by and needs time
     at.radio(key="checkin_direction").set_value("inbound")
     at.run()

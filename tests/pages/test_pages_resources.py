@@ -106,6 +106,31 @@ def test_a_translation_missing_a_placeholder_is_refused_on_the_page(app_session)
     assert row.body == old and row.version == 1
 
 
+def test_an_edit_to_an_approved_translation_on_the_page_waits_for_approval(app_session):
+    # Given an admin on the translations tab, on the approved Spanish thanks
+    admin = make_user(app_session, "admin")
+    app_session.commit()
+    at = open_app("pages/resources.py", user=admin)
+    at.selectbox(key="translations_template").set_value("thanks").run()
+    at.selectbox(key="translations_language").set_value("es").run()
+    assert at.radio(key="translations_status_thanks_es").value == "approved"
+    assert any("puts it back to waiting for approval" in c.value for c in at.caption)
+    # When they change a word and save, leaving the status on "Approved"
+    body = at.text_area(key="translations_body_thanks_es").value
+    at.text_area(key="translations_body_thanks_es").input(body.replace("Gracias", "Muchas "
+                                                                       "gracias"))
+    at.button(key="FormSubmitter:translations_form_thanks_es-Save translation").click().run()
+    # Then the page says it waits for approval again, and so does the table and the database
+    assert not at.exception and [e.value for e in at.error] == []
+    assert any("waiting for approval again" in s.value for s in at.success)
+    table = next(d.value for d in at.dataframe if "Template" in d.value.columns)
+    row = table[(table["Language"] == "Spanish") & (table["Template"] == "Thanks for a payment")]
+    assert list(row["Status"]) == ["Draft, waiting for approval"]
+    assert count(app_session, MessageTranslation, MessageTranslation.template == "thanks",
+                 MessageTranslation.language == "es",
+                 MessageTranslation.status == "approved") == 0
+
+
 def test_only_an_admin_sees_the_shelf_page():
     # Given the page table, then the shelf is an admin's page (the services check it too)
     entry = next(e for e in nav.PAGE_TABLE if e.key == "resources")

@@ -7,6 +7,7 @@ import streamlit as st
 from core.checkins import rules
 from core.checkins.charts import wellbeing_chart
 from core.checkins.views import CHANNELS, ContactCard, format_day
+from core.messages import templates
 from ui.format import md
 
 
@@ -24,7 +25,7 @@ def _agreed(card: ContactCard) -> None:
 def _who(card: ContactCard) -> None:
     st.markdown(f"#### {md(card.name)}")
     st.markdown(f"Call them **{md(card.address_as)}** · {card.kind} · language "
-                f"**{md(card.language)}**")
+                f"**{md(templates.language_name(card.language))}**")
     st.markdown(f"Prefers **{CHANNELS.get(card.preferred_channel, card.preferred_channel)}**"
                 f" · contact window {card.contact_window}")
     window = "inside" if card.in_window else "outside"

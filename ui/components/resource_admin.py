@@ -121,6 +121,8 @@ def shelf(me: User, today) -> None:
 
 def translations(me: User) -> None:
     """Message templates per language: the English text, the translation, draft or approved."""
+    if flash := st.session_state.pop("translations_flash", None):
+        st.success(flash)  # inside the tab, so the page keeps this tab open
     st.caption("Drafts use a translation only once it is approved; until then they fall back "
                "to English and say so. The reading grade is an English measure: other "
                "languages are not measured. Keep every {placeholder} exactly as in English.")
@@ -152,9 +154,18 @@ def translations(me: User) -> None:
         jargon = templates.JARGON.get(language)
         st.caption("Words to avoid: " + ", ".join(jargon) if jargon else
                    "No list of words to avoid in this language yet.")
-        if st.form_submit_button("Save translation", type="primary") and write(
-                lambda s: message_service.save_translation(
-                    s, actor=me, template=template, language=language, body=body,
-                    status=status, version=current.version if current else None),
-                success="Translation saved."):
-            st.rerun()
+        submitted = st.form_submit_button("Save translation", type="primary")
+    if current and current.status == TranslationStatus.APPROVED:
+        st.caption("A change to the text puts it back to waiting for approval: drafts use the "
+                   "English text until a fluent speaker has checked it and it is approved again.")
+    if not submitted:
+        return
+    saved = write(lambda s: message_service.save_translation(
+        s, actor=me, template=template, language=language, body=body, status=status,
+        version=current.version if current else None))
+    if saved is None:
+        return
+    st.session_state["translations_flash"] = (
+        "Translation saved. Its text changed, so it is waiting for approval again: drafts "
+        "use English until it is approved." if saved.status != status else "Translation saved.")
+    st.rerun()

@@ -36,6 +36,7 @@ from core.store.models import (
     Vulnerability,
     VulnerabilityDriver,
 )
+from core.store.summaries import CheckinHour
 from core.team import service as users
 
 TODAY = date(2026, 3, 4)  # a Wednesday
@@ -100,6 +101,9 @@ def test_the_summary_counts_the_rows_written(engine, loaded):
     assert loaded.users == _count(engine, User) == 11
     assert loaded.checkins == 600  # ten per debtor by default
     assert loaded.followups >= 120  # two per debtor, plus the chases the day's rules added
+    # and the hourly summary the database keeps (the stand-up's trend) holds every check-in
+    with Session(engine) as session:
+        assert session.exec(select(func.sum(CheckinHour.checkins))).scalar_one() == 600
 
 
 def test_the_demo_is_flagged_in_the_settings(engine, loaded):

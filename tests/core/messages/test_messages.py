@@ -12,7 +12,7 @@ from core import plain_language
 from core.errors import UserError
 from core.messages import queries, service, templates
 from core.messages.models import MessageTranslation
-from core.store import settings
+from core.store import audit, settings
 from core.store.models import CheckIn
 from tests.factories import make_account, make_debtor, make_office, make_plan
 
@@ -189,3 +189,49 @@ def test_without_an_approved_opt_out_sentence_it_goes_in_english_and_says_so(ses
     assert session.get(CheckIn, checkin.id).notes == draft.text
     # And a letter has no opt-out sentence in any language
     assert queries.opt_out(session, language="pl", channel="letter").sentence == ""
+
+
+def test_an_edit_to_an_approved_translation_waits_for_approval_again(session):
+    # Given a Spanish speaker, and the approved Spanish check-in text in their drafts
+    office = make_office(session)
+    debtor = make_debtor(session, office.ann, language="es")
+    assert _draft(session, office.ann, debtor).language == "es"
+    row = session.execute(select(MessageTranslation).where(
+        MessageTranslation.template == "checkin",
+        MessageTranslation.language == "es")).scalar_one()
+    edited = row.body.replace("Hola", "Buenos días")
+    # When the admin changes its text, leaving the status on "approved"
+    saved = service.save_translation(session, actor=office.admin, template="checkin",
+                                     language="es", body=edited, status="approved",
+                                     version=row.version)
+    # Then it waits for approval again, and the next draft falls back to English, saying so
+    assert (saved.status, saved.approved_by, saved.approved_at) == ("draft", None, None)
+    draft = _draft(session, office.ann, debtor)
+    assert draft.language == "en" and "Buenos" not in draft.text
+    assert draft.note == ("They read Spanish, but there is no approved Spanish translation of "
+                          "“Friendly check-in” yet, so this draft is in English.")
+    # And the trail says so in a plain sentence
+    line = audit.trail(session, actor=office.admin, actor_id=office.admin.id)[0]
+    assert line.sentence.startswith(
+        f"{office.admin.display_name} edited an approved translation, so it needs approving "
+        "again at ")
+    # When the admin approves the text as it now reads, then drafts use it again
+    service.save_translation(session, actor=office.admin, template="checkin", language="es",
+                             body=edited, status="approved", version=saved.version)
+    again = _draft(session, office.ann, debtor)
+    assert again.language == "es" and again.text.startswith("Buenos días D")
+    line = audit.trail(session, actor=office.admin, actor_id=office.admin.id)[0]
+    assert line.sentence.startswith(
+        f"{office.admin.display_name} approved a message translation at ")
+
+
+def test_saving_an_approved_translation_unchanged_keeps_it_approved(session):
+    # Given the approved Polish thanks text
+    office = make_office(session)
+    body = queries.approved(session, template="thanks", language="pl")
+    # When the admin saves it with the same text (say, after reading it again)
+    saved = service.save_translation(session, actor=office.admin, template="thanks",
+                                     language="pl", body=f"  {body} ", status="approved")
+    # Then it stays approved: only a change of text needs approval again
+    assert saved.status == "approved"
+    assert queries.approved(session, template="thanks", language="pl") == body
