@@ -23,9 +23,9 @@ from sqlmodel import Session, select
 
 from core.contact_rules import Unavailable
 from core.errors import UserError
-from core.permissions import require_role
+from core.permissions import require_active
 from core.store import audit, settings
-from core.store.models import Adjustment, Debtor, Role, User, utcnow
+from core.store.models import Adjustment, Debtor, User, utcnow
 from core.text import clean_note
 from core.vocabulary import AdjustmentKind
 
@@ -228,7 +228,7 @@ def _kind_values(data: AdjustmentInput) -> dict:
 def add_adjustment(session: Session, *, actor: User, data: AdjustmentInput,
                    checkin_id: int | None = None, now: datetime | None = None) -> Adjustment:
     """Record what we agreed to do differently, with reason, consent and review date."""
-    require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
+    require_active(actor)
     now = now or utcnow()
     if session.get(Debtor, data.debtor_id) is None:
         raise UserError("That debtor doesn't exist (any more).")
@@ -245,7 +245,7 @@ def add_adjustment(session: Session, *, actor: User, data: AdjustmentInput,
 def end_adjustment(session: Session, *, actor: User, adjustment_id: int, reason: str,
                    now: datetime | None = None) -> Adjustment:
     """Stop an adjustment (they no longer need it), with a reason."""
-    require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
+    require_active(actor)
     now = now or utcnow()
     row = session.get(Adjustment, adjustment_id)
     if row is None or row.ended_at is not None:

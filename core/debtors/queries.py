@@ -38,7 +38,7 @@ from core.debtors.views import (  # noqa: F401
 )
 from core.errors import UserError
 from core.money import format_money
-from core.permissions import require_role
+from core.permissions import require_active
 from core.plans import Frequency
 from core.store import audit, settings
 from core.store.db import sum_cents
@@ -54,7 +54,6 @@ from core.store.models import (
     PaymentPlan,
     PromiseStatus,
     PromiseToPay,
-    Role,
     User,
     Vulnerability,
 )
@@ -63,10 +62,6 @@ from core.vocabulary import FollowUpStatus, PaymentMethod, PlanStatus, label_of
 MAX_QUERY_CHARS = 100
 AMENDED_FIELDS = ("outcome", "wellbeing", "notes", "needs", "next_step", "right_party")
 MAX_LIMIT = 200
-
-
-def require_active(actor: User | None) -> None:
-    require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
 
 
 def _like_pattern(query: str) -> str:

@@ -11,9 +11,8 @@ from core.checkins.views import (
     split_list,
 )
 from core.contact_rules import is_valid_timezone
-from core.debtors.queries import require_active
 from core.errors import FieldErrors, UserError
-from core.permissions import require_lead
+from core.permissions import require_active, require_lead
 from core.store import audit
 from core.store.db import save_versioned
 from core.store.models import (

@@ -1,5 +1,10 @@
 """An account's story in the demo: a hold, a payment plan with its instalments, payments,
-promises to pay."""
+promises to pay.
+
+Each payment keeps what it settled as the payment service does (`effects_record`): the
+balance and status before, the instalment it paid, the plan it completed, so a lead can
+reverse a demo payment like any other.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +24,7 @@ from core.demo.words import (
     PERIOD_DAYS,
     PLAN_STATUSES,
 )
+from core.payment_plans.payments import effects_record, settle_balance
 from core.plans import PlanError, Schedule, build_schedule
 from core.store.models import (
     AccountStatus,
@@ -104,13 +110,16 @@ class _Accounts:
         elif story == "paid":
             status = AccountStatus.PAID
             paid_on = today - timedelta(days=rng.randrange(3, 170))
-            self._payment(account_id, None, balance, paid_on, owner)
+            self._payment(account_id, None, balance, paid_on, owner,
+                          effects_record(balance_before=balance,
+                                         status_before=AccountStatus.OPEN,
+                                         balance_change=balance, instalments=[]))
             balance = 0
         elif story != "open":
             balance, status = self._plan(account_id, story, balance, owner, plan_ids)
         if story in ("open", PlanStatus.ACTIVE, PlanStatus.BROKEN, PlanStatus.CANCELLED) \
                 and balance > 0 and rng.random() < 0.14:
-            balance = self._promise(debtor_id, account_id, balance, owner)
+            balance = self._promise(debtor_id, account_id, balance, owner, status)
         row = {
             "id": account_id, "debtor_id": debtor_id, "reference": f"RC-{debtor_id:06d}-{k}",
             "creditor": rng.choice(CREDITORS), "original_balance_cents": original,
@@ -123,18 +132,19 @@ class _Accounts:
         return row, hold_from
 
     def _payment(self, account_id: int, plan_id: int | None, amount: int, on: date,
-                 owner: int) -> None:
+                 owner: int, effects: str) -> None:
         rng = self.rng
         payment_id = self._ids("payment")
         self._add("payment", {
             "id": payment_id, "account_id": account_id, "plan_id": plan_id,
             "amount_cents": amount, "received_on": on, "method": self.pick_method(rng),
             "reference": f"PAY-{payment_id:08d}", "recorded_by": owner,
-            "created_at": datetime.combine(on, time(9, 15), UTC),
+            "created_at": datetime.combine(on, time(9, 15), UTC), "effects_json": effects,
         })
         self.summary.payments += 1
 
-    def _promise(self, debtor_id: int, account_id: int, balance: int, owner: int) -> int:
+    def _promise(self, debtor_id: int, account_id: int, balance: int, owner: int,
+                 status_before: str) -> int:
         """A promise to pay; kept ones come with their payment. Returns the new balance."""
         rng = self.rng
         today = self.today
@@ -152,8 +162,11 @@ class _Accounts:
         if status != PromiseStatus.OPEN:
             resolved = datetime.combine(due + timedelta(days=1), time(6, 0), UTC)
         if status == PromiseStatus.KEPT:
+            # Paid outside the plan's instalments: it lowers the balance and pays none of them.
             self._payment(account_id, None, amount, due - timedelta(days=rng.randrange(0, 3)),
-                          owner)
+                          owner, effects_record(balance_before=balance,
+                                                status_before=status_before,
+                                                balance_change=amount, instalments=[]))
             balance -= amount
         self._add("promise_to_pay", {
             "id": self._ids("promise_to_pay"), "debtor_id": debtor_id, "account_id": account_id,
@@ -183,16 +196,27 @@ class _Accounts:
         # A broken plan misses its last two or more instalments that are past their grace days.
         walk.break_at = overdue - rng.randint(2, max(2, min(4, overdue)))
         walk.paid_before_cancel = rng.randint(0, 2)
+        last = len(schedule.instalments) - 1
         for pos, inst in enumerate(schedule.instalments):
+            instalment_id = self._ids("plan_instalment")
             paid, inst_status = self._instalment(walk, pos, inst)
             if paid:
                 received = min(self.today - timedelta(days=1),
                                inst.due + timedelta(days=rng.choice((-1, 0, 0, 0, 1, 2))))
-                self._payment(account_id, plan_id, paid, received, owner)
+                # While it paid, the plan was running: the account was under an arrangement.
+                before = balance - walk.paid_total
+                completes = status == PlanStatus.COMPLETED and pos == last
+                after, _ = settle_balance(before, paid, forgiven_cents=(
+                    schedule.forgiven_cents if completes else 0))
+                self._payment(account_id, plan_id, paid, received, owner, effects_record(
+                    balance_before=before, status_before=AccountStatus.ARRANGEMENT,
+                    balance_change=before - after,
+                    instalments=[[instalment_id, paid, InstalmentStatus.DUE]],
+                    completed_plan=plan_id if completes else None))
                 walk.paid_total += paid
                 walk.last_paid = inst.due
             self._add("plan_instalment", {
-                "id": self._ids("plan_instalment"), "plan_id": plan_id, "seq": inst.seq,
+                "id": instalment_id, "plan_id": plan_id, "seq": inst.seq,
                 "due_on": inst.due, "amount_cents": inst.amount_cents,
                 "interest_cents": inst.interest_cents, "paid_cents": paid,
                 "status": inst_status,

@@ -4,8 +4,10 @@ do differently, and vulnerability recorded with consent."""
 from __future__ import annotations
 
 from bisect import bisect_left
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from random import Random
 from zoneinfo import ZoneInfo
 
 from core.demo.people import Person
@@ -79,17 +81,17 @@ class _Contact:
         return ("outbound", "message_sent", False, False, "", "", "", next_step, notes)
 
     def _life_changes(self) -> str:
-        rng = self.rng
-        if rng.random() > 0.3:
-            return ""
-        picked = {self.pick_life_change(rng) for _ in range(1 if rng.random() < 0.75 else 2)}
-        return ",".join(sorted(picked))
+        return self._now_and_then(self.pick_life_change, share=0.3, one=0.75)
 
     def _signposting(self) -> str:
+        return self._now_and_then(self.pick_signpost, share=0.2, one=0.8)
+
+    def _now_and_then(self, pick: Callable[[Random], str], *, share: float, one: float) -> str:
+        """In `share` of contacts, one pick (`one` of the time) or two, comma-separated."""
         rng = self.rng
-        if rng.random() > 0.2:
+        if rng.random() > share:
             return ""
-        picked = {self.pick_signpost(rng) for _ in range(1 if rng.random() < 0.8 else 2)}
+        picked = {pick(rng) for _ in range(1 if rng.random() < one else 2)}
         return ",".join(sorted(picked))
 
     def _adjustments(self, debtor_id: int, owner: int, created_at: datetime) -> None:

@@ -66,6 +66,28 @@ def _check_payment(amount_cents: object, received_on: object, method: str, today
         raise UserError("Choose how the payment was made.")
 
 
+def settle_balance(balance_cents: int, amount_cents: int, *,
+                   forgiven_cents: int = 0) -> tuple[int, int]:
+    """(balance after a payment, amount written off): a payment that completes a plan also
+    writes off what the plan forgave; interest paid never takes the balance below zero."""
+    balance = balance_cents - amount_cents
+    written_off = min(max(balance, 0), forgiven_cents)
+    return max(balance - written_off, 0), written_off
+
+
+def effects_record(*, balance_before: int, status_before: str, balance_change: int,
+                   instalments: list[list], completed_plan: int | None = None,
+                   followups_closed: list[int] | None = None) -> str:
+    """What a payment settled, as kept on it (`Payment.effects_json`) for a reversal to undo:
+    the account's balance and status before, how much the balance fell, the plan it completed
+    and the follow-ups that closed, and [instalment id, pence, status before] per instalment."""
+    return json.dumps({
+        "balance_before": balance_before, "status_before": status_before,
+        "balance_change": balance_change, "completed_plan": completed_plan,
+        "followups_closed": followups_closed or [], "instalments": instalments,
+    }, sort_keys=True)
+
+
 def _allocate(rows: list[PlanInstalment], amount_cents: int) -> list[list]:
     """Pay the rows oldest first; [instalment id, pence, status before] for each touched."""
     by_seq = {r.seq: r for r in rows}
@@ -117,7 +139,7 @@ def record_payment(
     completed = bool(rows) and all(r.status == InstalmentStatus.PAID for r in rows)
     effects = _settle_account(session, actor=actor, account=account, plan=plan,
                               amount_cents=amount_cents, completed=completed)
-    payment.effects_json = json.dumps(dict(effects, instalments=touched), sort_keys=True)
+    payment.effects_json = effects_record(**effects, instalments=touched)
     session.flush()
     settle_accounts(session, account_ids=[account.id], today=today, actor_id=actor.id)
     audit.record(
@@ -138,13 +160,9 @@ def _settle_account(session: Session, *, actor: User, account: Account,
     """Lower the balance (and complete the plan when it is paid); what changed, to undo."""
     effects: dict = {"balance_before": account.balance_cents, "status_before": account.status,
                      "completed_plan": None, "followups_closed": []}
-    balance = account.balance_cents - amount_cents
-    written_off = 0
-    if completed:
-        # The plan is paid: what it forgave is written off the account.
-        written_off = min(max(balance, 0), plan.forgiven_cents)
-        balance -= written_off
-    balance = max(balance, 0)  # interest paid on a plan is not part of the account's balance
+    # A paid plan writes off what it forgave; interest paid is not part of the balance.
+    balance, written_off = settle_balance(account.balance_cents, amount_cents,
+                                          forgiven_cents=plan.forgiven_cents if completed else 0)
     changes: dict[str, object] = {"balance_cents": balance}
     if balance == 0:
         changes["status"] = AccountStatus.PAID
