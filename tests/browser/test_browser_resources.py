@@ -95,3 +95,44 @@ def test_an_agent_shares_a_resource_in_a_check_in_and_sees_it_on_the_profile(pag
     assert "Samaritans" in line.inner_text()
     assert_no_error(page)
     shot(page, "agent_profile_shared_resource")
+
+
+def _sideways(page) -> list[tuple[int, int]]:
+    """(scrollWidth, clientWidth) of every visible table's scroller, and of the page."""
+    grids = page.evaluate("() => [...document.querySelectorAll('.dvn-scroller')]"
+                          ".filter(e => e.offsetParent).map(e => [e.scrollWidth, e.clientWidth])")
+    return [*map(tuple, grids), tuple(page.evaluate(
+        "() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]"))]
+
+
+def test_the_shelf_fits_a_1366_screen_and_a_row_opens_its_details(browser, live_app):  # noqa: F811
+    # Given an admin on a 1366 × 768 screen
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    try:
+        page.goto(live_app)
+        sign_in(page, "admin")
+        page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Free help").click()
+        page.get_by_role("heading", name="Free help and translations").first.wait_for()
+        wait_idle(page)
+        page.locator('[data-testid="stDataFrame"]').first.wait_for()
+        page.wait_for_timeout(500)
+        # Then the shelf's table, and the page, need no sideways scroll
+        shelf = _sideways(page)
+        assert len(shelf) == 2 and all(scroll <= client for scroll, client in shelf), shelf
+        shot(page, "admin_shelf_1366")
+        # When they click a row, then that resource opens below with its web address
+        box = page.locator('[data-testid="stDataFrame"]').first.bounding_box()
+        page.mouse.click(box["x"] + 16, box["y"] + 36 + 35 * 1.5)  # the second row's tick
+        wait_idle(page)
+        assert page.get_by_label("Web address (https://…)").input_value().startswith("https://")
+        # And the translations' table fits too
+        page.get_by_role("tab", name="Messages in their language").click()
+        wait_idle(page)
+        page.wait_for_timeout(500)
+        translations = _sideways(page)
+        assert len(translations) == 2 and all(s <= c for s, c in translations), translations
+        assert_no_error(page)
+    finally:
+        context.close()

@@ -28,14 +28,33 @@ def _grade(view: ResourceView) -> str:
 
 
 def _rows(views: list[ResourceView]) -> list[dict]:
+    """The shelf's table: what an admin scans for; the web address, language and reading grade
+    are on demand (a click on the row opens the resource below)."""
     return [{"Resource": plain(v.title), "Organisation": plain(v.organisation),
-             "Topic": label_of(ResourceTopic, v.topic, v.topic),
-             "Language": templates.language_name(v.language), "Phone": plain(v.phone),
-             "Web": plain(v.link), "Reading grade": _grade(v),
+             "Topic": label_of(ResourceTopic, v.topic, v.topic), "Phone": plain(v.phone),
              "Reviewed": day(v.reviewed_on),
              "Offered": "no: review due" if v.out_of_date else ("yes" if v.active else
                                                                 "no: retired")}
             for v in views]
+
+
+# Widths in pixels that fit the main column at 1366 px wide (about 900 px) with no sideways
+# scroll; on a wider screen the table stretches.
+SHELF_COLUMNS = {
+    "Resource": st.column_config.TextColumn("Resource", width=235),
+    "Organisation": st.column_config.TextColumn("Organisation", width=175),
+    "Topic": st.column_config.TextColumn("Topic", width=115),
+    "Phone": st.column_config.TextColumn("Phone", width=105),
+    "Reviewed": st.column_config.TextColumn("Reviewed", width=110),
+    "Offered": st.column_config.TextColumn("Offered", width=105),
+}
+TRANSLATION_COLUMNS = {
+    "Language": st.column_config.TextColumn("Language", width=80),
+    "Template": st.column_config.TextColumn("Template", width=215),
+    "Status": st.column_config.TextColumn("Status", width=185),
+    "Text": st.column_config.TextColumn("Text", width=355,
+                                        help="Pick it below to read and change the whole text."),
+}
 
 
 def _flags(me: User, views: list[ResourceView]) -> None:
@@ -89,7 +108,8 @@ def _form(me: User, chosen: ResourceView | None, today) -> None:
                              key=f"resources_active_{k}")
         submitted = st.form_submit_button("Save resource", type="primary")
     if chosen:
-        st.caption("Shared as: " + md(chosen.paragraph) + f" · reading grade {_grade(chosen)}")
+        st.caption(f"{md(templates.language_name(chosen.language))} · reading grade "
+                   f"{_grade(chosen)} · shared as: " + md(chosen.paragraph))
     if not submitted:
         return
     data = ResourceInput(title=title, organisation=organisation, link=link, phone=phone,
@@ -111,7 +131,15 @@ def shelf(me: User, today) -> None:
     """The resources: what is due for review, the list, and the add / change form."""
     views = read(queries.all_resources, today=today)
     _flags(me, views)
-    st.dataframe(_rows(views), hide_index=True, width="stretch", key="resources_table")
+    st.caption("Click a row to see its web address, language and reading grade, and to "
+               "change it.")
+    event = st.dataframe(_rows(views), hide_index=True, width="stretch",
+                         column_config=SHELF_COLUMNS, key="resources_table",
+                         on_select="rerun", selection_mode="single-row")
+    clicked = [views[i].id for i in event.selection.rows if i < len(views)]
+    if clicked and st.session_state.get("resources_clicked") != clicked[0]:
+        st.session_state["resources_pick"] = clicked[0]  # the row clicked opens below
+    st.session_state["resources_clicked"] = clicked[0] if clicked else None
     choices = {NEW: "Add a new resource", **{v.id: f"{v.title} · {v.organisation}"
                                              for v in views}}
     pick = st.selectbox("Add or change", list(choices), format_func=lambda i: plain(choices[i]),
@@ -131,7 +159,8 @@ def translations(me: User) -> None:
                    "Template": templates.template_name(r.template),
                    "Status": label_of(TranslationStatus, r.status, r.status),
                    "Text": plain(r.body)} for r in rows],
-                 hide_index=True, width="stretch", key="translations_table")
+                 hide_index=True, width="stretch", column_config=TRANSLATION_COLUMNS,
+                 key="translations_table")
     c1, c2 = st.columns(2)
     template = c1.selectbox("Template", list(templates.REFERENCE),
                             format_func=templates.template_name, key="translations_template")
