@@ -242,6 +242,17 @@ def _reopen_plan(session: Session, effects: dict, *, actor_id: int) -> None:
                  after=dict(audit.snapshot(plan), followups_reopened=effects["followups_closed"]))
 
 
+def _status_left(effects: dict) -> str:
+    """The account's status just after the payment, as `_settle_account` set it: paid when
+    it cleared the balance, open when it completed the plan with something still owed, else
+    unchanged."""
+    if int(effects["balance_before"]) - int(effects["balance_change"]) <= 0:
+        return AccountStatus.PAID
+    if effects.get("completed_plan") and effects["status_before"] == AccountStatus.ARRANGEMENT:
+        return AccountStatus.OPEN
+    return effects["status_before"]
+
+
 def reverse_payment(
     session: Session, *, actor: User, payment_id: int, reason: str, today: date | None = None,
 ) -> PaymentReversal:
@@ -264,8 +275,9 @@ def reverse_payment(
     _reopen_plan(session, effects, actor_id=actor.id)
     changes: dict[str, object] = {
         "balance_cents": account.balance_cents + int(effects["balance_change"])}
-    if account.status in (AccountStatus.PAID, AccountStatus.OPEN) and \
-            account.status != effects["status_before"]:
+    # Put the status back only if it is still the one the payment left: a plan broken or
+    # cancelled since (the account open, no plan running) stays as it is now.
+    if account.status == _status_left(effects) != effects["status_before"]:
         changes["status"] = effects["status_before"]
     touch_account(session, account, **changes)
     payment.reversed_at = utcnow()

@@ -21,6 +21,7 @@ from core.store.models import (
     Account,
     FollowUp,
     Payment,
+    PaymentPlan,
     PaymentReversal,
     PlanInstalment,
     PromiseToPay,
@@ -196,3 +197,19 @@ def test_fifty_payments_to_one_account_at_once_are_all_saved(engine):
         assert s.get(Account, w["account_id"]).balance_cents == 60_000 - 5_000
         first = s.exec(select(PlanInstalment).where(PlanInstalment.seq == 1)).one()
     assert (first.paid_cents, first.status) == (5_000, "paid")
+
+
+def test_reversing_a_payment_after_its_plan_ended_leaves_the_account_open(engine):
+    # Given £80 paid on a running plan, and then the plan cancelled (the account is open)
+    w = _world(engine)
+    payment_id = _pay(engine, w, 8_000)
+    with db.write_session(engine) as s:
+        plan = s.get(PaymentPlan, w["plan_id"])
+        service.cancel_plan(s, actor=w["lead"], plan_id=plan.id, expected_version=plan.version)
+    # When the payment is reversed
+    _reverse(engine, w, payment_id)
+    # Then the £80 is owed again, and the account stays open: no plan is running, so it is
+    # not put back "on arrangement"
+    with db.read_session(engine) as s:
+        account = s.get(Account, w["account_id"])
+        assert (account.balance_cents, account.status) == (60_000, "open")
