@@ -53,14 +53,23 @@ if result.empty:
     st.stop()
 
 
+# Widths that fit a half of a 1366-pixel screen (nothing cut off).
+COLUMNS = {"Group": st.column_config.TextColumn(width=222),
+           "Plans": st.column_config.NumberColumn(width=50),
+           "With the outcome": st.column_config.NumberColumn("Met", width=45,
+                                                             help="With the outcome"),
+           "Share (95 % interval)": st.column_config.TextColumn(
+               "Share", width=118, help="The share with the outcome, and its 95 % interval")}
+
+
 def _question(title: str, explain: str, groups: list[Group], key: str) -> None:
     st.subheader(title)
     st.caption(explain)
-    chart_col, table_col = st.columns([3, 2])
+    chart_col, table_col = st.columns(2)
     chart_col.altair_chart(interval_chart(groups, title=groups[0].measure), key=f"{key}_chart",
                            width="stretch", height=chart_height(groups))
     table_col.dataframe(insight.group_records(groups), hide_index=True, key=f"{key}_table",
-                        width="stretch")
+                        width="stretch", column_config=COLUMNS)
 
 
 _question("1. Does a check-in before the first instalment help it get paid?",
@@ -81,4 +90,4 @@ for col, measure in zip(cols, ("First instalment paid on time",
     col.altair_chart(interval_chart(groups, title=measure), key=f"insight_c_{measure[:5]}",
                      width="stretch", height=chart_height(groups))
     col.dataframe(insight.group_records(groups), hide_index=True, width="stretch",
-                  key=f"insight_c_table_{measure[:5]}")
+                  key=f"insight_c_table_{measure[:5]}", column_config=COLUMNS)

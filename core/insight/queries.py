@@ -304,9 +304,9 @@ def insight(session: Session, *, start: date, end: date, team_id: int | None = N
 
 
 def group_records(groups: list[Group]) -> list[dict]:
-    """Rows for a table: group, count, share and interval in words."""
+    """Rows for a table: group, count, how many had the outcome, share and interval."""
     return [{"Group": g.name, "Plans": g.result.n, "With the outcome": g.result.hits,
-             "Share (95 % interval)": g.result.describe()} for g in groups]
+             "Share (95 % interval)": g.result.share()} for g in groups]
 
 
 def insight_for(session: Session, *, actor: User, start: date, end: date,

@@ -28,6 +28,12 @@ class Proportion:
         """True under 30: the interval is too wide to say anything."""
         return self.n < TOO_FEW
 
+    def share(self) -> str:
+        """"62 % (55–68 %)" or "too few to say": the counts stand in their own columns."""
+        if self.too_few or self.rate is None or self.low is None or self.high is None:
+            return "too few to say"
+        return f"{self.rate:.0%} ({self.low:.0%}–{self.high:.0%})"
+
     def describe(self) -> str:
         """"62 % (55–68 %), 140 plans" or "too few to say (12 plans)"."""
         noun = "plan" if self.n == 1 else "plans"

@@ -45,6 +45,9 @@ def test_too_few_to_say_under_thirty():
     assert wilson(10, TOO_FEW - 1).describe() == "too few to say (29 plans)"
     assert wilson(15, TOO_FEW).describe().startswith("50% (")
     assert wilson(0, 0).rate is None and wilson(0, 0).too_few
+    # the table's share leaves the counts to their own columns
+    assert wilson(10, TOO_FEW - 1).share() == "too few to say"
+    assert wilson(15, TOO_FEW).share() == wilson(15, TOO_FEW).describe().split(",")[0]
 
 
 def test_a_proportion_needs_sense():
