@@ -66,7 +66,7 @@ def test_follow_ups_for_an_agent_show_their_list_without_reassign(app_url, offic
     assert list(table["Follow-up"]) == [office.late.id, office.later.id, office.due.id,
                                         office.future.id]
     assert "Reassign" not in [b.label for b in at.button]
-    assert not [m for m in at.multiselect if m.key == "followups_reassign_ids"]
+    assert not [m for m in at.multiselect if m.key.startswith("followups_reassign_ids")]
     assert "Open check-in" in [b.label for b in at.button]
 
 
@@ -76,7 +76,7 @@ def test_lead_reassigns_a_follow_up_to_another_agent(app_url, app_session, offic
     assert not at.exception
     at.selectbox(key="followups_agent").set_value(office.ann.id).run()
     # When they reassign Ann's most urgent follow-up to Bob
-    at.multiselect(key="followups_reassign_ids").set_value([office.late.id])
+    at.multiselect(key=f"followups_reassign_ids_{office.late.id}").set_value([office.late.id])
     at.selectbox(key="followups_reassign_to").set_value(office.bob.id)
     _button(at, "Reassign").click().run()
     # Then it is Bob's, and the page says so
@@ -107,15 +107,17 @@ def test_snoozing_into_the_past_is_refused_on_the_page(app_url, app_session, off
     at = open_app("pages/followups.py", user=office.ann)
     at.selectbox(key="followups_selected").set_value(office.late.id)
     # When she snoozes it to yesterday
-    at.date_input(key="followups_snooze_date").set_value(office.today - timedelta(days=1))
-    at.text_input(key="followups_snooze_reason").input("Away")
+    at.date_input(key=f"followups_snooze_date_{office.late.id}").set_value(
+        office.today - timedelta(days=1))
+    at.text_input(key=f"followups_snooze_reason_{office.late.id}").input("Away")
     _button(at, "Snooze").click().run()
     # Then a plain message, and nothing changed
     assert not at.exception
     assert any("must be after today" in e.value for e in at.error)
     assert _read(app_session, office.late.id).snooze_count == 0
     # When she snoozes it to next week with a reason, Then it moves
-    at.date_input(key="followups_snooze_date").set_value(office.today + timedelta(days=7))
+    at.date_input(key=f"followups_snooze_date_{office.late.id}").set_value(
+        office.today + timedelta(days=7))
     _button(at, "Snooze").click().run()
     assert not at.error
     saved = _read(app_session, office.late.id)
@@ -248,7 +250,7 @@ def test_snooze_defaults_to_the_next_working_day(app_url, office):
 
     at = open_app("pages/followups.py", user=office.ann)
     assert not at.exception
-    assert at.date_input(key="followups_snooze_date").value == \
+    assert at.date_input(key=f"followups_snooze_date_{office.late.id}").value == \
         workdays.next_working_day(office.today)
 
 
@@ -273,3 +275,22 @@ def test_my_day_names_an_opted_out_channel_by_its_label(app_url, app_session, of
     # Then the line says "text message (SMS)", never the raw "sms"
     [line] = [m.value for m in at.markdown if "Sol Optout" in m.value]
     assert r"opted out of text message \(SMS\)" in line and "sms" not in line
+
+
+def test_a_snooze_reason_typed_for_one_follow_up_is_not_used_for_another(app_url, app_session,
+                                                                         office):
+    # Given Ann typing a reason to snooze her most urgent follow-up, without saving it
+    at = open_app("pages/followups.py", user=office.ann)
+    at.selectbox(key="followups_selected").set_value(office.late.id).run()
+    at.text_input(key=f"followups_snooze_reason_{office.late.id}").input("On holiday").run()
+    # When she picks another follow-up and snoozes it with no reason of its own
+    at.selectbox(key="followups_selected").set_value(office.due.id).run()
+    [reason] = [t for t in at.text_input if t.label == "Reason for snoozing"]
+    # Then its reason box is empty: the snooze asks for its own reason instead of taking the
+    # first one's, and neither follow-up moves
+    assert reason.value == ""
+    _button(at, "Snooze").click().run()
+    assert not at.exception
+    assert any("snooze reason is empty" in e.value for e in at.error)
+    assert _read(app_session, office.due.id).snooze_count == 0
+    assert _read(app_session, office.late.id).snooze_count == 0

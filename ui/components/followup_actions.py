@@ -14,7 +14,19 @@ from core.store.models import User
 from core.vocabulary import PRIORITY_LABELS
 from ui import nav
 from ui.format import md
+from ui.forms import Fields
 from ui.session import write
+
+# Keyed by the follow-up, and started afresh after each change: a date or a reason typed for
+# one follow-up never shows (or is saved) for another, nor twice.
+F = Fields("followups_")
+
+
+def _finished(done: Callable[[str], None]) -> Callable[[str], None]:
+    def finish(message: str) -> None:
+        F.afresh()
+        done(message)
+    return finish
 
 
 def _summary(row: BacklogRow) -> str:
@@ -32,6 +44,7 @@ def show(row: BacklogRow, *, user: User, today: date, working: frozenset[int],
     Every widget is keyed by the follow-up, so a form never acts on another one than it shows.
     """
     allowed = followups.may_change(user, owner_id=row.owner_id, owner_team_id=row.team_id)
+    done = _finished(done)
     st.markdown(_summary(row))
     if row.note:
         st.text(row.note)
@@ -48,10 +61,10 @@ def show(row: BacklogRow, *, user: User, today: date, working: frozenset[int],
         st.markdown("**Snooze**")
         new_date = st.date_input(
             "New date", value=workdays.next_working_day(today, working),
-            key="followups_snooze_date", format="DD/MM/YYYY",
+            key=F(f"snooze_date_{row.id}"), format="DD/MM/YYYY",
             help="Starts on the next working day; the calendar's week follows your browser's "
                  "language (English (UK) starts on Monday).")
-        why = st.text_input("Reason for snoozing", key="followups_snooze_reason",
+        why = st.text_input("Reason for snoozing", key=F(f"snooze_reason_{row.id}"),
                             max_chars=followups.MAX_REASON_CHARS)
         if st.form_submit_button("Snooze", disabled=not allowed) and write(
             lambda s: followups.snooze_followup(
@@ -63,7 +76,7 @@ def show(row: BacklogRow, *, user: User, today: date, working: frozenset[int],
         st.markdown("**Priority**")
         new_priority = st.selectbox("New priority", list(PRIORITY_LABELS),
                                     index=list(PRIORITY_LABELS).index(row.priority),
-                                    key=f"followups_new_priority_{row.id}",
+                                    key=F(f"new_priority_{row.id}"),
                                     format_func=lambda p: PRIORITY_LABELS[p])
         if st.form_submit_button("Change priority", disabled=not allowed) and write(
             lambda s: followups.set_priority(
@@ -75,13 +88,15 @@ def show(row: BacklogRow, *, user: User, today: date, working: frozenset[int],
 
 def reassign(rows: dict[int, BacklogRow], targets: dict[int, str], *, user: User, today: date,
              selected: int, done: Callable[[str], None]) -> None:
-    """Reassign one or many of the page's follow-ups (leads and admins)."""
+    """Reassign one or many of the page's follow-ups (leads and admins); it starts from the
+    follow-up picked above, and from it again when another is picked."""
+    done = _finished(done)
     with st.form("followups_reassign_form", border=True):
         st.markdown("**Reassign** (one or many from this page)")
         chosen_ids = st.multiselect("Follow-ups to reassign", list(rows), default=[selected],
-                                    key="followups_reassign_ids",
+                                    key=F(f"reassign_ids_{selected}"),
                                     format_func=lambda i: rows[i].label)
-        to_agent = st.selectbox("Reassign to", list(targets), key="followups_reassign_to",
+        to_agent = st.selectbox("Reassign to", list(targets), key=F("reassign_to"),
                                 index=None, placeholder="Choose an agent",
                                 format_func=lambda a: targets[a])
         if st.form_submit_button("Reassign"):
