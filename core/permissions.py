@@ -21,9 +21,11 @@ def require_role(actor: User | None, *roles: str) -> None:
         raise PermissionError(f"Only a {allowed} can do this.")
 
 
-def require_active(actor: User | None) -> None:
-    """Any active agent, lead or admin."""
+def require_active(actor: User | None) -> User:
+    """Any active agent, lead or admin; returns them (no longer optional)."""
     require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
+    assert actor is not None
+    return actor
 
 
 def require_lead(actor: User | None) -> None:

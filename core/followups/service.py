@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from core.errors import UserError
 from core.followups.backlog import office_today
-from core.permissions import require_lead, require_role
+from core.permissions import require_active, require_lead
 from core.store import audit
 from core.store.db import save_versioned
 from core.store.models import (
@@ -39,12 +39,6 @@ PRIORITIES = {1: "high", 2: "normal", 3: "low"}
 
 
 # ---------------------------------------------------------------- who may change what
-
-
-def _active(actor: User | None) -> User:
-    require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
-    assert actor is not None
-    return actor
 
 
 def _owner_team(session: Session, owner_id: int) -> int | None:
@@ -94,7 +88,7 @@ def _fields(followup: FollowUp) -> dict:
 def create_followup(session: Session, *, actor: User, data: FollowUpCreate,
                     today: date | None = None) -> FollowUp:
     """Add an open follow-up; an agent may only create one for themselves."""
-    actor = _active(actor)
+    actor = require_active(actor)
     today = today or office_today(session)
     debtor = session.get(Debtor, data.debtor_id)
     if debtor is None:
@@ -162,7 +156,7 @@ def _check_assignee(session: Session, user_id: int | None) -> User:
 def complete_followup(session: Session, *, actor: User, followup_id: int,
                       checkin_id: int | None = None) -> FollowUp:
     """Mark a follow-up done (optionally by a check-in); one already closed is left as it is."""
-    actor = _active(actor)
+    actor = require_active(actor)
     followup = _load(session, followup_id, open_only=False)
     _require_change(session, actor, followup)
     if followup.status != FollowUpStatus.OPEN:
@@ -187,7 +181,7 @@ def complete_followup(session: Session, *, actor: User, followup_id: int,
 def snooze_followup(session: Session, *, actor: User, followup_id: int, expected_version: int,
                     new_date: date, reason: str, today: date | None = None) -> FollowUp:
     """Move a follow-up to a later date with a reason; counts how often it was snoozed."""
-    actor = _active(actor)
+    actor = require_active(actor)
     today = today or office_today(session)
     followup = _load(session, followup_id)
     _require_change(session, actor, followup)
@@ -219,7 +213,7 @@ def snooze_followup(session: Session, *, actor: User, followup_id: int, expected
 def set_priority(session: Session, *, actor: User, followup_id: int, expected_version: int,
                  priority: int) -> FollowUp:
     """Change a follow-up's priority (1 high, 2 normal, 3 low)."""
-    actor = _active(actor)
+    actor = require_active(actor)
     _check_priority(priority)
     followup = _load(session, followup_id)
     _require_change(session, actor, followup)

@@ -9,7 +9,7 @@ from sqlmodel import Session
 
 from core.errors import UserError
 from core.learning.models import Refresher, RefresherRead
-from core.permissions import require_role
+from core.permissions import require_active, require_role
 from core.store import audit
 from core.store.models import Role, User, utcnow
 from core.text import clean_note
@@ -19,7 +19,7 @@ MAX_BODY = 3_000
 
 def mark_read(session: Session, *, actor: User, refresher_id: int) -> RefresherRead:
     """Record that `actor` read the refresher's current version."""
-    require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
+    require_active(actor)
     refresher = session.get(Refresher, refresher_id)
     if refresher is None:
         raise UserError("That refresher doesn't exist any more.")

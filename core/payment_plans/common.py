@@ -16,7 +16,7 @@ from core.errors import UserError
 from core.followups.service import add_followup
 from core.lifecycle import PlanAction, refusal
 from core.money import format_money
-from core.permissions import require_role
+from core.permissions import require_active
 from core.plans import Instalment
 from core.store import audit
 from core.store.db import StaleRecordError, save_versioned
@@ -29,8 +29,6 @@ from core.store.models import (
     FollowUpStatus,
     PaymentPlan,
     PlanStatus,
-    Role,
-    User,
     utcnow,
 )
 
@@ -48,11 +46,7 @@ REVIEW_DAYS_BEFORE = 2
 ENTITY = "payment plan"
 
 
-def require_user(actor: User | None) -> User:
-    """Any signed-in member of the team (agent, lead or admin)."""
-    require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
-    assert actor is not None
-    return actor
+require_user = require_active  # any signed-in member of the team (agent, lead or admin)
 
 
 def pct_text(value: object, *, field: str, places: int) -> str:

@@ -17,7 +17,7 @@ from sqlmodel import Session
 from core.errors import UserError
 from core.followups.backlog import active_hold_accounts
 from core.followups.service import add_followup, may_change
-from core.permissions import require_role
+from core.permissions import require_active
 from core.relationship import texts
 from core.relationship.models import AfterCare, Goodwill, Milestone
 from core.store import audit
@@ -44,19 +44,12 @@ from core.vocabulary import (
     MilestoneKind,
     MilestoneStatus,
     PlanStatus,
-    Role,
 )
 
 MAX_GOODWILL_NOTE = 1_000
 NO_DATE = ("Say on which day they gave their answer: after-care consent is only recorded "
            "with its date.")
 RANK: dict[str, int] = {kind: rank for rank, kind in enumerate(MilestoneKind, start=1)}
-
-
-def _active(actor: User | None) -> User:
-    require_role(actor, Role.AGENT, Role.LEAD, Role.ADMIN)
-    assert actor is not None
-    return actor
 
 
 def _is_day(value: object) -> bool:
@@ -81,7 +74,7 @@ def record_after_care(session: Session, *, actor: User, account_id: int, consent
                       consent_on: date | None, today: date | None = None) -> AfterCare:
     """Record the one-time after-care answer for a paid account: yes adds two "how are you
     doing" check-ins for the debtor's owner, 30 and 90 days after the day they agreed."""
-    actor = _active(actor)
+    actor = require_active(actor)
     today = today or office_today(session)
     if not _is_day(consent_on):
         raise UserError(NO_DATE)
@@ -124,7 +117,7 @@ def withdraw_after_care(session: Session, *, actor: User, after_care_id: int,
                         expected_version: int) -> int:
     """They no longer want the check-ins: the consent is withdrawn and every after-care
     follow-up still open for that account is cancelled at once; how many were cancelled."""
-    actor = _active(actor)
+    actor = require_active(actor)
     care = session.get(AfterCare, after_care_id)
     if care is None:
         raise UserError("That after-care record doesn't exist.")
@@ -177,7 +170,7 @@ def end_care_for_reopened(session: Session) -> int:
 def add_goodwill(session: Session, *, actor: User, debtor_id: int, kind: str, note: str,
                  happened_on: date | None, today: date | None = None) -> Goodwill:
     """Record goodwill (thanks, a referral, a testimonial, a return) on the debtor's profile."""
-    actor = _active(actor)
+    actor = require_active(actor)
     today = today or office_today(session)
     if kind not in set(GoodwillKind):
         raise UserError("Choose what kind of goodwill it was: thanks, a referral, a "
@@ -276,7 +269,7 @@ def offer_milestones(session: Session, *, today: date) -> int:
 def mark_milestone(session: Session, *, actor: User, milestone_id: int, expected_version: int,
                    sent: bool) -> Milestone:
     """Mark a milestone's message sent, or dismiss it (its agent, their lead, an admin)."""
-    actor = _active(actor)
+    actor = require_active(actor)
     milestone = session.get(Milestone, milestone_id)
     if milestone is None:
         raise UserError("That milestone doesn't exist.")
