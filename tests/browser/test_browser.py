@@ -151,20 +151,24 @@ def open_options(page, box):
     raise AssertionError("the select box's options never opened")
 
 
-def pick(page, label: str, option_index: int = 0) -> str:
-    """Choose an option of a Streamlit select box by its label; returns the option's text."""
-    box = page.get_by_label(label, exact=True)
+def pick(page, label: str, option_index: int = 0, *, text: str | None = None) -> str:
+    """Choose an option of a Streamlit select box by its label (the `option_index`-th, or the
+    first showing `text`); returns the option's text. A list that re-renders under the pointer
+    (a rerun finishing) is opened again."""
+    box = page.get_by_label(label, exact=True).first
     for _ in range(5):
         options = open_options(page, box)
-        text = options.nth(option_index).inner_text().strip()
+        chosen = options.nth(option_index) if text is None else \
+            options.filter(has_text=text).first
         try:
-            options.filter(has_text=text).first.click(timeout=3_000)
+            wanted = chosen.inner_text(timeout=3_000).strip()
+            options.filter(has_text=wanted).first.click(timeout=3_000)
         except PlaywrightTimeout:  # the list re-rendered under the pointer: open it again
             page.keyboard.press("Escape")
             continue
         wait_idle(page)
-        if box.input_value().strip() == text:
-            return text
+        if box.input_value().strip() == wanted:
+            return wanted
     raise AssertionError(f"could not choose an option of {label!r}")
 
 

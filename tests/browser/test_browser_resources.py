@@ -15,7 +15,7 @@ from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is 
     assert_no_error,
     browser,
     go,
-    open_options,
+    pick,
     shot,
     sign_in,
     wait_idle,
@@ -56,9 +56,7 @@ def page(browser, live_app):  # noqa: F811
 
 
 def _pick(page, label: str, option: str) -> None:
-    open_options(page, page.get_by_label(label, exact=True).first)
-    page.locator('[role="option"]').filter(has_text=option).first.click()
-    wait_idle(page)
+    pick(page, label, text=option)
 
 
 def test_an_agent_shares_a_resource_in_a_check_in_and_sees_it_on_the_profile(page):
