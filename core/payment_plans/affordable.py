@@ -12,6 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
 from core.affordability import CATEGORY_LABELS, Affordability, assess
@@ -61,14 +62,18 @@ def latest_statements(session: Session, debtor_ids: Iterable[int]) -> dict[int, 
     return found
 
 
-def _next_amount(session: Session, plan_id: int) -> int:
-    row = session.exec(
-        select(PlanInstalment.amount_cents)
-        .where(PlanInstalment.plan_id == plan_id,
-               col(PlanInstalment.status) != InstalmentStatus.PAID)
-        .order_by(col(PlanInstalment.seq)).limit(1)
-    ).first()
-    return int(row or 0)
+def _next_amounts(session: Session, plan_ids: Sequence[int]) -> dict[int, int]:
+    """{plan: its first unpaid instalment's amount}, for plans with no fixed instalment."""
+    if not plan_ids:
+        return {}
+    unpaid = col(PlanInstalment.status) != InstalmentStatus.PAID
+    first = (select(PlanInstalment.plan_id, func.min(PlanInstalment.seq).label("seq"))
+             .where(col(PlanInstalment.plan_id).in_(sorted(set(plan_ids))), unpaid)
+             .group_by(PlanInstalment.plan_id).subquery("first"))
+    return dict(session.exec(
+        select(PlanInstalment.plan_id, PlanInstalment.amount_cents)
+        .join(first, and_(first.c.plan_id == PlanInstalment.plan_id,
+                          first.c.seq == PlanInstalment.seq))).all())
 
 
 def monthly_commitments(session: Session, debtor_ids: Iterable[int]
@@ -78,11 +83,13 @@ def monthly_commitments(session: Session, debtor_ids: Iterable[int]
     found: dict[int, list[tuple[int, int]]] = {}
     if not ids:
         return found
-    for plan, debtor_id in session.exec(
-            select(PaymentPlan, Account.debtor_id)
-            .join(Account, Account.id == PaymentPlan.account_id)
-            .where(col(Account.debtor_id).in_(ids), PaymentPlan.status == PlanStatus.ACTIVE)):
-        amount = plan.instalment_cents or _next_amount(session, plan.id)
+    plans = session.exec(
+        select(PaymentPlan, Account.debtor_id)
+        .join(Account, Account.id == PaymentPlan.account_id)
+        .where(col(Account.debtor_id).in_(ids), PaymentPlan.status == PlanStatus.ACTIVE)).all()
+    next_amount = _next_amounts(session, [p.id for p, _ in plans if not p.instalment_cents])
+    for plan, debtor_id in plans:
+        amount = plan.instalment_cents or next_amount.get(plan.id, 0)
         if amount:
             found.setdefault(debtor_id, []).append(
                 (plan.account_id, monthly_equivalent_cents(amount, plan.frequency)))
