@@ -8,7 +8,7 @@ from core.checkins import amendments, queries
 from core.checkins.card import before_contact_card
 from core.checkins.views import AMENDABLE_FIELDS
 from core.clock import utcnow
-from ui import auth, nav
+from ui import auth, forms, nav
 from ui.components import (
     checkin_form,
     contact_card,
@@ -34,11 +34,7 @@ with pick:
 if debtor_id is None:
     st.info("Choose a debtor to see who they are and log a check-in.")
     st.stop()
-if st.session_state.get("checkin_form_for") != debtor_id:
-    checkin_form.clear()  # never carry what was typed about one person over to another
-    message_draft.clear()
-    AMEND.afresh()
-    st.session_state["checkin_form_for"] = debtor_id
+forms.for_record("checkin_form_for", debtor_id, checkin_form.FIELDS, message_draft.FIELDS, AMEND)
 
 accounts = {**read(queries.account_choices, debtor_id=debtor_id), None: "No particular account"}
 chosen = st.session_state.get("checkin_account_id")

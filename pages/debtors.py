@@ -10,7 +10,7 @@ from core.checkins.charts import wellbeing_chart
 from core.checkins.views import format_day
 from core.debtors import queries as debtors
 from core.money import format_money
-from ui import auth, nav
+from ui import auth, forms, nav
 from ui.components import (
     adjustment_panel,
     debtor_picker,
@@ -33,10 +33,7 @@ debtor_id = debtor_picker.show("debtors", me=me, selected_key="debtors_selected_
                                placeholder="Choose a debtor to see their profile")
 if debtor_id is None:
     st.stop()
-if st.session_state.get("debtors_forms_for") != debtor_id:  # never carry one person's
-    hold_panel.clear()                                    # typing to another's profile
-    adjustment_panel.clear()
-    st.session_state["debtors_forms_for"] = debtor_id
+forms.for_record("debtors_forms_for", debtor_id, hold_panel.FIELDS, adjustment_panel.FIELDS)
 
 
 def done(message: str | None) -> None:

@@ -58,3 +58,13 @@ class Fields:
             del st.session_state[key]  # a field and what a component keeps under its key
         st.session_state[self._names] = set()
         st.session_state[self._round] = self.round + 1
+
+
+def for_record(marker: str, record_id: object, *forms: Fields) -> None:
+    """Start `forms` afresh when the record they are about is another one than last run's
+    (another debtor opened): nothing typed about one person is carried over to another.
+    `marker` is the session key remembering that record."""
+    if st.session_state.get(marker) != record_id:
+        for form in forms:
+            form.afresh()
+        st.session_state[marker] = record_id

@@ -16,7 +16,7 @@ from ui.session import write
 
 DAYS = dict(enumerate(DAY_NAMES))
 
-A = Fields("debtors_adj_")
+FIELDS = Fields("debtors_adj_")
 
 
 def _listing(me: User, rows: tuple[AdjustmentView, ...]) -> str | None:
@@ -28,17 +28,13 @@ def _listing(me: User, rows: tuple[AdjustmentView, ...]) -> str | None:
                       else f"review {format_day(a.review_on)}")
             st.markdown(f"**{md(a.text)}** — {md(a.reason)} · consent "
                         f"{format_day(a.consent_at.date())} · {review}")
-            why = st.text_input("Why it ends", key=A(f"{a.id}_why"))
-            if st.button("End it", key=A(f"{a.id}_end")) and write(
+            why = st.text_input("Why it ends", key=FIELDS(f"{a.id}_why"))
+            if st.button("End it", key=FIELDS(f"{a.id}_end")) and write(
                     lambda s, a=a, why=why: adjustments.end_adjustment(
                         s, actor=me, adjustment_id=a.id, reason=why)) is not None:
                 return "The adjustment was ended."
     return None
 
-
-def clear() -> None:
-    """Forget what was typed in the adjustment forms (another debtor was opened)."""
-    A.afresh()
 
 
 def _details(kind: str) -> dict:
@@ -50,44 +46,44 @@ def _details(kind: str) -> dict:
                    "one window). For \"no calls before 2 pm\" add one window a day.")
         w1, w2, w3, w4 = st.columns(4)
         values["start_day"] = w1.selectbox("From day", list(DAYS), format_func=DAYS.get,
-                                           key=A("start_day"), index=4)
+                                           key=FIELDS("start_day"), index=4)
         values["start_time"] = w2.time_input("from time", value=time(18, 0), step=900,
-                                             key=A("start_time"))
+                                             key=FIELDS("start_time"))
         values["end_day"] = w3.selectbox("To day", list(DAYS), format_func=DAYS.get,
-                                         key=A("end_day"), index=5)
+                                         key=FIELDS("end_day"), index=5)
         values["end_time"] = w4.time_input("to time", value=time(18, 0), step=900,
-                                           key=A("end_time"))
+                                           key=FIELDS("end_time"))
     elif kind == AdjustmentKind.CHANNEL_ONLY:
         values["channels"] = st.multiselect("Only by", list(CHANNELS), format_func=CHANNELS.get,
-                                            key=A("channels"))
+                                            key=FIELDS("channels"))
     elif kind == AdjustmentKind.EXTRA_TIME:
         values["extra_days"] = int(st.number_input("Extra days", min_value=0, max_value=60,
-                                                   value=7, key=A("extra_days")))
+                                                   value=7, key=FIELDS("extra_days")))
     elif kind in adjustments.NEEDS_DETAIL:
         values["detail"] = st.text_input(adjustments.NEEDS_DETAIL[kind],
-                                         key=A("detail"))
+                                         key=FIELDS("detail"))
     return values
 
 
 def _add(me: User, debtor_id: int) -> str | None:
     st.markdown("**Record what we agreed**")
     kind = st.selectbox("What we agreed", list(ADJUSTMENT_KINDS),
-                        format_func=ADJUSTMENT_KINDS.get, key=A("kind"))
+                        format_func=ADJUSTMENT_KINDS.get, key=FIELDS("kind"))
     with st.form("debtors_adj_form"):
         values = _details(kind)
-        reason = st.text_input("Why (in their words if you can)", key=A("reason"))
+        reason = st.text_input("Why (in their words if you can)", key=FIELDS("reason"))
         r1, r2 = st.columns(2)
         review_on = r1.date_input("Review by", value=None, format="DD/MM/YYYY",
-                                  key=A("review"))
+                                  key=FIELDS("review"))
         consent = r2.checkbox("They agreed that we record this (and, for a helper, that we "
-                              "talk to them)", key=A("consent"))
+                              "talk to them)", key=FIELDS("consent"))
         if not st.form_submit_button("Save the adjustment", type="primary"):
             return None
     data = adjustments.AdjustmentInput(debtor_id=debtor_id, kind=kind, reason=reason,
                                        consent=consent, review_on=review_on, **values)
     if write(lambda s: adjustments.add_adjustment(s, actor=me, data=data)) is None:
         return None
-    A.afresh()
+    FIELDS.afresh()
     return "The adjustment was saved: the contact rules follow it from now on."
 
 

@@ -1,7 +1,7 @@
 """The guided check-in form: what happened, how they are, what they asked for, what next.
 
-`show(…)` returns True when a check-in was saved; its fields' keys come from `F`, and
-`clear()` starts them afresh (after a save, or for another person).
+`show(…)` returns True when a check-in was saved; its fields' keys come from `FIELDS`, and
+`FIELDS.afresh()` starts them afresh (after a save, or for another person).
 Errors come back from the service by field and are shown right under each field; what was
 typed stays.
 """
@@ -44,16 +44,12 @@ from ui.forms import Fields
 from ui.session import read, write
 
 # Every field of the form (and its errors and suggestion) starts afresh together.
-F = Fields("checkin_")
+FIELDS = Fields("checkin_")
 
-
-def clear() -> None:
-    """Forget what was typed (after a save, or when another person is chosen)."""
-    F.afresh()
 
 
 def _error(*fields: str) -> None:
-    errors: dict[str, str] = F.get("errors", {})
+    errors: dict[str, str] = FIELDS.get("errors", {})
     for name in fields:
         if name in errors:
             st.error(errors[name])
@@ -85,20 +81,20 @@ def _answering(debtor_id: int) -> FollowUpBrief | None:
     st.info(f"Answering the follow-up due {format_day(brief.due_on)}: "
             f"{FOLLOWUP_REASONS.get(brief.reason, brief.reason)} by "
             f"{channel_in_sentence(brief.channel)}. " + md(brief.note) + consent)
-    st.session_state.setdefault(F("channel"), brief.channel)
+    st.session_state.setdefault(FIELDS("channel"), brief.channel)
     return brief
 
 
 def _live_choices(card: ContactCard) -> tuple[str, str, str, bool]:
     c1, c2, c3 = st.columns(3)
     channel = c1.selectbox("Channel", list(CHANNELS), format_func=CHANNELS.get,
-                           key=F("channel"))
+                           key=FIELDS("channel"))
     direction = c2.radio("Who made contact?", list(DIRECTIONS), format_func=DIRECTIONS.get,
-                         key=F("direction"))
+                         key=FIELDS("direction"))
     outcome = c3.selectbox("Outcome", list(OUTCOMES), format_func=OUTCOMES.get,
-                           key=F("outcome"))
+                           key=FIELDS("outcome"))
     _error("channel", "direction", "outcome", "account_id", "followup_id")
-    consent = st.checkbox("Explicit consent given", key=F("consent"))
+    consent = st.checkbox("Explicit consent given", key=FIELDS("consent"))
     st.caption("Tick only if they agreed that we record what they told us about their "
                "health or circumstances; the vulnerability fields open when it is ticked.")
     return channel, direction, outcome, consent
@@ -109,8 +105,8 @@ def _callback(card: ContactCard, office_zone: str) -> tuple[Any, Any]:
     st.markdown("**Did they ask us to call at a particular time?**")
     b1, b2 = st.columns(2)
     day = b1.date_input("They asked us to call on (their date)", value=None,
-                        format="DD/MM/YYYY", key=F("callback_on"))
-    at = b2.time_input("at (their time)", value=None, step=900, key=F("callback_time"))
+                        format="DD/MM/YYYY", key=FIELDS("callback_on"))
+    at = b2.time_input("at (their time)", value=None, step=900, key=FIELDS("callback_time"))
     if day and at:
         when = to_utc(day, at, card.timezone)
         st.caption(queries.local_and_office(when, debtor_timezone=card.timezone,
@@ -123,40 +119,40 @@ def _callback(card: ContactCard, office_zone: str) -> tuple[Any, Any]:
 def _follow_suggestion(suggestion) -> None:
     suggested = {"followup_on": suggestion.due_on, "followup_channel": suggestion.channel,
                  "followup_reason": suggestion.reason}
-    before = F.get("suggested", {})
+    before = FIELDS.get("suggested", {})
     for name, value in suggested.items():
         # Follow the suggestion until the agent picks something else.
-        if F(name) not in st.session_state or F.get(name) == before.get(name):
-            st.session_state[F(name)] = value
-    st.session_state[F("suggested")] = suggested
+        if FIELDS(name) not in st.session_state or FIELDS.get(name) == before.get(name):
+            st.session_state[FIELDS(name)] = value
+    st.session_state[FIELDS("suggested")] = suggested
 
 
 def _what_happened(consent: bool) -> dict:
     d1, d2, d3 = st.columns(3)
-    values = {"day": d1.date_input("Date of contact", key=F("date"), format="DD/MM/YYYY"),
-              "time": d2.time_input("Time (office time)", key=F("time"), step=60),
+    values = {"day": d1.date_input("Date of contact", key=FIELDS("date"), format="DD/MM/YYYY"),
+              "time": d2.time_input("Time (office time)", key=FIELDS("time"), step=60),
               "right_party": d3.checkbox("Spoke to the right person",
-                                         key=F("right_party"))}
+                                         key=FIELDS("right_party"))}
     _error("at")
     values["wellbeing"] = st.radio(
         "How are they doing?", [None, *WELLBEING], horizontal=True,
-        format_func=lambda w: "Not asked" if w is None else WELLBEING[w], key=F("wellbeing"))
+        format_func=lambda w: "Not asked" if w is None else WELLBEING[w], key=FIELDS("wellbeing"))
     _error("wellbeing")
     values["life_changes"] = st.multiselect("What has changed in their life?", list(LIFE_CHANGES),
                                             format_func=LIFE_CHANGES.get,
-                                            key=F("life_changes"))
+                                            key=FIELDS("life_changes"))
     _error("life_changes")
     st.markdown("**Vulnerability** (only with explicit consent)")
     if not consent:
         st.caption("Tick 'Explicit consent given' above to record vulnerability.")
     values["drivers"] = st.multiselect("Vulnerability drivers", list(VULNERABILITY_DRIVERS),
                                        format_func=VULNERABILITY_DRIVERS.get,
-                                       disabled=not consent, key=F("drivers"))
+                                       disabled=not consent, key=FIELDS("drivers"))
     _error("vulnerability_drivers")
     idea, (i1, i2) = {}, st.columns(2)
     for n, (key, prompt) in enumerate(IDEA_PROMPTS.items()):
         with i1 if n % 2 == 0 else i2:
-            idea[key] = st.text_area(prompt, key=F(key), height=80,
+            idea[key] = st.text_area(prompt, key=FIELDS(key), height=80,
                                      disabled=not consent)
             _error(key)
     values["idea"] = idea
@@ -166,24 +162,24 @@ def _what_happened(consent: bool) -> dict:
 def _what_was_said() -> dict:
     values = {"signposting": st.multiselect("Signposting given", list(SIGNPOSTING),
                                             format_func=SIGNPOSTING.get,
-                                            key=F("signposting"))}
+                                            key=FIELDS("signposting"))}
     _error("signposting")
-    values["needs"] = st.text_area("What do they need?", key=F("needs"), height=80)
+    values["needs"] = st.text_area("What do they need?", key=FIELDS("needs"), height=80)
     _error("needs")
     values["next_step"] = st.text_input("What did we agree? (the next step)",
-                                        key=F("next_step"))
+                                        key=FIELDS("next_step"))
     _error("next_step")
-    values["notes"] = st.text_area("Notes", key=F("notes"), height=100,
+    values["notes"] = st.text_area("Notes", key=FIELDS("notes"), height=100,
                                    placeholder="Up to 5,000 characters")
     _error("notes")
     st.markdown("**Promise to pay** (optional)")
     p1, p2 = st.columns(2)
     values["promise_amount"] = p1.number_input("Amount promised (£)", value=None, step=1.0,
-                                               format="%.2f", key=F("promise_amount"))
+                                               format="%.2f", key=FIELDS("promise_amount"))
     with p1:
         _error("promise_amount_cents")
     values["promise_date"] = p2.date_input("Promised by", value=None, format="DD/MM/YYYY",
-                                           key=F("promise_date"))
+                                           key=FIELDS("promise_date"))
     with p2:
         _error("promise_due_on")
     return values
@@ -194,13 +190,13 @@ def _what_they_asked(card: ContactCard) -> dict:
     s1, s2 = st.columns(2)
     stop = s1.multiselect("Stop contacting them by",
                           [c for c in CHANNELS if c not in card.opted_out],
-                          format_func=CHANNELS.get, key=F("stop_channels"),
+                          format_func=CHANNELS.get, key=FIELDS("stop_channels"),
                           placeholder="e.g. \"please don't text me\": Text message")
     with s1:
         _error("stop_channels")
     preferred = s2.selectbox("Preferred channel from now on", [None, *CHANNELS],
                              format_func=lambda c: "No change" if c is None else CHANNELS[c],
-                             key=F("preferred"))
+                             key=FIELDS("preferred"))
     with s2:
         _error("preferred_channel")
     return {"stop": stop, "preferred": preferred}
@@ -210,23 +206,23 @@ def _next(suggestion, *, care: int | None) -> dict:
     st.markdown("**Next follow-up**")
     # After-care is care, not collection work: answering it plans nothing more unless asked.
     wanted = st.checkbox("Plan a next follow-up", value=care is None,
-                         key=F(f"followup_wanted_{care or 0}"),
+                         key=FIELDS(f"followup_wanted_{care or 0}"),
                          help="Untick when nothing more is needed (an after-care check-in on a "
                               "paid account plans none unless you tick it).")
     f1, f2, f3 = st.columns(3)
     values = {"followup_wanted": wanted,
-              "followup_on": f1.date_input("Next follow-up date", key=F("followup_on"),
+              "followup_on": f1.date_input("Next follow-up date", key=FIELDS("followup_on"),
                                             format="DD/MM/YYYY")}
     with f1:
         _error("followup_on")
     values["followup_channel"] = f2.selectbox("Follow-up channel", list(CHANNELS),
                                               format_func=CHANNELS.get,
-                                              key=F("followup_channel"))
+                                              key=FIELDS("followup_channel"))
     with f2:
         _error("followup_channel")
     values["followup_reason"] = f3.selectbox("Follow-up reason", list(FOLLOWUP_REASONS),
                                              format_func=FOLLOWUP_REASONS.get,
-                                             key=F("followup_reason"))
+                                             key=FIELDS("followup_reason"))
     with f3:
         _error("followup_reason")
     st.caption(f"Suggested: {format_day(suggestion.due_on)}, {suggestion.why}. Keep it, and a "
@@ -235,13 +231,13 @@ def _next(suggestion, *, care: int | None) -> dict:
                "they asked for (above) replaces it.")
     values["override"] = st.text_area(
         "If the contact rules said no: why was this contact needed?",
-        key=F("override_reason"), height=68)
+        key=FIELDS("override_reason"), height=68)
     _error("rule_override_reason")
     return values
 
 
 def _unless_suggested(value, key: str):
-    return None if value == F.get("suggested", {}).get(key) else value
+    return None if value == FIELDS.get("suggested", {}).get(key) else value
 
 
 def _input(*, debtor_id: int, account_id: int | None, office_zone: str, live: tuple,
@@ -288,11 +284,11 @@ def _save(data: CheckInInput, me: User, shared: list[int], answers: dict[int, st
 
     saved = write(action)
     if saved is not None:
-        clear()
+        FIELDS.afresh()
         st.session_state["checkin_followup_id"] = None
         return True
     if found:
-        st.session_state[F("errors")] = found
+        st.session_state[FIELDS("errors")] = found
         st.rerun()
     return False
 
@@ -303,9 +299,9 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard,
     answering = _answering(debtor_id)
     office_zone = read(queries.office_zone_name)
     office_now = utcnow().astimezone(ZoneInfo(office_zone))
-    st.session_state.setdefault(F("channel"), card.preferred_channel)
-    st.session_state.setdefault(F("date"), office_now.date())
-    st.session_state.setdefault(F("time"), office_now.time().replace(second=0,
+    st.session_state.setdefault(FIELDS("channel"), card.preferred_channel)
+    st.session_state.setdefault(FIELDS("date"), office_now.date())
+    st.session_state.setdefault(FIELDS("time"), office_now.time().replace(second=0,
                                                                            microsecond=0))
     live = _live_choices(card)
     channel, direction, outcome, _ = live
@@ -319,17 +315,17 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard,
     suggestion = read(queries.suggest_for, debtor_id=debtor_id, account_id=account_id,
                       outcome=outcome, channel=channel, direction=direction, at=minute)
     _follow_suggestion(suggestion)
-    shared = share_resource.picker(key=F("share"),
+    shared = share_resource.picker(key=FIELDS("share"),
                                    label="Share a resource (free help to tell them about)")
     awaiting = read(resource_queries.awaiting_answer, debtor_id=debtor_id)
     with st.form("checkin_form", clear_on_submit=False):
         st.markdown("**Log a check-in**")
-        errors = F.get("errors", {})
+        errors = FIELDS.get("errors", {})
         if errors:
             st.error(f"Nothing was saved: please fix the {len(errors)} "
                      f"{'thing' if len(errors) == 1 else 'things'} marked below.")
         values = {**_what_happened(live[3]), **_what_was_said()}
-        answers = share_resource.ask(key=F("helped"), awaiting=awaiting)
+        answers = share_resource.ask(key=FIELDS("helped"), awaiting=awaiting)
         care = answering.id if answering and answering.reason in CARE_REASONS else None
         values.update({**_what_they_asked(card), **_next(suggestion, care=care)})
         submitted = st.form_submit_button("Save check-in", type="primary")

@@ -19,12 +19,12 @@ from ui.session import write
 
 # Keyed by the follow-up, and started afresh after each change: a date or a reason typed for
 # one follow-up never shows (or is saved) for another, nor twice.
-F = Fields("followups_")
+FIELDS = Fields("followups_")
 
 
 def _finished(done: Callable[[str], None]) -> Callable[[str], None]:
     def finish(message: str) -> None:
-        F.afresh()
+        FIELDS.afresh()
         done(message)
     return finish
 
@@ -61,10 +61,10 @@ def show(row: BacklogRow, *, user: User, today: date, working: frozenset[int],
         st.markdown("**Snooze**")
         new_date = st.date_input(
             "New date", value=workdays.next_working_day(today, working),
-            key=F(f"snooze_date_{row.id}"), format="DD/MM/YYYY",
+            key=FIELDS(f"snooze_date_{row.id}"), format="DD/MM/YYYY",
             help="Starts on the next working day; the calendar's week follows your browser's "
                  "language (English (UK) starts on Monday).")
-        why = st.text_input("Reason for snoozing", key=F(f"snooze_reason_{row.id}"),
+        why = st.text_input("Reason for snoozing", key=FIELDS(f"snooze_reason_{row.id}"),
                             max_chars=followups.MAX_REASON_CHARS)
         if st.form_submit_button("Snooze", disabled=not allowed) and write(
             lambda s: followups.snooze_followup(
@@ -76,7 +76,7 @@ def show(row: BacklogRow, *, user: User, today: date, working: frozenset[int],
         st.markdown("**Priority**")
         new_priority = st.selectbox("New priority", list(PRIORITY_LABELS),
                                     index=list(PRIORITY_LABELS).index(row.priority),
-                                    key=F(f"new_priority_{row.id}"),
+                                    key=FIELDS(f"new_priority_{row.id}"),
                                     format_func=lambda p: PRIORITY_LABELS[p])
         if st.form_submit_button("Change priority", disabled=not allowed) and write(
             lambda s: followups.set_priority(
@@ -94,9 +94,9 @@ def reassign(rows: dict[int, BacklogRow], targets: dict[int, str], *, user: User
     with st.form("followups_reassign_form", border=True):
         st.markdown("**Reassign** (one or many from this page)")
         chosen_ids = st.multiselect("Follow-ups to reassign", list(rows), default=[selected],
-                                    key=F(f"reassign_ids_{selected}"),
+                                    key=FIELDS(f"reassign_ids_{selected}"),
                                     format_func=lambda i: rows[i].label)
-        to_agent = st.selectbox("Reassign to", list(targets), key=F("reassign_to"),
+        to_agent = st.selectbox("Reassign to", list(targets), key=FIELDS("reassign_to"),
                                 index=None, placeholder="Choose an agent",
                                 format_func=lambda a: targets[a])
         if st.form_submit_button("Reassign"):

@@ -23,12 +23,8 @@ KIND_HELP = {
     HoldKind.REPRESENTED: "An adviser or solicitor acts for them: contact goes to them.",
 }
 
-H = Fields("debtors_hold_")
+FIELDS = Fields("debtors_hold_")
 
-
-def clear() -> None:
-    """Forget what was typed in the hold forms (another debtor was opened)."""
-    H.afresh()
 
 
 def _place(me: User, accounts: dict[int, str]) -> str | None:
@@ -36,20 +32,20 @@ def _place(me: User, accounts: dict[int, str]) -> str | None:
         st.markdown("**Place a hold**")
         h1, h2 = st.columns(2)
         account_id = h1.selectbox("Account", list(accounts), format_func=accounts.get,
-                                  key=H("account"))
+                                  key=FIELDS("account"))
         kind = h2.selectbox("Kind", list(HOLD_KINDS), format_func=HOLD_KINDS.get,
-                            key=H("kind"))
+                            key=FIELDS("kind"))
         st.caption(" · ".join(f"**{HOLD_KINDS[k]}**: {text}" for k, text in KIND_HELP.items()))
         d1, d2, d3 = st.columns(3)
         starts_on = d1.date_input("Starts on (empty: today)", value=None, format="DD/MM/YYYY",
-                                  key=H("starts"))
+                                  key=FIELDS("starts"))
         ends_on = d2.date_input("Ends on (if it has an end)", value=None, format="DD/MM/YYYY",
-                                key=H("ends"))
+                                key=FIELDS("ends"))
         review_on = d3.date_input("Review by (crisis breathing space)", value=None,
-                                  format="DD/MM/YYYY", key=H("review"))
+                                  format="DD/MM/YYYY", key=FIELDS("review"))
         representative = st.text_input("Who represents them (name and firm)",
-                                       key=H("representative"))
-        reason = st.text_area("Reason", key=H("reason"), height=68)
+                                       key=FIELDS("representative"))
+        reason = st.text_area("Reason", key=FIELDS("reason"), height=68)
         if not st.form_submit_button("Place the hold", type="primary"):
             return None
     data = holds.HoldInput(account_id=account_id, kind=kind, starts_on=starts_on,
@@ -57,7 +53,7 @@ def _place(me: User, accounts: dict[int, str]) -> str | None:
                            representative=representative)
     if write(lambda s: holds.place_hold(s, actor=me, data=data)) is None:
         return None
-    H.afresh()
+    FIELDS.afresh()
     return (f"{HOLD_KINDS[kind]} placed; that account's follow-ups wait until it ends "
             "(or its review).")
 
@@ -72,9 +68,9 @@ def _row(me: User, hold: HoldView) -> str | None:
             label = "New review date" if crisis else "New end date"
             base = hold.review_on if crisis else hold.ends_on
             new = left.date_input(label, value=base + timedelta(days=7), format="DD/MM/YYYY",
-                                  key=H(f"{hold.id}_new"))
+                                  key=FIELDS(f"{hold.id}_new"))
             can = not crisis or is_lead(me)
-            if left.button("Renew" if crisis else "Extend", key=H(f"{hold.id}_extend"),
+            if left.button("Renew" if crisis else "Extend", key=FIELDS(f"{hold.id}_extend"),
                            disabled=not can, help=None if can else "A lead renews it."):
                 done = write(lambda s: holds.extend_hold(
                     s, actor=me, hold_id=hold.id, ends_on=None if crisis else new,
@@ -82,8 +78,8 @@ def _row(me: User, hold: HoldView) -> str | None:
                 if done is not None:
                     return "The hold was extended."
         if is_lead(me):
-            why = right.text_input("Why release it early?", key=H(f"{hold.id}_why"))
-            if right.button("Release", key=H(f"{hold.id}_release")) and write(
+            why = right.text_input("Why release it early?", key=FIELDS(f"{hold.id}_why"))
+            if right.button("Release", key=FIELDS(f"{hold.id}_release")) and write(
                     lambda s: holds.release_hold(s, actor=me, hold_id=hold.id,
                                                  reason=why)) is not None:
                 return "The hold was released; a welcome-back check-in is on their owner's list."

@@ -22,12 +22,8 @@ from ui.format import md
 from ui.forms import Fields
 from ui.session import read, write
 
-D = Fields("checkin_draft_")
+FIELDS = Fields("checkin_draft_")
 
-
-def clear() -> None:
-    """Start the draft afresh (after it was sent, or for another person)."""
-    D.afresh()
 
 
 def _jargon(found: list[tuple[str, str]]) -> None:
@@ -69,8 +65,8 @@ def _report(text: str, channel: str, language: str) -> bool:
 
 
 def _append(paragraph: str) -> None:
-    text = D.get("text", "").rstrip()
-    st.session_state[D("text")] = f"{text}\n\n{paragraph}" if text else paragraph
+    text = FIELDS.get("text", "").rstrip()
+    st.session_state[FIELDS("text")] = f"{text}\n\n{paragraph}" if text else paragraph
 
 
 def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard) -> bool:
@@ -78,26 +74,26 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard)
     m1, m2 = st.columns(2)
     template = m1.selectbox("Template", list(plain_language.TEMPLATES),
                             format_func=plain_language.TEMPLATES.get,
-                            key=D("template"))
+                            key=FIELDS("template"))
     channel = m2.selectbox("Send by", list(plain_language.MESSAGE_CHANNELS),
-                           format_func=CHANNELS.get, key=D("channel"))
+                           format_func=CHANNELS.get, key=FIELDS("channel"))
     source = (debtor_id, account_id, template, channel)
-    if D.get("source") != source:
+    if FIELDS.get("source") != source:
         draft = read(queries.draft, actor=me, debtor_id=debtor_id, account_id=account_id,
                      template=template, channel=channel)
-        st.session_state[D("text")] = draft.text
-        st.session_state[D("language")] = draft.language
-        st.session_state[D("note")] = draft.note
-        st.session_state[D("source")] = source
-        share_resource.forget(D("share"))
-    language = D.get("language", templates.ENGLISH)
-    if note := D.get("note"):
+        st.session_state[FIELDS("text")] = draft.text
+        st.session_state[FIELDS("language")] = draft.language
+        st.session_state[FIELDS("note")] = draft.note
+        st.session_state[FIELDS("source")] = source
+        share_resource.forget(FIELDS("share"))
+    language = FIELDS.get("language", templates.ENGLISH)
+    if note := FIELDS.get("note"):
         st.info(md(note), icon=":material/translate:")
     elif language != templates.ENGLISH:
         st.caption(f"Drafted in {templates.language_name(language)}, their language "
                    "(an approved translation).")
-    shared = share_resource.picker(key=D("share"), on_add=_append)
-    text = st.text_area("Message (edit it as you like)", key=D("text"), height=220)
+    shared = share_resource.picker(key=FIELDS("share"), on_add=_append)
+    text = st.text_area("Message (edit it as you like)", key=FIELDS("text"), height=220)
     plain = _report(text, channel, language)
     ending = read(queries.opt_out, language=language, channel=channel)
     if ending.note:
@@ -111,15 +107,15 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard)
     plain_reason = ""
     if not plain:
         plain_reason = st.text_input("It is not plain yet: why must it go as it is?",
-                                     key=D("plain_reason"),
+                                     key=FIELDS("plain_reason"),
                                      help="Needed to mark it as sent; kept on the check-in.")
     rule = {v.channel: v for v in card.verdicts}[channel]
     override = ""
     if not rule.allowed:
         st.warning(f"Sending a {channel_in_sentence(rule.channel)} now is against the contact "
                    "rules: " + md(" ".join(rule.reasons)))
-        override = st.text_input("Why send it anyway?", key=D("override"))
-    if not st.button("Mark as sent", key=D("send")):
+        override = st.text_input("Why send it anyway?", key=FIELDS("override"))
+    if not st.button("Mark as sent", key=FIELDS("send")):
         return False
 
     def action(session):
@@ -133,5 +129,5 @@ def show(*, me: User, debtor_id: int, account_id: int | None, card: ContactCard)
 
     if write(action) is None:
         return False
-    clear()
+    FIELDS.afresh()
     return True
