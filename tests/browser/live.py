@@ -7,11 +7,16 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
+from sqlmodel import Session, select
+
+from core.store import db
 from core.store.config import ROOT
+from core.store.models import User
 from tests.pg import free_port
 
 
@@ -49,3 +54,42 @@ def _healthy(base: str) -> bool:
             return resp.status == 200
     except OSError:
         return False
+
+
+def demo_url(folder: Path) -> str:
+    """The database address `demo_app(folder, …)` serves."""
+    return f"sqlite:///{folder / 'recovery.db'}"
+
+
+@contextmanager
+def demo_app(folder: Path, *, debtors: int,
+             add: Callable[[Session, User], Any] | None = None) -> Iterator[tuple[str, Any]]:
+    """The app on a fresh SQLite file in `folder` with the demo team (`debtors` debtors) and
+    whatever `add(session, agent)` writes for the demo's agent; yields the address and what
+    `add` returned."""
+    from core.demo.loader import load_demo
+
+    path = folder / "recovery.db"
+    url = demo_url(folder)
+    engine = db.make_engine(url)
+    load_demo(engine, debtors=debtors)
+    made = None
+    if add is not None:
+        with db.write_session(engine) as s:
+            made = add(s, s.exec(select(User).where(User.username == "agent")).one())
+    engine.dispose()
+    with serve(url, path.with_suffix(".log")) as base:
+        yield base, made
+
+
+@contextmanager
+def new_tab(browser, base: str, *, height: int = 1000) -> Iterator[Any]:
+    """A fresh browser tab (own cookies and session) at the app, 1400 pixels wide."""
+    context = browser.new_context(viewport={"width": 1400, "height": height})
+    tab = context.new_page()
+    tab.set_default_timeout(20_000)
+    tab.goto(base)
+    try:
+        yield tab
+    finally:
+        context.close()

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from core.store import db
 from core.store.config import ROOT
-from tests.browser.live import serve
+from tests.browser.live import demo_app, new_tab
 from tests.conftest import need
 
 pytestmark = pytest.mark.browser
@@ -26,14 +25,7 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`streamlit run app.py` on a free port, on a temporary database with the demo team."""
-    path = tmp_path_factory.mktemp("live") / "recovery.db"
-    url = f"sqlite:///{path}"
-    from core.demo.loader import load_demo
-
-    engine = db.make_engine(url)
-    load_demo(engine, debtors=120)
-    engine.dispose()
-    with serve(url, path.with_suffix(".log")) as base:
+    with demo_app(tmp_path_factory.mktemp("live"), debtors=120) as (base, _):
         yield base
 
 
@@ -52,12 +44,8 @@ def browser():
 @pytest.fixture
 def page(browser, live_app):
     """A fresh browser tab (own cookies and session) at the app."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
-    tab.goto(live_app)
-    yield tab
-    context.close()
+    with new_tab(browser, live_app) as tab:
+        yield tab
 
 
 def sign_in(page, username: str, password: str = "demo") -> None:

@@ -6,11 +6,9 @@ from collections.abc import Iterator
 from datetime import date, time, timedelta
 
 import pytest
-from sqlmodel import select
 
-from core.store import db, settings
-from core.store.models import User
-from tests.browser.live import serve
+from core.store import settings
+from tests.browser.live import demo_app, new_tab
 from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is used by name)
     assert_no_error,
     browser,
@@ -29,34 +27,24 @@ NAME = "Beatrice Quill"
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, date]]:
     """The demo team's app, plus a debtor of the agent's with a call overdue since yesterday;
     yields the address and the office's today."""
-    from core.demo.loader import load_demo
-
-    path = tmp_path_factory.mktemp("live_contact") / "recovery.db"
-    url = f"sqlite:///{path}"
-    engine = db.make_engine(url)
-    load_demo(engine, debtors=60)
-    with db.write_session(engine) as s:
-        agent = s.exec(select(User).where(User.username == "agent")).one()
+    def add(s, agent):
         debtor = make_debtor(s, agent, name=NAME, preferred_name="Bea",
                              contact_window_start=time(0, 0), contact_window_end=time(23, 59))
         account = make_account(s, debtor, 40_000, reference="BQ-0001")
         today = settings.office_today(s)
         make_followup(s, debtor, agent, today - timedelta(days=1), account_id=account.id,
                       note="Chase the arrears")
-    engine.dispose()
-    with serve(url, path.with_suffix(".log")) as base:
-        yield base, today
+        return today
+
+    with demo_app(tmp_path_factory.mktemp("live_contact"), debtors=60, add=add) as found:
+        yield found
 
 
 @pytest.fixture
 def page(browser, live_app):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
-    tab.goto(live_app[0])
-    tab.office_today = live_app[1]
-    yield tab
-    context.close()
+    with new_tab(browser, live_app[0]) as tab:
+        tab.office_today = live_app[1]
+        yield tab
 
 
 def test_a_breathing_space_takes_the_debtors_follow_ups_off_my_day(page):

@@ -17,11 +17,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
 import pytest
-from sqlmodel import select
 
-from core.store import db, settings
-from core.store.models import User
-from tests.browser.live import serve
+from core.store import settings
+from tests.browser.live import demo_app
 from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is used by name)
     assert_no_error,
     browser,
@@ -79,15 +77,9 @@ def hostile(b: Beacon) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory, beacon: Beacon) -> Iterator[str]:
     """The demo team's app, plus a hostile debtor of the agent's with a check-in and a call due."""
-    from core.demo.loader import load_demo
-
     words = hostile(beacon)
-    path = tmp_path_factory.mktemp("live_hostile") / "recovery.db"
-    url = f"sqlite:///{path}"
-    engine = db.make_engine(url)
-    load_demo(engine, debtors=40)
-    with db.write_session(engine) as s:
-        agent = s.exec(select(User).where(User.username == "agent")).one()
+
+    def add(s, agent):
         agent.display_name = words["agent"]
         debtor = make_debtor(s, agent, name=words["name"], preferred_name=words["preferred"],
                              communication_notes=words["notes"], circumstances=words["notes"],
@@ -98,8 +90,8 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, beacon: Beacon) -> Iterat
                      needs=words["notes"], at=datetime.now(UTC) - timedelta(days=2))
         make_followup(s, debtor, agent, today - timedelta(days=1), account_id=account.id,
                       note=words["notes"])
-    engine.dispose()
-    with serve(url, path.with_suffix(".log")) as base:
+
+    with demo_app(tmp_path_factory.mktemp("live_hostile"), debtors=40, add=add) as (base, _):
         yield base
 
 

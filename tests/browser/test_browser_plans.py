@@ -13,8 +13,8 @@ from sqlmodel import select
 
 from core.payment_plans import service as pp
 from core.store import db
-from core.store.models import PaymentPlan, User
-from tests.browser.live import serve
+from core.store.models import PaymentPlan
+from tests.browser.live import demo_app, demo_url, new_tab
 from tests.browser.test_browser import (  # noqa: F401 - fixtures used by name
     assert_no_error,
     browser,
@@ -33,14 +33,7 @@ pytestmark = pytest.mark.browser
 def plans_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
     """`streamlit run app.py` on the demo team plus two browser debtors and two settlements
     waiting for approval; yields (base URL, database URL)."""
-    path = tmp_path_factory.mktemp("plans_live") / "recovery.db"
-    url = f"sqlite:///{path}"
-    from core.demo.loader import load_demo
-
-    engine = db.make_engine(url)
-    load_demo(engine, debtors=60)
-    with db.write_session(engine) as s:
-        agent = s.exec(select(User).where(User.username == "agent")).one()
+    def add(s, agent):
         small = make_account(s, make_debtor(s, agent, name="Ann Browser"), 35_600,
                              reference="BRW-ANN")
         big = make_account(s, make_debtor(s, agent, name="Ben Browser"), 353_800,
@@ -49,20 +42,17 @@ def plans_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, s
             pp.save_plan(s, actor=agent, status="proposed", inputs=pp.PlanInputs(
                 account_id=account.id, frequency="monthly", start_on=date(2030, 1, 1),
                 count=6, discount_pct=pct))
-    engine.dispose()
-    with serve(url, path.with_suffix(".log")) as base:
-        yield base, url
+
+    folder = tmp_path_factory.mktemp("plans_live")
+    with demo_app(folder, debtors=60, add=add) as (base, _):
+        yield base, demo_url(folder)
 
 
 @pytest.fixture
 def tab(browser, plans_app):  # noqa: F811 - the imported fixture
     """A fresh browser tab (own session) at the app."""
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(plans_app[0])
-    yield page
-    context.close()
+    with new_tab(browser, plans_app[0]) as page:
+        yield page
 
 
 def _statuses(url: str) -> dict[int, str]:

@@ -7,11 +7,9 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import select
 
-from core.store import db, settings
-from core.store.models import User
-from tests.browser.live import serve
+from core.store import settings
+from tests.browser.live import demo_app, new_tab
 from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is used by name)
     assert_no_error,
     browser,
@@ -31,32 +29,22 @@ REFERENCE = "RW-0001"
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, date]]:
     """The demo team's app, plus a debtor of the agent's whose account was paid last week;
     yields the address and the office's today."""
-    from core.demo.loader import load_demo
-
-    path = tmp_path_factory.mktemp("live_relationship") / "recovery.db"
-    url = f"sqlite:///{path}"
-    engine = db.make_engine(url)
-    load_demo(engine, debtors=60)
-    with db.write_session(engine) as s:
-        agent = s.exec(select(User).where(User.username == "agent")).one()
+    def add(s, agent):
         today = settings.office_today(s)
         debtor = make_debtor(s, agent, name=NAME, preferred_name="Rowan")
         make_paid_account(s, debtor, 90_000, paid_on=today - timedelta(days=7),
                           reference=REFERENCE, creditor="Northwind Energy")
-    engine.dispose()
-    with serve(url, path.with_suffix(".log")) as base:
-        yield base, today
+        return today
+
+    with demo_app(tmp_path_factory.mktemp("live_relationship"), debtors=60, add=add) as found:
+        yield found
 
 
 @pytest.fixture
 def page(browser, live_app):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1400, "height": 1400})
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
-    tab.goto(live_app[0])
-    tab.office_today = live_app[1]
-    yield tab
-    context.close()
+    with new_tab(browser, live_app[0], height=1400) as tab:
+        tab.office_today = live_app[1]
+        yield tab
 
 
 def _day(value: date) -> str:

@@ -6,11 +6,8 @@ from collections.abc import Iterator
 from datetime import time
 
 import pytest
-from sqlmodel import select
 
-from core.store import db
-from core.store.models import User
-from tests.browser.live import serve
+from tests.browser.live import demo_app, new_tab
 from tests.browser.test_browser import (  # noqa: F401  (the browser fixture is used by name)
     assert_no_error,
     browser,
@@ -29,30 +26,19 @@ NAME = "Wren Shelfield"
 @pytest.fixture(scope="module")
 def live_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The demo team's app, plus a debtor of the agent's with one account."""
-    from core.demo.loader import load_demo
-
-    path = tmp_path_factory.mktemp("live_resources") / "recovery.db"
-    url = f"sqlite:///{path}"
-    engine = db.make_engine(url)
-    load_demo(engine, debtors=40)
-    with db.write_session(engine) as s:
-        agent = s.exec(select(User).where(User.username == "agent")).one()
+    def add(s, agent):
         debtor = make_debtor(s, agent, name=NAME, preferred_name="Wren",
                              contact_window_start=time(0, 0), contact_window_end=time(23, 59))
         make_account(s, debtor, 30_000, reference="WS-0001")
-    engine.dispose()
-    with serve(url, path.with_suffix(".log")) as base:
+
+    with demo_app(tmp_path_factory.mktemp("live_resources"), debtors=40, add=add) as (base, _):
         yield base
 
 
 @pytest.fixture
 def page(browser, live_app):  # noqa: F811
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    tab = context.new_page()
-    tab.set_default_timeout(20_000)
-    tab.goto(live_app)
-    yield tab
-    context.close()
+    with new_tab(browser, live_app) as tab:
+        yield tab
 
 
 def _pick(page, label: str, option: str) -> None:
