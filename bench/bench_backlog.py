@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from anywhere
 
+from common import times_ms  # noqa: E402
 from sqlalchemy import Engine, Select, func, select, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -159,14 +160,7 @@ def explain(engine: Engine, name: str, stmt: Select) -> None:
 
 def timed(fn: Callable[[], object], runs: int, warmup: int = 1) -> list[float]:
     """Milliseconds of each of `runs` calls (after `warmup` untimed ones)."""
-    for _ in range(warmup):
-        fn()
-    out = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
+    return times_ms(fn, runs, warmup)
 
 
 def timed_cpu(fn: Callable[[], object], runs: int) -> tuple[list[float], list[float]]:

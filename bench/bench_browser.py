@@ -46,16 +46,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from anywhere
 
+from common import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from sqlmodel import func, select  # noqa: E402
 
 from core.store import db  # noqa: E402
 from core.store.models import Account, Debtor, User  # noqa: E402
 from core.team.service import hash_password  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 BALANCE = 5_200_000  # £52,000: 520 weekly instalments of £100
 TARGET_P95_MS = 250.0
 QUIET_MS = 600

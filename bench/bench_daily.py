@@ -22,25 +22,17 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import times_ms  # noqa: E402
+
 from core import daily  # noqa: E402
 from core.demo.loader import load_demo, london_today  # noqa: E402
 from core.payment_plans import queries  # noqa: E402
 from core.store import db  # noqa: E402
-
-
-def _times(fn: Callable[[], object], n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
 
 
 def _row(name: str, ms: list[float], note: str = "") -> str:
@@ -77,16 +69,16 @@ def main() -> int:
         lines.append(_row(f"daily.run {day:%a %d %b} (new day)", ms, str(counts or "nothing")))
     last: date = today + timedelta(days=args.days)
     lines.append(_row("daily.run same day again (claim found)",
-                      _times(lambda: daily.run(engine, today=last), 20)))
+                      times_ms(lambda: daily.run(engine, today=last), 20)))
     lines.append(_row("already ran today? (each process's check)",
-                      _times(lambda: daily.already_ran(engine, last), 50)))
+                      times_ms(lambda: daily.already_ran(engine, last), 50)))
     with db.read_session(engine) as session:
         lines.append(_row("search_accounts('') first page (50)",
-                          _times(lambda: queries.search_accounts(session, query=""), 20)))
+                          times_ms(lambda: queries.search_accounts(session, query=""), 20)))
         lines.append(_row("search_accounts('smith')",
-                          _times(lambda: queries.search_accounts(session, query="smith"), 20)))
+                          times_ms(lambda: queries.search_accounts(session, query="smith"), 20)))
         lines.append(_row("plans_awaiting_approval",
-                          _times(lambda: queries.plans_awaiting_approval(session), 20)))
+                          times_ms(lambda: queries.plans_awaiting_approval(session), 20)))
     print("\n".join(lines))
     print(f"Load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())} "
           f"({os.cpu_count()} CPUs)")

@@ -44,15 +44,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from anywhere
 
+from common import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 from sqlmodel import select  # noqa: E402
 
 from core.store import db  # noqa: E402
 from core.store.models import User  # noqa: E402
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run"]
 ACTIONS = ("my_day", "open_debtor", "save_checkin", "slider")
 STEP_TIMEOUT = 60.0
 COOKIE = "recovery_session"

@@ -19,14 +19,13 @@ import os
 import statistics
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 from random import Random
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from common import times_ms  # noqa: E402
 from sqlalchemy import insert, select  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
@@ -36,15 +35,6 @@ from core.resources import queries  # noqa: E402
 from core.resources.models import Resource, ResourceShare  # noqa: E402
 from core.store import db  # noqa: E402
 from core.store.models import Debtor, Team, User, utcnow  # noqa: E402
-
-
-def _times(fn: Callable[[], object], n: int) -> list[float]:
-    out = []
-    for _ in range(n):
-        started = time.perf_counter()
-        fn()
-        out.append((time.perf_counter() - started) * 1000)
-    return out
 
 
 def _row(name: str, ms: list[float]) -> str:
@@ -111,7 +101,7 @@ def main() -> int:
         print("|---|---|---|---|---|---|")
         for name, fn in reads.items():
             fn()  # warm
-            print(_row(name, _times(fn, args.runs)))
+            print(_row(name, times_ms(fn, args.runs)))
     print(f"load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     engine.dispose()
     return 0
